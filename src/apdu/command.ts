@@ -1,0 +1,156 @@
+/**
+ * Command and response APDUs, ISO/IEC 7816-4 §5.1 and §5.2. All seven cases:
+ *   1      CLA INS P1 P2
+ *   2S     ... Le(1)            Le 00 means 256
+ *   3S     ... Lc(1) data
+ *   4S     ... Lc(1) data Le(1)
+ *   2E     ... 00 Le(2)         Le 0000 means 65536
+ *   3E     ... 00 Lc(2) data
+ *   4E     ... 00 Lc(2) data Le(2)
+ */
+import { type Bytes, concat, fromHex, toHex } from './bytes.js';
+import { ApduError } from './errors.js';
+
+export type ApduCase = '1' | '2S' | '3S' | '4S' | '2E' | '3E' | '4E';
+
+export interface CommandApdu {
+  cla: number;
+  ins: number;
+  p1: number;
+  p2: number;
+  /** Command data (empty for cases 1 and 2). */
+  data: Bytes;
+  /** Expected response length; undefined when absent (cases 1, 3). 256 / 65536 for "maximum". */
+  le?: number;
+  /** Force the extended encoding even when short would do. */
+  extended?: boolean;
+}
+
+export interface DecodedCommand extends Required<Omit<CommandApdu, 'le'>> {
+  le: number | undefined;
+  case: ApduCase;
+}
+
+function checkByte(name: string, v: number, offset: number): void {
+  if (!Number.isInteger(v) || v < 0 || v > 255) throw new ApduError(`${name} must be a byte, got ${v}`, offset);
+}
+
+/** Case of a command, from its data length and Le. */
+export function apduCase(cmd: CommandApdu): ApduCase {
+  const extended = cmd.extended === true || cmd.data.length > 255 || (cmd.le ?? 0) > 256;
+  const hasData = cmd.data.length > 0;
+  const hasLe = cmd.le !== undefined;
+  if (!hasData && !hasLe) return '1';
+  const s = extended ? 'E' : 'S';
+  if (!hasData) return `2${s}` as ApduCase;
+  if (!hasLe) return `3${s}` as ApduCase;
+  return `4${s}` as ApduCase;
+}
+
+/** Encodes a command APDU in the shortest form unless `extended` is set. */
+export function encodeCommand(cmd: CommandApdu): Bytes {
+  checkByte('CLA', cmd.cla, 0);
+  checkByte('INS', cmd.ins, 1);
+  checkByte('P1', cmd.p1, 2);
+  checkByte('P2', cmd.p2, 3);
+  if (cmd.data.length > 65535) throw new ApduError(`Lc ${cmd.data.length} exceeds 65535`, 4);
+  if (cmd.le !== undefined && (!Number.isInteger(cmd.le) || cmd.le < 1 || cmd.le > 65536)) {
+    throw new ApduError(`Le ${cmd.le} outside 1..65536`, 4);
+  }
+  const header = Uint8Array.of(cmd.cla, cmd.ins, cmd.p1, cmd.p2);
+  const c = apduCase(cmd);
+  const n = cmd.data.length;
+  const le = cmd.le ?? 0;
+  switch (c) {
+    case '1':
+      return header;
+    case '2S':
+      return concat(header, Uint8Array.of(le & 0xff));
+    case '3S':
+      return concat(header, Uint8Array.of(n), cmd.data);
+    case '4S':
+      return concat(header, Uint8Array.of(n), cmd.data, Uint8Array.of(le & 0xff));
+    case '2E':
+      return concat(header, Uint8Array.of(0, (le >> 8) & 0xff, le & 0xff));
+    case '3E':
+      return concat(header, Uint8Array.of(0, n >> 8, n & 0xff), cmd.data);
+    case '4E':
+      return concat(header, Uint8Array.of(0, n >> 8, n & 0xff), cmd.data, Uint8Array.of((le >> 8) & 0xff, le & 0xff));
+  }
+}
+
+/**
+ * Decodes a command APDU (ISO/IEC 7816-4 §5.1). Every length inconsistency is
+ * an ApduError naming the byte offset of the faulty length field.
+ */
+export function decodeCommand(input: Bytes | string, options: { allowExtended?: boolean } = {}): DecodedCommand {
+  const b = typeof input === 'string' ? fromHex(input) : input;
+  const allowExtended = options.allowExtended ?? true;
+  if (b.length < 4) throw new ApduError(`a command APDU needs at least 4 header bytes, got ${b.length}`, b.length);
+  const [cla, ins, p1, p2] = [b[0]!, b[1]!, b[2]!, b[3]!];
+  if (cla === 0xff) throw new ApduError('CLA FF is reserved for PTS/PPS (ISO/IEC 7816-3)', 0);
+  const base = { cla, ins, p1, p2, extended: false };
+  const body = b.length - 4;
+  if (body === 0) return { ...base, data: new Uint8Array(0), le: undefined, case: '1' };
+  const b4 = b[4]!;
+  if (body === 1) return { ...base, data: new Uint8Array(0), le: b4 === 0 ? 256 : b4, case: '2S' };
+  if (b4 !== 0) {
+    // Short Lc.
+    const lc = b4;
+    if (body === 1 + lc) return { ...base, data: b.slice(5, 5 + lc), le: undefined, case: '3S' };
+    if (body === 2 + lc) {
+      const le = b[5 + lc]!;
+      return { ...base, data: b.slice(5, 5 + lc), le: le === 0 ? 256 : le, case: '4S' };
+    }
+    throw new ApduError(`Lc ${lc} does not match the ${body - 1} bytes that follow it`, 4);
+  }
+  // b4 == 00 with more bytes: extended length.
+  if (!allowExtended) throw new ApduError('extended length where only short APDUs are allowed', 4);
+  if (body === 3) {
+    const le = (b[5]! << 8) | b[6]!;
+    return { ...base, extended: true, data: new Uint8Array(0), le: le === 0 ? 65536 : le, case: '2E' };
+  }
+  if (body < 3) throw new ApduError('truncated extended length field', 4);
+  const lc = (b[5]! << 8) | b[6]!;
+  if (lc === 0) throw new ApduError('extended Lc of 0000 is not allowed', 5);
+  if (body === 3 + lc) return { ...base, extended: true, data: b.slice(7, 7 + lc), le: undefined, case: '3E' };
+  if (body === 5 + lc) {
+    const le = (b[7 + lc]! << 8) | b[8 + lc]!;
+    return { ...base, extended: true, data: b.slice(7, 7 + lc), le: le === 0 ? 65536 : le, case: '4E' };
+  }
+  throw new ApduError(`extended Lc ${lc} does not match the ${body - 3} bytes that follow it`, 5);
+}
+
+export interface ResponseApdu {
+  data: Bytes;
+  sw1: number;
+  sw2: number;
+  /** SW1SW2 as a 16-bit number, e.g. 0x9000. */
+  sw: number;
+}
+
+export function decodeResponse(input: Bytes | string): ResponseApdu {
+  const b = typeof input === 'string' ? fromHex(input) : input;
+  if (b.length < 2) throw new ApduError(`a response APDU needs SW1 SW2, got ${b.length} bytes`, b.length);
+  const sw1 = b[b.length - 2]!;
+  const sw2 = b[b.length - 1]!;
+  return { data: b.slice(0, b.length - 2), sw1, sw2, sw: (sw1 << 8) | sw2 };
+}
+
+export function encodeResponse(data: Bytes, sw: number): Bytes {
+  if (!Number.isInteger(sw) || sw < 0 || sw > 0xffff) throw new RangeError(`bad status word ${sw}`);
+  return concat(data, Uint8Array.of(sw >> 8, sw & 0xff));
+}
+
+/** True for 9000 and the "normal processing" family 61xx. */
+export function isSuccess(sw: number): boolean {
+  return sw === 0x9000 || sw >> 8 === 0x61;
+}
+
+export function swHex(sw: number): string {
+  return sw.toString(16).toUpperCase().padStart(4, '0');
+}
+
+export function commandHex(cmd: CommandApdu): string {
+  return toHex(encodeCommand(cmd));
+}

@@ -1,0 +1,39 @@
+/**
+ * The emvsim command line. Each command lives in src/cli/commands/ and is thin:
+ * it parses arguments, calls a module, prints. Heavy modules are imported
+ * inside handlers so that `emvsim --help` starts fast.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { commands } from './commands/index.js';
+import { reportError } from './output.js';
+
+export async function main(argv: string[]): Promise<void> {
+  let cli = yargs(argv)
+    .scriptName('emvsim')
+    .usage('$0 <command> [options]\n\nEMV and Geldkarte chip-card workbench: emulated card, terminal kernel, issuer host, readers.')
+    .strict()
+    .demandCommand(1, 'Name a command; see the list above.')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`emvsim: ${msg}\n(see emvsim --help)\n`);
+      process.exit(2);
+    });
+  for (const c of commands) cli = cli.command(c);
+  cli = cli
+    .example('$0 tlv decode 6F1A840E315041592E5359532E4444463031A5088801025F2D02656E', 'decode BER-TLV with EMV tag names')
+    .example('$0 apdu parse 00A404000E315041592E5359532E444446303100', 'decode a command APDU')
+    .example('$0 atr 3B6800000073C84013009000', 'explain an Answer-To-Reset');
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
+await main(hideBin(process.argv));
