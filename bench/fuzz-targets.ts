@@ -1,0 +1,17 @@
+/**
+ * Fuzz targets shared by `npm run fuzz` and the 2,000-case runs in `npm test`.
+ * Each area adds its target here (see test/fuzz.test.ts).
+ */
+export interface FuzzResult {
+  cases: number;
+  typedErrors: number;
+  /** Descriptions of inputs that produced an untyped exception or broke an invariant. */
+  findings: string[];
+}
+
+export interface FuzzTarget {
+  name: string;
+  run(cases: number, seed: number): Promise<FuzzResult>;
+}
+
+export const targets: FuzzTarget[] = [];
