@@ -2,6 +2,10 @@
  * Fuzz targets shared by `npm run fuzz` and the 2,000-case runs in `npm test`.
  * Each area adds its target here (see test/fuzz.test.ts).
  */
+import { apduFuzzTarget } from './fuzz-apdu.js';
+import { tlvFuzzTarget } from './fuzz-tlv.js';
+import { cardFuzzTarget } from './fuzz-card.js';
+
 export interface FuzzResult {
   cases: number;
   typedErrors: number;
@@ -14,4 +18,4 @@ export interface FuzzTarget {
   run(cases: number, seed: number): Promise<FuzzResult>;
 }
 
-export const targets: FuzzTarget[] = [];
+export const targets: FuzzTarget[] = [apduFuzzTarget, tlvFuzzTarget, cardFuzzTarget];

@@ -1,4 +1,13 @@
 /** The benchmark suites run by `npm run bench`; each area adds its own line. */
 import type { BenchSuite } from './harness.js';
+import { cryptoSuite } from './crypto.bench.js';
+import { apduBench } from './apdu.bench.js';
+import { cliBench } from './cli.bench.js';
+import { rsaSuite } from './rsa.bench.js';
+import { tlvBench } from './tlv.bench.js';
+import { cardBench } from './card.bench.js';
+import { readerBench } from './reader.bench.js';
+import { issuerSuite } from './issuer.bench.js';
+import { terminalSuite } from './terminal.bench.js';
 
-export const suites: BenchSuite[] = [];
+export const suites: BenchSuite[] = [cryptoSuite, apduBench, cliBench, rsaSuite, tlvBench, cardBench, readerBench, issuerSuite, terminalSuite];

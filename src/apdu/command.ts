@@ -87,20 +87,29 @@ export function decodeCommand(input: Bytes | string, options: { allowExtended?: 
   const b = typeof input === 'string' ? fromHex(input) : input;
   const allowExtended = options.allowExtended ?? true;
   if (b.length < 4) throw new ApduError(`a command APDU needs at least 4 header bytes, got ${b.length}`, b.length);
-  const [cla, ins, p1, p2] = [b[0]!, b[1]!, b[2]!, b[3]!];
-  if (cla === 0xff) throw new ApduError('CLA FF is reserved for PTS/PPS (ISO/IEC 7816-3)', 0);
-  const base = { cla, ins, p1, p2, extended: false };
+  if (b[0] === 0xff) throw new ApduError('CLA FF is reserved for PTS/PPS (ISO/IEC 7816-3)', 0);
+  // One object literal per return (no spread): decoding sits on every exchange's path.
+  const make = (data: Bytes, le: number | undefined, c: ApduCase, extended: boolean): DecodedCommand => ({
+    cla: b[0]!,
+    ins: b[1]!,
+    p1: b[2]!,
+    p2: b[3]!,
+    data,
+    le,
+    extended,
+    case: c,
+  });
   const body = b.length - 4;
-  if (body === 0) return { ...base, data: new Uint8Array(0), le: undefined, case: '1' };
+  if (body === 0) return make(new Uint8Array(0), undefined, '1', false);
   const b4 = b[4]!;
-  if (body === 1) return { ...base, data: new Uint8Array(0), le: b4 === 0 ? 256 : b4, case: '2S' };
+  if (body === 1) return make(new Uint8Array(0), b4 === 0 ? 256 : b4, '2S', false);
   if (b4 !== 0) {
     // Short Lc.
     const lc = b4;
-    if (body === 1 + lc) return { ...base, data: b.slice(5, 5 + lc), le: undefined, case: '3S' };
+    if (body === 1 + lc) return make(b.slice(5, 5 + lc), undefined, '3S', false);
     if (body === 2 + lc) {
       const le = b[5 + lc]!;
-      return { ...base, data: b.slice(5, 5 + lc), le: le === 0 ? 256 : le, case: '4S' };
+      return make(b.slice(5, 5 + lc), le === 0 ? 256 : le, '4S', false);
     }
     throw new ApduError(`Lc ${lc} does not match the ${body - 1} bytes that follow it`, 4);
   }
@@ -108,15 +117,15 @@ export function decodeCommand(input: Bytes | string, options: { allowExtended?: 
   if (!allowExtended) throw new ApduError('extended length where only short APDUs are allowed', 4);
   if (body === 3) {
     const le = (b[5]! << 8) | b[6]!;
-    return { ...base, extended: true, data: new Uint8Array(0), le: le === 0 ? 65536 : le, case: '2E' };
+    return make(new Uint8Array(0), le === 0 ? 65536 : le, '2E', true);
   }
   if (body < 3) throw new ApduError('truncated extended length field', 4);
   const lc = (b[5]! << 8) | b[6]!;
   if (lc === 0) throw new ApduError('extended Lc of 0000 is not allowed', 5);
-  if (body === 3 + lc) return { ...base, extended: true, data: b.slice(7, 7 + lc), le: undefined, case: '3E' };
+  if (body === 3 + lc) return make(b.slice(7, 7 + lc), undefined, '3E', true);
   if (body === 5 + lc) {
     const le = (b[7 + lc]! << 8) | b[8 + lc]!;
-    return { ...base, extended: true, data: b.slice(7, 7 + lc), le: le === 0 ? 65536 : le, case: '4E' };
+    return make(b.slice(7, 7 + lc), le === 0 ? 65536 : le, '4E', true);
   }
   throw new ApduError(`extended Lc ${lc} does not match the ${body - 3} bytes that follow it`, 5);
 }

@@ -1,7 +1,7 @@
 /**
  * BER-TLV as EMV uses it (EMV Book 3 Annex B; ISO/IEC 8825-1 subset):
  * tags of 1 to 4 bytes, definite lengths of 1 to 5 bytes (short form, 81..84),
- * constructed objects decoded recursively, '00' (and ISO 7816-4 'FF') padding
+ * constructed objects decoded recursively, '00' (and trailing ISO 7816-4 'FF') padding
  * bytes skipped before, between and after objects. Truncation is a TlvError
  * with the absolute offset of the object at fault; nothing is dropped silently.
  */
@@ -28,14 +28,30 @@ export interface DecodeOptions {
   recursive?: boolean;
   /** Offset added to reported positions (for nested buffers). */
   baseOffset?: number;
+  /**
+   * Deepest nesting of constructed objects accepted (default 32; EMV templates
+   * nest 4 deep at most). Deeper input is a TlvError, not a stack overflow.
+   */
+  maxDepth?: number;
 }
+
+const DEFAULT_MAX_DEPTH = 32;
 
 const MAX_TAG_BYTES = 4;
 const MAX_LENGTH_BYTES = 4;
 
-/** True for bytes that may pad between objects (Book 3 Annex B; ISO 7816-4 §5.2.2.1). */
-function isPadding(b: number): boolean {
-  return b === 0x00 || b === 0xff;
+/**
+ * True when the byte at `pos` pads between objects. Book 3 Annex B allows '00'
+ * before, between and after objects. ISO 7816-4 §5.2.2.1 also lets 'FF' pad
+ * (erased EEPROM at the end of a record), but EMV Contactless C-2 uses 'FF81xx'
+ * tags, so an 'FF' pads only when it is the last byte or another 'FF' follows.
+ */
+function isPadding(buf: Bytes, pos: number): boolean {
+  const b = buf[pos];
+  if (b === 0x00) return true;
+  if (b !== 0xff) return false;
+  const next = buf[pos + 1];
+  return next === undefined || next === 0xff;
 }
 
 export function isConstructedTag(tag: string | Bytes): boolean {
@@ -81,10 +97,11 @@ export function decodeTlv(input: Bytes | string, options: DecodeOptions = {}): T
   const buf = typeof input === 'string' ? fromHex(input) : input;
   const recursive = options.recursive ?? true;
   const base = options.baseOffset ?? 0;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const out: Tlv[] = [];
   let pos = 0;
   while (pos < buf.length) {
-    if (isPadding(buf[pos]!)) {
+    if (isPadding(buf, pos)) {
       pos++;
       continue;
     }
@@ -103,7 +120,8 @@ export function decodeTlv(input: Bytes | string, options: DecodeOptions = {}): T
     const constructed = isConstructedTag(tag);
     const obj: Tlv = { tag, length, value, constructed, offset: base + start };
     if (constructed && recursive) {
-      obj.children = decodeTlv(value, { recursive, baseOffset: base + pos });
+      if (maxDepth <= 0) throw new TlvError(`constructed objects nested too deeply`, base + start);
+      obj.children = decodeTlv(value, { recursive, baseOffset: base + pos, maxDepth: maxDepth - 1 });
     }
     out.push(obj);
     pos += length;
@@ -125,17 +143,29 @@ export function encodeLength(length: number): Bytes {
   return Uint8Array.from([0x80 | bytes.length, ...bytes]);
 }
 
+/** Validated tag encodings, keyed by the tag text (encoding is hot in kernels and benchmarks). */
+const tagCache = new Map<string, Bytes>();
+const TAG_CACHE_LIMIT = 4096;
+
 /** Validates tag hex (a well-formed 1..4 byte BER tag). */
 export function tagBytes(tag: string): Bytes {
+  return validatedTag(tag).slice();
+}
+
+/** The cached encoding of a tag; callers must not modify it. */
+function validatedTag(tag: string): Bytes {
+  const cached = tagCache.get(tag);
+  if (cached) return cached;
   const bytes = fromHex(tag);
   const { size } = readTag(bytes, 0);
   if (size !== bytes.length) throw new TlvError(`'${tag}' is not a single well-formed tag`, 0);
+  if (tagCache.size < TAG_CACHE_LIMIT) tagCache.set(tag, bytes);
   return bytes;
 }
 
 /** Encodes one object; a constructed value may be given as children. */
 export function encodeTlv(tag: string, value: Bytes | Tlv[] | TlvInput[]): Bytes {
-  const t = tagBytes(tag);
+  const t = validatedTag(tag); // concat copies it
   const v = value instanceof Uint8Array ? value : encodeTlvList(value);
   return concat(t, encodeLength(v.length), v);
 }

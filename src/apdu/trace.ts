@@ -1,0 +1,264 @@
+/**
+ * APDU trace: a CardTransport decorator that records every exchange (and every
+ * reset with its ATR), JSON-lines export and import, and the PIN masking rule.
+ *
+ * Secrets never reach a trace: the data field of VERIFY (INS 20, EMV Book 3
+ * §6.5.12: plaintext or enciphered PIN block), CHANGE REFERENCE DATA and EMV
+ * PIN CHANGE (INS 24, Book 3 §6.5.10: new PIN) and RESET RETRY COUNTER (INS 2C)
+ * is replaced by 'XX' per byte BEFORE the command is stored, so neither the
+ * in-memory records, the JSONL nor any formatter can show it. The header and
+ * Lc stay, so the trace still tells which PIN format was used and how long it was.
+ */
+import { type Bytes, fromHex, toHex } from './bytes.js';
+import { decodeResponse } from './command.js';
+import { commandName, describeCommandParameters } from './command-names.js';
+import { DocumentError } from './errors.js';
+import { describeStatusWord } from './status-words.js';
+import type { CardTransport, Protocol } from './transport.js';
+
+/** One command/response pair. `command` is hex with masked bytes shown as 'XX'. */
+export interface TraceExchange {
+  type: 'apdu';
+  index: number;
+  /** ISO-8601 time the command was sent. */
+  time: string;
+  durationMs: number;
+  name: string;
+  /** Annotation of P1/P2 (e.g. "ARQC requested, CDA signature requested"). */
+  params?: string;
+  command: string;
+  response: string;
+  sw: string;
+  status: string;
+  /** True when secret bytes of the command were masked. */
+  masked?: boolean;
+}
+
+/** A cold or warm reset and the ATR it produced. */
+export interface TraceReset {
+  type: 'reset';
+  index: number;
+  time: string;
+  kind: 'cold' | 'warm';
+  atr: string;
+  protocol: Protocol;
+}
+
+export type TraceRecord = TraceExchange | TraceReset;
+
+/** Time given to records imported without one (a plain {command, response} list): shown as "not recorded". */
+export const UNRECORDED_TIME = new Date(0).toISOString();
+
+/** Mask marker for one secret byte in a hex string. */
+export const MASKED_BYTE = 'XX';
+
+/** True when the command's data field is a secret (PIN, new PIN, PUK). */
+export function hasSecretData(command: Bytes): boolean {
+  const ins = command[1];
+  const p2 = command[3];
+  if (ins === 0x20 || ins === 0x2c) return true;
+  // EMV PIN CHANGE/UNBLOCK with P2 00 (unblock only) carries just a MAC; every other INS 24 carries a PIN.
+  if (ins === 0x24) return !((command[0]! & 0x80) !== 0 && p2 === 0x00);
+  return false;
+}
+
+/**
+ * Hex of a command with the data field of secret-bearing commands replaced by
+ * 'XX' per byte (short Lc only: EMV commands are short, ISO/IEC 7816-4 §5.1).
+ */
+export function maskCommandHex(command: Bytes): { hex: string; masked: boolean } {
+  if (command.length <= 5 || !hasSecretData(command)) return { hex: toHex(command), masked: false };
+  const lc = command[4]!;
+  // Extended (Lc 00 + 2 bytes) or inconsistent lengths: mask everything after the header.
+  const shortOk = lc !== 0 && (command.length === 5 + lc || command.length === 6 + lc);
+  const dataEnd = shortOk ? 5 + lc : command.length;
+  const dataStart = shortOk ? 5 : 4;
+  const hex =
+    toHex(command.subarray(0, dataStart)) + MASKED_BYTE.repeat(dataEnd - dataStart) + toHex(command.subarray(dataEnd));
+  return { hex, masked: true };
+}
+
+/**
+ * Parses trace hex that may contain 'XX' masked bytes: returns the bytes
+ * (masked ones as 00) and which positions are masked.
+ */
+export function parseMaskedHex(text: string): { bytes: Bytes; masked: boolean[] } {
+  const clean = text.replace(/[\s:]/g, '');
+  const masked: boolean[] = [];
+  let plain = '';
+  for (let i = 0; i + 1 < clean.length; i += 2) {
+    const pair = clean.slice(i, i + 2);
+    const isMask = pair.toUpperCase() === MASKED_BYTE;
+    masked.push(isMask);
+    plain += isMask ? '00' : pair;
+  }
+  if (clean.length % 2 !== 0) plain += clean.slice(-1);
+  return { bytes: fromHex(plain), masked };
+}
+
+/** Builds the record of one exchange from raw bytes, masking first. */
+export function recordExchange(index: number, time: Date, durationMs: number, command: Bytes, response: Bytes): TraceExchange {
+  const { hex, masked } = maskCommandHex(command);
+  const cla = command[0] ?? 0;
+  const ins = command[1] ?? 0;
+  const p1 = command[2] ?? 0;
+  const p2 = command[3] ?? 0;
+  let sw = '';
+  let status = 'no status word (response shorter than 2 bytes)';
+  if (response.length >= 2) {
+    const r = decodeResponse(response);
+    const info = describeStatusWord(r.sw);
+    sw = info.sw;
+    status = info.meaning;
+  }
+  const params = command.length >= 4 ? describeCommandParameters(cla, ins, p1, p2) : '';
+  return {
+    type: 'apdu',
+    index,
+    time: time.toISOString(),
+    durationMs: Math.round(durationMs * 1000) / 1000,
+    name: command.length >= 2 ? commandName(cla, ins) : 'MALFORMED',
+    ...(params ? { params } : {}),
+    command: hex,
+    response: toHex(response),
+    sw,
+    status,
+    ...(masked ? { masked: true } : {}),
+  };
+}
+
+export interface TracingOptions {
+  /** Wall clock for timestamps (tests inject a fixed one). */
+  clock?: () => Date;
+  /** Called with each record as soon as it is made (e.g. to stream JSONL to a file). */
+  onRecord?: (record: TraceRecord) => void;
+}
+
+/** A CardTransport that records everything that passes through `inner`. */
+export class TracingTransport implements CardTransport {
+  readonly #inner: CardTransport;
+  readonly #records: TraceRecord[] = [];
+  readonly #clock: () => Date;
+  readonly #onRecord: ((r: TraceRecord) => void) | undefined;
+
+  constructor(inner: CardTransport, options: TracingOptions = {}) {
+    this.#inner = inner;
+    this.#clock = options.clock ?? (() => new Date());
+    this.#onRecord = options.onRecord;
+  }
+
+  get name(): string {
+    return `${this.#inner.name} (traced)`;
+  }
+
+  get protocol(): Protocol {
+    return this.#inner.protocol;
+  }
+
+  /** The records so far (a copy). */
+  get records(): TraceRecord[] {
+    return [...this.#records];
+  }
+
+  async transmit(command: Bytes): Promise<Bytes> {
+    const time = this.#clock();
+    const start = performance.now();
+    const response = await this.#inner.transmit(command);
+    this.#push(recordExchange(this.#records.length, time, performance.now() - start, command, response));
+    return response;
+  }
+
+  async coldReset(): Promise<Bytes> {
+    return this.#reset('cold', () => this.#inner.coldReset());
+  }
+
+  async warmReset(): Promise<Bytes> {
+    return this.#reset('warm', () => this.#inner.warmReset());
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+
+  /** The trace as JSON lines. */
+  toJsonl(): string {
+    return toJsonl(this.#records);
+  }
+
+  async #reset(kind: 'cold' | 'warm', doReset: () => Promise<Bytes>): Promise<Bytes> {
+    const time = this.#clock();
+    const atr = await doReset();
+    this.#push({ type: 'reset', index: this.#records.length, time: time.toISOString(), kind, atr: toHex(atr), protocol: this.#inner.protocol });
+    return atr;
+  }
+
+  #push(record: TraceRecord): void {
+    this.#records.push(record);
+    this.#onRecord?.(record);
+  }
+}
+
+/** One JSON object per line, newline-terminated. */
+export function toJsonl(records: readonly TraceRecord[]): string {
+  return records.map((r) => JSON.stringify(r) + '\n').join('');
+}
+
+/**
+ * Reads a JSONL trace. Each line must be a reset or an exchange record; a bad
+ * line is a DocumentError naming file:line and the field. Secret commands are
+ * masked again on import, so a hand-edited trace cannot smuggle a PIN through.
+ */
+export function parseTraceJsonl(text: string, file?: string): TraceRecord[] {
+  const out: TraceRecord[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    const where = (field: string) => ({ ...(file !== undefined ? { file } : {}), line: i + 1, field });
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch (err) {
+      throw new DocumentError(`not JSON (${(err as Error).message})`, where('line'));
+    }
+    if (typeof obj !== 'object' || obj === null) throw new DocumentError('expected a JSON object', where('line'));
+    out.push(recordFromJson(obj as Record<string, unknown>, out.length, where));
+  }
+  return out;
+}
+
+function recordFromJson(
+  o: Record<string, unknown>,
+  index: number,
+  where: (field: string) => { file?: string; line: number; field: string },
+): TraceRecord {
+  const hexField = (name: string, allowMask: boolean): string => {
+    const v = o[name];
+    if (typeof v !== 'string') throw new DocumentError('expected a hex string', where(name));
+    const ok = allowMask ? /^([0-9A-Fa-f]{2}|XX|xx)*$/.test(v.replace(/\s/g, '')) : /^([0-9A-Fa-f]{2})*$/.test(v.replace(/\s/g, ''));
+    if (!ok) throw new DocumentError(`'${v.slice(0, 40)}' is not hex`, where(name));
+    return v.replace(/\s/g, '').toUpperCase();
+  };
+  const time = typeof o.time === 'string' ? o.time : UNRECORDED_TIME;
+  const type = o.type ?? 'apdu';
+  if (type === 'reset') {
+    const protocol = o.protocol === 'T=1' ? 'T=1' : 'T=0';
+    return { type: 'reset', index, time, kind: o.kind === 'warm' ? 'warm' : 'cold', atr: hexField('atr', false), protocol };
+  }
+  if (type !== 'apdu') throw new DocumentError(`unknown record type '${String(type)}'`, where('type'));
+  const commandHex = hexField('command', true);
+  const responseHex = hexField('response', false);
+  const { bytes } = parseMaskedHex(commandHex);
+  if (bytes.length < 4) throw new DocumentError('a command needs at least 4 bytes', where('command'));
+  const response = fromHex(responseHex);
+  if (response.length < 2) throw new DocumentError('a response needs SW1 SW2', where('response'));
+  const rebuilt = recordExchange(index, new Date(0), Number(o.durationMs ?? 0) || 0, bytes, response);
+  // Keep bytes masked in the file masked; mask anything secret the file left in clear.
+  const command = commandHex.includes(MASKED_BYTE) ? commandHex : rebuilt.command;
+  return { ...rebuilt, time, command, ...(command.includes(MASKED_BYTE) ? { masked: true } : {}) };
+}
+
+/** The exchanges of a trace, without the resets. */
+export function exchangesOf(records: readonly TraceRecord[]): TraceExchange[] {
+  return records.filter((r): r is TraceExchange => r.type === 'apdu');
+}

@@ -1,0 +1,138 @@
+/**
+ * GENERATE APPLICATION CRYPTOGRAM (EMV Book 3 §6.5.5, §9.3; Book 2 §6.6 CDA).
+ *   P1 b8b7: 00 AAC, 40 TC, 80 ARQC (C0 RFU -> 6A86); b5 (10): CDA signature requested.
+ *   First GENERATE AC carries CDOL1 data, the second CDOL2 data; a third -> 6985.
+ * The card decides (risk.ts) and never answers a stronger cryptogram than requested.
+ * The ATC is incremented and persisted by the first GENERATE AC of each transaction,
+ * before the cryptogram is computed.
+ * Response: format 1 '80' CID || ATC || AC || IAD, or format 2 '77' {9F27, 9F36, 9F26, 9F10};
+ * with CDA (TC/ARQC): '77' {9F27, 9F36, 9F4B, 9F10}, the AC only inside 9F4B.
+ */
+import { type Bytes, concat, uintBytes } from '../../apdu/bytes.js';
+import type { DecodedCommand } from '../../apdu/command.js';
+import { encodeTlv, encodeTlvList, type TlvInput } from '../../apdu/tlv.js';
+import { createCdaSignature, transactionDataHashCode } from '../../crypto/oda/dynamic-data.js';
+import { dolValue } from '../dol-view.js';
+import { type Answer, type CardEngine, ok, sw } from '../engine.js';
+import { applicationCryptogram, checkIssuerAuthenticationData } from './card-crypto.js';
+import { appendLogEntry } from './log.js';
+import { AAC, ARQC, TC, amountOf, cardVerificationResults, decideFirst, decideSecond, issuerApplicationData } from './risk.js';
+
+const CDA_REQUESTED = 0x10;
+
+export function generateAc(card: CardEngine, cmd: DecodedCommand): Answer {
+  const requested = cmd.p1 & 0xc0;
+  if (requested === 0xc0 || (cmd.p1 & 0x2f) !== 0 || cmd.p2 !== 0) return sw(0x6a86);
+  if (card.selectedApplication === undefined) return sw(0x6985);
+  const phase = card.v.phase;
+  if (phase === 'gpo-done') return first(card, cmd, requested);
+  if (phase === 'first-ac-done' && card.v.firstAcType === ARQC) return second(card, cmd, requested);
+  return sw(0x6985); // before GPO, a third GENERATE AC, or a second one after a final TC/AAC
+}
+
+function first(card: CardEngine, cmd: DecodedCommand, requested: number): Answer {
+  if (cmd.data.length !== card.layout.cdol1.length) return sw(0x6700);
+  if (card.nv.atc >= 0xffff) return sw(0x6985); // ATC exhausted: the application cannot transact
+  const nv = card.nv;
+  const d = decideFirst(card, requested, cmd.data);
+  nv.atc += 1;
+  if (d.type === ARQC) nv.lastOnlineNotCompleted = true;
+  if (d.type === TC) {
+    nv.consecutiveOffline += 1;
+    nv.cumulativeOfflineAmount += amountOf(card, card.layout.cdol1, cmd.data);
+  }
+  card.v.cdol1Data = cmd.data;
+  card.v.phase = 'first-ac-done';
+  card.v.firstAcType = d.type;
+  const cvr = cardVerificationResults(card, d, d.type, undefined);
+  const iad = issuerApplicationData(card, cvr);
+  const ac = applicationCryptogram(card, cmd.data, iad);
+  card.v.firstAc = ac;
+  if (d.type !== ARQC) appendLogEntry(card, cmd.data, d.type | d.cidFlags);
+  card.commit();
+  return respond(card, cmd, d.type | d.cidFlags, ac, iad, cmd.data, undefined);
+}
+
+function second(card: CardEngine, cmd: DecodedCommand, requested: number): Answer {
+  if (requested === ARQC) return sw(0x6a86); // Book 3 §9.3: the second GENERATE AC asks for TC or AAC
+  if (cmd.data.length !== card.layout.cdol2.length) return sw(0x6700);
+  const nv = card.nv;
+  const v = card.v;
+  // Issuer authentication data in CDOL2 when EXTERNAL AUTHENTICATE was not used (Book 3 §10.9).
+  const iadIssuer = dolValue(card.layout.cdol2, cmd.data, '91');
+  if (v.issuerAuthResult === undefined && iadIssuer && iadIssuer.some((b) => b !== 0)) {
+    const result = checkIssuerAuthenticationData(card, v.firstAc!, stripTrailingZeros(iadIssuer, card));
+    v.issuerAuthResult = result === true;
+  }
+  const d = decideSecond(card, requested, cmd.data);
+  nv.lastOnlineNotCompleted = false;
+  if (d.unableToGoOnline) {
+    if (d.type === TC) {
+      nv.consecutiveOffline += 1;
+      nv.cumulativeOfflineAmount += amountOf(card, card.layout.cdol1, v.cdol1Data ?? new Uint8Array(0));
+    }
+  } else {
+    const authFailed = v.issuerAuthResult === false || (v.issuerAuthResult === undefined && card.profile.risk.issuerAuthenticationRequired);
+    nv.issuerAuthFailedLastOnline = authFailed;
+    if (d.type === TC) {
+      nv.lastOnlineAtc = nv.atc;
+      nv.consecutiveOffline = 0;
+      nv.cumulativeOfflineAmount = 0;
+    }
+  }
+  v.phase = 'second-ac-done';
+  const cvr = cardVerificationResults(card, d, v.firstAcType, d.type);
+  const iad = issuerApplicationData(card, cvr);
+  const ac = applicationCryptogram(card, cmd.data, iad);
+  appendLogEntry(card, v.cdol1Data ?? new Uint8Array(0), d.type | d.cidFlags);
+  card.commit();
+  return respond(card, cmd, d.type | d.cidFlags, ac, iad, v.cdol1Data ?? new Uint8Array(0), cmd.data);
+}
+
+/** Method 1 issuer authentication data is exactly 10 bytes; a longer CDOL2 field is zero-padded. */
+function stripTrailingZeros(value: Bytes, card: CardEngine): Bytes {
+  if (card.profile.cryptogram.arpcMethod === 1 && value.length > 10) return value.subarray(0, 10);
+  let end = value.length;
+  while (end > 8 && value[end - 1] === 0) end--;
+  return value.subarray(0, end);
+}
+
+function respond(card: CardEngine, cmd: DecodedCommand, cid: number, ac: Bytes, iad: Bytes, cdol1Data: Bytes, cdol2Data: Bytes | undefined): Answer {
+  const atc = uintBytes(card.nv.atc, 2);
+  const cdaRequested = (cmd.p1 & CDA_REQUESTED) !== 0 && card.profile.oda === 'cda' && card.iccKey !== undefined;
+  const type = cid & 0xc0;
+  if (cdaRequested && type !== AAC) {
+    // Book 2 §6.6.1: hash PDOL data, CDOL data and the response objects except 9F4B.
+    const objects: TlvInput[] = [
+      { tag: '9F27', value: Uint8Array.of(cid) },
+      { tag: '9F36', value: atc },
+      { tag: '9F10', value: iad },
+    ];
+    const hash = transactionDataHashCode({
+      pdolData: card.v.pdolData ?? new Uint8Array(0),
+      cdol1Data,
+      ...(cdol2Data ? { cdol2Data } : {}),
+      responseTlvs: encodeTlvList(objects),
+    });
+    const dolData = cdol2Data ?? cdol1Data;
+    const view = cdol2Data ? card.layout.cdol2 : card.layout.cdol1;
+    const un = dolValue(view, dolData, '9F37') ?? new Uint8Array(4);
+    const sdad = createCdaSignature({
+      iccKey: card.iccKey!,
+      iccDynamicNumber: card.randomBytes(8),
+      cid,
+      applicationCryptogram: ac,
+      transactionDataHashCode: hash,
+      unpredictableNumber: un,
+    });
+    return ok(encodeTlv('77', [objects[0]!, objects[1]!, { tag: '9F4B', value: sdad }, objects[2]!]));
+  }
+  if (card.profile.generateAcFormat === 1 && !cdaRequested) return ok(encodeTlv('80', concat(Uint8Array.of(cid), atc, ac, iad)));
+  return ok(encodeTlv('77', [
+    { tag: '9F27', value: Uint8Array.of(cid) },
+    { tag: '9F36', value: atc },
+    { tag: '9F26', value: ac },
+    { tag: '9F10', value: iad },
+  ]));
+}
+

@@ -1,0 +1,113 @@
+/**
+ * Issuer script commands with secure messaging (EMV Book 3 §6.5.1-§6.5.3,
+ * §6.5.10, ISO 7816-4 PUT DATA / UPDATE RECORD; Book 2 §9):
+ *   84 24 00 00/02  PIN UNBLOCK / PIN CHANGE (new PIN enciphered with the SMC session key)
+ *   84 1E 00 00     APPLICATION BLOCK        84 18 00 00  APPLICATION UNBLOCK
+ *   84 16 00 00     CARD BLOCK
+ *   04|84 DA tag    PUT DATA (9F14, 9F23, 9F54)
+ *   04|84 DC rec sfi  UPDATE RECORD
+ * The MAC (last `scriptMacLength` bytes of the data) is checked over
+ * CLA INS P1 P2 Lc || ATC || AC of the first GENERATE AC || data (Book 2 §9.2.1)
+ * with the SMI session key; a bad MAC is 6988 and marks script processing failed.
+ * Scripts are accepted only after the first GENERATE AC of the transaction.
+ */
+import { type Bytes, constantTimeEqual, toHex, uintBytes } from '../../apdu/bytes.js';
+import type { DecodedCommand } from '../../apdu/command.js';
+import { decodeTlv } from '../../apdu/tlv.js';
+import { decodePinBlock } from '../../crypto/pin-block.js';
+import { decipherScriptData, issuerScriptMac, issuerScriptMacInput } from '../../crypto/secure-messaging.js';
+import { type Answer, type CardEngine, sw } from '../engine.js';
+import { recordsOf } from '../os/records.js';
+import { scriptSessionKeys } from './card-crypto.js';
+
+export const SCRIPT_INS = new Set([0x24, 0x1e, 0x18, 0x16, 0xda, 0xdc]);
+const PUT_DATA_TAGS: Record<string, number> = { '9F14': 1, '9F23': 1, '9F54': 6 };
+
+function count(card: CardEngine, failed: boolean): void {
+  card.v.scriptCommands += 1;
+  if (failed) card.v.scriptFailed = true;
+  card.nv.scriptCommandsLastTransaction = card.v.scriptCommands;
+  card.nv.scriptFailedLastTransaction = card.v.scriptFailed;
+}
+
+function fail(card: CardEngine, status: number): Answer {
+  count(card, true);
+  card.commit();
+  return sw(status);
+}
+
+export function issuerScriptCommand(card: CardEngine, cmd: DecodedCommand): Answer {
+  const v = card.v;
+  if (card.selectedApplication === undefined || !v.firstAc || (v.phase !== 'first-ac-done' && v.phase !== 'second-ac-done')) {
+    return sw(0x6985);
+  }
+  const macLength = card.profile.cryptogram.scriptMacLength;
+  if (cmd.data.length < macLength) return fail(card, 0x6700);
+  const body = cmd.data.subarray(0, cmd.data.length - macLength);
+  const mac = cmd.data.subarray(cmd.data.length - macLength);
+  const keys = scriptSessionKeys(card, v.firstAc);
+  const header = Uint8Array.of(cmd.cla, cmd.ins, cmd.p1, cmd.p2, cmd.data.length);
+  const expected = issuerScriptMac(keys.smi, issuerScriptMacInput(header, uintBytes(card.nv.atc, 2), v.firstAc, body), macLength);
+  if (!constantTimeEqual(expected, mac)) return fail(card, 0x6988);
+
+  const status = execute(card, cmd, body, keys.smc);
+  count(card, status !== 0x9000);
+  card.commit();
+  return sw(status);
+}
+
+function execute(card: CardEngine, cmd: DecodedCommand, body: Bytes, smc: Bytes): number {
+  const nv = card.nv;
+  switch (cmd.ins) {
+    case 0x24: {
+      if (cmd.p1 !== 0 || (cmd.p2 !== 0x00 && cmd.p2 !== 0x02)) return 0x6a86;
+      if (cmd.p2 === 0x02) {
+        let pin: string;
+        try {
+          pin = decodePinBlock(2, decipherScriptData(smc, body, 'emv'));
+        } catch {
+          return 0x6a80;
+        }
+        nv.pin = pin;
+      } else if (body.length !== 0) {
+        return 0x6700;
+      }
+      nv.pinTryCounter = card.profile.pinTryLimit;
+      return 0x9000;
+    }
+    case 0x1e:
+    case 0x18:
+    case 0x16:
+      if (cmd.p1 !== 0 || cmd.p2 !== 0) return 0x6a86;
+      if (body.length !== 0) return 0x6700;
+      if (cmd.ins === 0x1e) nv.applicationBlocked = true;
+      else if (cmd.ins === 0x18) nv.applicationBlocked = false;
+      else nv.cardBlocked = true;
+      return 0x9000;
+    case 0xda: {
+      const tag = toHex(Uint8Array.of(cmd.p1, cmd.p2));
+      const length = PUT_DATA_TAGS[tag];
+      if (length === undefined) return 0x6a88;
+      if (body.length !== length) return 0x6700;
+      nv.dataOverrides[tag] = toHex(body);
+      return 0x9000;
+    }
+    case 0xdc: {
+      if ((cmd.p2 & 0x07) !== 0x04 || cmd.p1 === 0) return 0x6a86;
+      const sfi = cmd.p2 >> 3;
+      const recs = sfi >= 1 && sfi <= 10 ? recordsOf(card, sfi) : undefined;
+      if (!recs) return 0x6a82;
+      if (!recs[cmd.p1 - 1]) return 0x6a83;
+      try {
+        const top = decodeTlv(body, { recursive: false });
+        if (top.length !== 1 || top[0]!.tag !== '70') return 0x6a80;
+      } catch {
+        return 0x6a80;
+      }
+      nv.recordOverrides[`${sfi}:${cmd.p1}`] = toHex(body);
+      return 0x9000;
+    }
+    default:
+      return 0x6d00;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * EmulatedCard: the emulated EMV card behind the CardTransport interface
+ * (src/apdu/transport.ts), used by the terminal and the CLI exactly as a
+ * reader. Holds the engine, the fault injector and, for a card loaded from a
+ * file, writes the non-volatile state back atomically after every change.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Bytes, fromHex } from '../apdu/bytes.js';
+import { DocumentError, TransportError } from '../apdu/errors.js';
+import type { CardTransport, Protocol } from '../apdu/transport.js';
+import { type RsaKeyPair, keyPairFromJson } from '../crypto/rsa.js';
+import { answerToReset } from './atr.js';
+import { CardEngine } from './engine.js';
+import { type CardImage, parseCardImage } from './factory.js';
+import { FaultInjector, applyResponseFault, muteError, tearError } from './faults.js';
+import { processApdu } from './os/dispatch.js';
+import { writeFileAtomic } from './persistence.js';
+import { buildLayout } from './personalise.js';
+import type { NonVolatileState } from './state.js';
+
+/** What the issuer and the tests know about a card (never sent by the card). */
+export interface CardSecrets {
+  pan: string;
+  panSequenceNumber: string;
+  /** The current reference PIN. */
+  pin: string;
+  /** Issuer master keys (Book 2 A1.4) for AC, secure-messaging integrity and confidentiality. */
+  issuerMasterKeys: { ac: Bytes; smi: Bytes; smc: Bytes };
+  /** ICC master key derivation option. */
+  derivation: 'A' | 'B';
+  /** The ICC RSA key pair, when the card has one. */
+  iccKey: RsaKeyPair | undefined;
+}
+
+export interface EmulatedCardOptions {
+  /** Card file to write the state back to (set by loadCard). */
+  file?: string;
+  /** Seed for GET CHALLENGE and dynamic numbers (deterministic runs). */
+  seed?: string | number;
+  /** Transport name (default "emulated card <PAN>"). */
+  name?: string;
+}
+
+export class EmulatedCard implements CardTransport {
+  readonly name: string;
+  readonly engine: CardEngine;
+  readonly faults: FaultInjector;
+  readonly file: string | undefined;
+  private readonly image: CardImage;
+  private powered = true;
+  private closed = false;
+
+  constructor(image: CardImage, options: EmulatedCardOptions = {}) {
+    this.image = image;
+    this.file = options.file;
+    const profile = image.profile;
+    const pan = profile.pan!;
+    const iccKey = image.iccKey ? keyPairFromJson(image.iccKey) : undefined;
+    this.engine = new CardEngine({
+      profile,
+      pan,
+      layout: buildLayout(profile, pan, image.oda),
+      iccKey,
+      state: image.state,
+      ...(this.file ? { persist: () => this.save() } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    });
+    this.faults = new FaultInjector(profile.faults);
+    this.name = options.name ?? `emulated card ${pan}`;
+  }
+
+  get protocol(): Protocol {
+    return this.engine.profile.protocol;
+  }
+
+  /** The Answer-To-Reset this card gives. */
+  get atr(): Bytes {
+    return answerToReset(this.protocol);
+  }
+
+  async transmit(command: Bytes): Promise<Bytes> {
+    if (this.closed) throw new TransportError('CLOSED', `${this.name}: transport closed`);
+    if (!this.powered) throw new TransportError('NO_POWER', `${this.name}: the card lost power; reset it first`);
+    const fault = this.faults.select(command);
+    if (fault) {
+      if (fault.action === 'status') return Uint8Array.of((fault.sw ?? 0x6f00) >> 8, (fault.sw ?? 0x6f00) & 0xff);
+      if (fault.action === 'mute') throw muteError();
+      if (fault.action === 'delay') await new Promise((r) => setTimeout(r, fault.delayMs ?? 100));
+    }
+    const response = processApdu(this.engine, command);
+    if (fault?.action === 'tear') {
+      this.powered = false;
+      this.engine.resetVolatile();
+      throw tearError();
+    }
+    return fault ? applyResponseFault(fault, response) : response;
+  }
+
+  /** Synchronous exchange without faults, for benchmarks and fuzzing. */
+  transmitSync(command: Bytes | string): Bytes {
+    return processApdu(this.engine, typeof command === 'string' ? fromHex(command) : command);
+  }
+
+  async coldReset(): Promise<Bytes> {
+    if (this.closed) throw new TransportError('CLOSED', `${this.name}: transport closed`);
+    this.powered = true;
+    this.engine.resetVolatile();
+    return this.atr;
+  }
+
+  async warmReset(): Promise<Bytes> {
+    return this.coldReset();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  /** A copy of the non-volatile state (counters, flags, log). */
+  get state(): NonVolatileState {
+    return structuredClone(this.engine.nv);
+  }
+
+  get secrets(): CardSecrets {
+    const p = this.engine.profile;
+    return {
+      pan: this.engine.pan,
+      panSequenceNumber: p.panSequenceNumber,
+      pin: this.engine.nv.pin,
+      issuerMasterKeys: {
+        ac: fromHex(p.cryptogram.issuerMasterKeys.ac),
+        smi: fromHex(p.cryptogram.issuerMasterKeys.smi),
+        smc: fromHex(p.cryptogram.issuerMasterKeys.smc),
+      },
+      derivation: p.cryptogram.derivation,
+      iccKey: this.engine.iccKey,
+    };
+  }
+
+  /** The card file content with the current state. */
+  toImage(): CardImage {
+    return { ...this.image, state: structuredClone(this.engine.nv) };
+  }
+
+  /** Writes the card file atomically (to `file`, or the file the card was loaded from). */
+  save(file = this.file): void {
+    if (!file) throw new TransportError('NO_FILE', `${this.name}: no card file to save to`);
+    writeFileAtomic(file, JSON.stringify(this.toImage(), null, 1) + '\n');
+  }
+}
+
+/** Loads a card file; state changes are written back to it atomically. */
+export function loadCard(file: string, options: Omit<EmulatedCardOptions, 'file'> = {}): EmulatedCard {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new DocumentError(`cannot read the card file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path, field: '$' });
+  }
+  const image = parseCardImage(text, path);
+  return new EmulatedCard(image, { ...options, file: path });
+}

@@ -1,0 +1,162 @@
+/**
+ * Issuing a card: PAN (Luhn check digit), ICC key pair, certificate chain
+ * under the emvsim test CA (scripts/ca/, CAPK index E5) and the initial state,
+ * collected in a CardImage, the JSON content of a card file.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Bytes, fromHex, toHex } from '../apdu/bytes.js';
+import { DocumentError } from '../apdu/errors.js';
+import { packageRoot } from '../crypto/capk.js';
+import { luhnCheckDigit } from '../crypto/luhn.js';
+import { createIccCertificate } from '../crypto/oda/icc-certificate.js';
+import { buildStaticDataToBeAuthenticated } from '../crypto/oda/static-data.js';
+import { createSignedStaticData } from '../crypto/oda/static-data.js';
+import { TEST_CA_INDEX, loadTestIssuer, testIssuerCertificate } from '../crypto/oda/test-ca.js';
+import { type RsaKeyPair, type RsaKeyPairJson, generateRsaKeyPair, keyPairFromJson, keyPairToJson, publicKeyOf } from '../crypto/rsa.js';
+import { type OdaMaterial, applicationInterchangeProfile, dataRecords, odaRecordNumbers } from './personalise.js';
+import type { CardProfile } from './profile/types.js';
+import { type NonVolatileState, initialState } from './state.js';
+
+export const CARD_IMAGE_FORMAT = 'emvsim-card';
+
+/** The JSON content of a card file. */
+export interface CardImage {
+  format: typeof CARD_IMAGE_FORMAT;
+  version: 1;
+  /** The resolved profile; `profile.pan` is the card's PAN. */
+  profile: CardProfile;
+  /** ICC RSA key pair (private key included: this is a test card). */
+  iccKey?: RsaKeyPairJson;
+  oda?: OdaMaterial;
+  state: NonVolatileState;
+}
+
+export interface IssueOptions {
+  /** Deterministic PAN and key choice. */
+  seed?: string | number;
+  /** Generate a fresh ICC key (as `card new` does) instead of taking one from the shipped pool. */
+  freshIccKey?: boolean;
+}
+
+let pool: RsaKeyPair[] | undefined;
+
+/** The shipped pool of pre-generated ICC keys (scripts/cards/keys/key-pool.json). */
+export function iccKeyPool(): RsaKeyPair[] {
+  if (!pool) {
+    const file = join(packageRoot(), 'scripts', 'cards', 'keys', 'key-pool.json');
+    try {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { icc: RsaKeyPairJson[] };
+      pool = json.icc.map(keyPairFromJson);
+    } catch (e) {
+      throw new DocumentError(`cannot read the ICC key pool: ${(e as Error).message}`, { file, field: 'icc' });
+    }
+  }
+  return pool;
+}
+
+function seedBytes(seed: string | number | undefined, what: string, n: number): Bytes {
+  const input = seed === undefined ? `${Date.now()}:${Math.random()}:${process.hrtime.bigint()}` : `${String(seed)}:${what}`;
+  const out = new Uint8Array(n);
+  let filled = 0;
+  for (let i = 0; filled < n; i++) {
+    const h = createHash('sha256').update(`emvsim-issue:${input}:${i}`).digest();
+    out.set(h.subarray(0, Math.min(h.length, n - filled)), filled);
+    filled += h.length;
+  }
+  return out;
+}
+
+/** A PAN of `length` digits starting with `prefix`, with its Luhn check digit (ISO/IEC 7812-1). */
+export function generatePan(prefix: string, length: number, seed?: string | number): string {
+  const random = seedBytes(seed, 'pan', length);
+  let digits = prefix;
+  for (let i = 0; digits.length < length - 1; i++) digits += String(random[i]! % 10);
+  return digits + luhnCheckDigit(digits);
+}
+
+/** MMYY of a YYMMDD date (certificate expiry format, Book 2 Table 6). */
+function mmyy(yymmdd: string): string {
+  return yymmdd.slice(2, 4) + yymmdd.slice(0, 2);
+}
+
+/** Certificates and signatures for the card's ODA method (Book 2 §5.1, §6.1). */
+export function odaMaterial(profile: CardProfile, pan: string, iccKey: RsaKeyPair | undefined): OdaMaterial | undefined {
+  if (profile.oda === 'none') return undefined;
+  const issuerCert = testIssuerCertificate(pan);
+  const issuerKey = loadTestIssuer().keyPair;
+  const records = dataRecords(profile, pan);
+  const odaRecords = odaRecordNumbers().map(({ sfi, record }) => ({ sfi, record: records.get(sfi)![record - 1]! }));
+  const staticData = buildStaticDataToBeAuthenticated(odaRecords, {
+    ...(profile.sdaTagList ? { sdaTagList: fromHex(profile.sdaTagList) } : {}),
+    aip: applicationInterchangeProfile(profile),
+  });
+  const material: OdaMaterial = {
+    caIndex: TEST_CA_INDEX,
+    issuerCertificate: toHex(issuerCert.certificate),
+    issuerRemainder: toHex(issuerCert.remainder),
+    issuerExponent: toHex(issuerCert.exponent),
+  };
+  if (profile.oda === 'sda') {
+    material.signedStaticData = toHex(createSignedStaticData({ issuerKey, dataAuthenticationCode: 'DAC1', staticData }));
+  } else {
+    if (!iccKey) throw new DocumentError('DDA/CDA needs an ICC key', { field: 'oda' });
+    const serial = toHex(seedBytes(pan, 'serial', 3));
+    const cert = createIccCertificate({ issuerKey, iccPublicKey: publicKeyOf(iccKey), pan, expiry: mmyy(profile.expiry), serial, staticData });
+    material.iccCertificate = toHex(cert.certificate);
+    material.iccRemainder = toHex(cert.remainder);
+    material.iccExponent = toHex(cert.exponent);
+  }
+  return material;
+}
+
+function needsIccKey(p: CardProfile): boolean {
+  return p.oda === 'dda' || p.oda === 'cda' || p.pinEncipherment;
+}
+
+/** Personalises a card image from a resolved profile. */
+export function issueCard(profile: CardProfile, options: IssueOptions = {}): CardImage {
+  const pan = profile.pan ?? generatePan(profile.panPrefix, profile.panLength, options.seed);
+  const resolved: CardProfile = { ...profile, pan };
+  let iccKey: RsaKeyPair | undefined;
+  if (needsIccKey(profile)) {
+    if (options.freshIccKey) {
+      iccKey = generateRsaKeyPair(profile.iccKeyBits, 3);
+    } else {
+      const keys = iccKeyPool();
+      iccKey = keys[seedBytes(options.seed ?? pan, 'icc-key', 1)[0]! % keys.length]!;
+    }
+  }
+  const oda = odaMaterial(resolved, pan, iccKey);
+  return {
+    format: CARD_IMAGE_FORMAT,
+    version: 1,
+    profile: resolved,
+    ...(iccKey ? { iccKey: keyPairToJson(iccKey) } : {}),
+    ...(oda ? { oda } : {}),
+    state: initialState(resolved),
+  };
+}
+
+/** Checks the outer shape of a card file (the profile inside was validated when issued). */
+export function parseCardImage(text: string, file: string): CardImage {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new DocumentError(`not JSON: ${(e as Error).message}`, { file, field: '$' });
+  }
+  const o = data as Partial<CardImage> | null;
+  if (!o || typeof o !== 'object') throw new DocumentError('a card file is a JSON object', { file, field: '$' });
+  if (o.format !== CARD_IMAGE_FORMAT) throw new DocumentError(`format must be '${CARD_IMAGE_FORMAT}'`, { file, field: 'format' });
+  if (o.version !== 1) throw new DocumentError(`unsupported version ${String(o.version)}`, { file, field: 'version' });
+  if (!o.profile || typeof o.profile !== 'object' || typeof o.profile.pan !== 'string') throw new DocumentError('missing profile or PAN', { file, field: 'profile' });
+  const s = o.state as NonVolatileState | undefined;
+  if (!s || typeof s !== 'object') throw new DocumentError('missing state', { file, field: 'state' });
+  for (const k of ['atc', 'lastOnlineAtc', 'pinTryCounter', 'consecutiveOffline', 'cumulativeOfflineAmount'] as const) {
+    if (!Number.isInteger(s[k]) || s[k] < 0) throw new DocumentError('must be a non-negative integer', { file, field: `state.${k}` });
+  }
+  if (!Array.isArray(s.log)) throw new DocumentError('must be a list', { file, field: 'state.log' });
+  return o as CardImage;
+}

@@ -1,0 +1,34 @@
+/** `emvsim hid list`: HID devices (PIN pads, magstripe readers) through the optional node-hid. */
+import type { CommandModule } from 'yargs';
+
+interface HidArgs {
+  action: 'list';
+  json: boolean;
+  all: boolean;
+}
+
+export const hidCommand: CommandModule<object, HidArgs> = {
+  command: 'hid <action>',
+  describe: 'HID PIN pads and magstripe readers (node-hid)',
+  builder: (y) =>
+    y
+      .positional('action', { choices: ['list'] as const, demandOption: true, describe: 'what to do' })
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
+      .option('all', { type: 'boolean', default: false, describe: 'also list devices that are neither keypads nor swipe readers' }) as never,
+  handler: async (argv) => {
+    const { listHidDevices } = await import('../../reader/hid/hid-device.js');
+    const devices = listHidDevices().filter((d) => argv.all || d.kind !== 'other');
+    if (argv.json) {
+      process.stdout.write(JSON.stringify(devices, null, 2) + '\n');
+      return;
+    }
+    if (devices.length === 0) {
+      process.stdout.write(`no HID ${argv.all ? '' : 'keypads or magstripe readers '}found (node-hid sees /dev/hidraw* devices you may read)\n`);
+      return;
+    }
+    const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+    for (const d of devices) {
+      process.stdout.write(`${d.kind.padEnd(9)}  ${hex4(d.vendorId)}:${hex4(d.productId)}  ${[d.manufacturer, d.product].filter(Boolean).join(' ')}  ${d.path}\n`);
+    }
+  },
+};

@@ -1,0 +1,61 @@
+/**
+ * `emvsim host`: the issuer host. Without a subcommand it serves ISO 8583 on
+ * --listen (loopback by default); `host card add|list|block` manages card
+ * records and `host ledger` prints the books. Implementations in src/cli/host/.
+ */
+import type { Argv, CommandModule } from 'yargs';
+
+const dbOption = { type: 'string', default: 'host.sqlite', describe: 'issuer database (SQLite; created and seeded with the shipped cards when new)' } as const;
+
+export const hostCommand: CommandModule = {
+  command: 'host',
+  describe: 'Issuer host: ARQC/ARPC, risk rules, SQLite ledger, ISO 8583 over TCP',
+  builder: (y: Argv) =>
+    y
+      .command({
+        command: '$0',
+        describe: 'serve ISO 8583 (0100/0200/0400/0800) on --listen',
+        builder: (s: Argv) =>
+          s
+            .option('listen', { type: 'string', default: '127.0.0.1:8583', describe: 'address:port to listen on (loopback unless told otherwise)' })
+            .option('db', dbOption)
+            .option('rules', { type: 'string', describe: 'risk rules YAML (e.g. scripts/issuer/rules.yaml)' })
+            .option('atc-window', { type: 'number', default: 50, describe: 'ATC jump beyond the last seen that is declined as a suspected clone' })
+            .option('enrol', { type: 'boolean', default: false, describe: 'enrol unknown PANs of a shipped BIN on first sight' })
+            .option('quiet', { type: 'boolean', default: false, describe: 'do not print each decision' })
+            .example('$0 host --listen 127.0.0.1:8583 --db host.sqlite --rules scripts/issuer/rules.yaml', 'serve with the shipped rules'),
+        handler: async (argv) => (await import('../host/serve.js')).serve(argv as never),
+      })
+      .command({
+        command: 'card <action>',
+        describe: 'add, list or block card records',
+        builder: (s: Argv) =>
+          s
+            .positional('action', { choices: ['add', 'list', 'block'] as const })
+            .option('db', dbOption)
+            .option('pan', { type: 'string', describe: 'PAN (add, block)' })
+            .option('psn', { type: 'string', describe: 'PAN sequence number, 2 digits' })
+            .option('profile', { type: 'string', default: 'visa-cvn18', describe: 'card profile whose keys and cryptogram settings the card uses (add)' })
+            .option('expiry', { type: 'string', describe: 'YYMM (add)' })
+            .option('pin', { type: 'string', describe: 'online PIN; the host stores its IBM 3624 offset (add)' })
+            .option('balance', { type: 'number', describe: 'opening balance in minor units (add)' })
+            .option('daily-limit', { type: 'number', describe: 'daily amount limit in minor units (add)' })
+            .option('travel', { type: 'boolean', describe: 'travel-enabled (add)' })
+            .option('status', { choices: ['lost', 'stolen', 'blocked', 'active'] as const, default: 'blocked', describe: 'new status (block)' })
+            .option('json', { type: 'boolean', default: false })
+            .example('$0 host card add --pan 4761739001010028 --pin 4321 --balance 250000', 'add a visa-cvn18 card')
+            .example('$0 host card block --pan 4761739001010010 --status stolen', 'report a card stolen'),
+        handler: async (argv) => (await import('../host/cards.js')).cardCommand(argv as never),
+      })
+      .command({
+        command: 'ledger',
+        describe: 'print the authorisations, holds and balances',
+        builder: (s: Argv) =>
+          s
+            .option('db', dbOption)
+            .option('limit', { type: 'number', default: 20, describe: 'last N authorisations' })
+            .option('json', { type: 'boolean', default: false }),
+        handler: async (argv) => (await import('../host/ledger.js')).ledgerCommand(argv as never),
+      }),
+  handler: () => undefined,
+};

@@ -1,0 +1,156 @@
+/**
+ * `emvsim transact`: one EMV transaction between the terminal kernel
+ * (src/terminal) and a card (the embedded demo card, a shipped profile, or a
+ * card file whose state persists). The CLI is the one place where card and
+ * terminal meet. Steps print as they happen; --json prints the outcome object.
+ */
+import type { CommandModule } from 'yargs';
+import type { TransactionOutcome } from '../../terminal/outcome.js';
+
+export interface TransactOptions {
+  card?: string;
+  profile?: string;
+  terminal: string;
+  amount: string;
+  currency?: string;
+  type: 'goods' | 'services' | 'cash' | 'cashback';
+  cashback?: string;
+  pin: string[];
+  online?: 'approve' | 'decline' | 'unreachable';
+  json: boolean;
+  seed: number;
+  trace: boolean;
+  forceOnline: boolean;
+}
+
+function toMinor(text: string, exponent: number, what: string): number {
+  if (!/^\d{1,10}(\.\d+)?$/.test(text)) throw new RangeError(`${what} '${text}' is not a decimal amount like 12.34`);
+  const [whole, frac = ''] = text.split('.');
+  if (frac.length > exponent) throw new RangeError(`${what} '${text}' has more than ${exponent} decimals`);
+  return Number(whole) * 10 ** exponent + Number(frac.padEnd(exponent, '0') || '0');
+}
+
+/** Runs a transaction and prints it; returns the outcome (the demo uses it too). */
+export async function runTransact(o: TransactOptions, print: (line: string) => void): Promise<TransactionOutcome> {
+  const { createCard, createDemoCard, loadCard } = await import('../../card/index.js');
+  const { loadTerminalProfile, projectRoot } = await import('../../terminal/config-loader.js');
+  const { capksForTerminal } = await import('../../terminal/capk-lookup.js');
+  const { ScriptedCardholder } = await import('../../terminal/cardholder.js');
+  const { seededRandom, memoryTransactionLog } = await import('../../terminal/environment.js');
+  const { runTransaction } = await import('../../terminal/kernel.js');
+  const { loadLiabilityTable } = await import('../../terminal/liability.js');
+  const { ScriptedHost } = await import('../../terminal/scripted-host.js');
+  const { formatEvent, formatOutcome } = await import('../../terminal/report.js');
+  const { currencyByAlpha, currencyByNumeric } = await import('../../apdu/iso-codes.js');
+  const { join } = await import('node:path');
+
+  const config = loadTerminalProfile(o.terminal);
+  const currencyInfo = o.currency ? (/^\d{3}$/.test(o.currency) ? currencyByNumeric(o.currency) : currencyByAlpha(o.currency.toUpperCase())) : currencyByNumeric(config.currencyCode);
+  if (!currencyInfo) throw new RangeError(`unknown currency '${o.currency}'`);
+  const exponent = currencyInfo.exponent ?? 2;
+  const amountMinor = toMinor(o.amount, exponent, '--amount');
+  const cashbackMinor = o.cashback ? toMinor(o.cashback, exponent, '--cashback') : 0;
+
+  const card = o.card ? loadCard(o.card) : o.profile ? createCard({ profile: o.profile, seed: o.seed }) : createDemoCard();
+  const profile = card.engine.profile;
+  let host;
+  if (o.online) {
+    const s = card.secrets;
+    host = new ScriptedHost({
+      mode: o.online,
+      issuerKeys: {
+        imkAc: s.issuerMasterKeys.ac,
+        derivation: s.derivation,
+        sessionKey: profile.cryptogram.sessionKey === 'master' ? 'master' : 'common',
+        arpcMethod: profile.cryptogram.arpcMethod === 2 ? 2 : 1,
+        arpcKey: profile.cryptogram.arpcKey === 'master' ? 'master' : 'session',
+      },
+    });
+  } else {
+    const { createInProcessHost } = await import('../../issuer/index.js');
+    host = createInProcessHost();
+  }
+  const rulesFile = join(projectRoot(), 'scripts', 'liability', `${config.liabilityRules}.yaml`);
+  const printEvents = !o.json;
+  const cardholder = new ScriptedCardholder({ pins: o.pin, ...(printEvents ? { onMessage: (m: string) => print(`    [PIN pad] ${m}`) } : {}) });
+  const seedClock = Date.now();
+  const outcome = await runTransaction(
+    {
+      transport: card,
+      config,
+      cardholder,
+      host,
+      clock: { now: () => new Date(seedClock) },
+      random: seededRandom(o.seed),
+      capks: capksForTerminal(config),
+      transactionLog: memoryTransactionLog(),
+      liabilityRules: loadLiabilityTable(rulesFile).rules,
+      // The card's magnetic stripe, for fallback: track 2 = PAN D YYMM service code discretionary data.
+      magstripe: { swipe: async () => ({ track2: `${card.secrets.pan}D${profile.expiry.slice(0, 4)}${profile.serviceCode}0000000000` }) },
+      ...(printEvents ? { observer: (e) => formatEvent(e).forEach(print) } : {}),
+    },
+    {
+      amountMinor: amountMinor + cashbackMinor,
+      ...(cashbackMinor ? { otherAmountMinor: cashbackMinor } : {}),
+      transactionType: cashbackMinor ? 'cashback' : o.type,
+      currencyCode: currencyInfo.numeric,
+      merchantForcedOnline: o.forceOnline,
+    },
+  );
+  if (o.card) card.save();
+  await card.close();
+  if (o.json) {
+    print(JSON.stringify(outcome, null, 2));
+  } else {
+    formatOutcome(outcome, currencyInfo.alpha).forEach(print);
+    if (o.trace) {
+      const { formatTrace } = await import('../../apdu/trace-format.js');
+      print('');
+      print(formatTrace(outcome.trace));
+    }
+  }
+  return outcome;
+}
+
+export const transactCommand: CommandModule = {
+  command: 'transact',
+  describe: 'Run one EMV transaction (kernel + card): every step, the decisions with the TVR bits behind them, the outcome and liability',
+  builder: (y) =>
+    y
+      .option('card', { type: 'string', describe: 'card file (state persists across runs); default: the embedded demo card' })
+      .option('profile', { type: 'string', describe: 'a fresh card from a shipped card profile (scripts/cards/NAME.yaml)' })
+      .option('terminal', { type: 'string', default: 'eu-pos-pin', describe: 'terminal profile (scripts/terminals/NAME.yaml) or path' })
+      .option('amount', { type: 'string', demandOption: true, describe: 'amount, e.g. 12.34' })
+      .option('currency', { type: 'string', describe: 'ISO 4217 alpha or numeric (default: the terminal currency)' })
+      .option('type', { choices: ['goods', 'services', 'cash', 'cashback'] as const, default: 'goods' as const, describe: 'transaction type' })
+      .option('cashback', { type: 'string', describe: 'cashback amount (purchase with cashback)' })
+      .option('pin', { type: 'string', array: true, default: [] as string[], describe: "PIN entries in order ('bypass', 'fail' for a PIN pad failure); repeat for re-prompts" })
+      .option('online', { choices: ['approve', 'decline', 'unreachable'] as const, describe: 'scripted host instead of the in-process issuer' })
+      .option('force-online', { type: 'boolean', default: false, describe: 'merchant forces the transaction online' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the outcome object as JSON' })
+      .option('trace', { type: 'boolean', default: false, describe: 'print the APDU trace (PIN masked)' })
+      .option('seed', { type: 'number', default: 1, describe: 'seed for the unpredictable number and random selection' })
+      .conflicts('card', 'profile')
+      .example('$0 transact --amount 12.34 --pin 1234', 'demo card, EU POS, in-process issuer')
+      .example('$0 transact --profile mastercard-cda --amount 80 --pin 1111 --pin 1234 --online approve', 'wrong PIN then the right one, CDA'),
+  handler: async (argv) => {
+    await runTransact(
+      {
+        ...(argv.card ? { card: String(argv.card) } : {}),
+        ...(argv.profile ? { profile: String(argv.profile) } : {}),
+        terminal: String(argv.terminal),
+        amount: String(argv.amount),
+        ...(argv.currency ? { currency: String(argv.currency) } : {}),
+        type: argv.type as TransactOptions['type'],
+        ...(argv.cashback ? { cashback: String(argv.cashback) } : {}),
+        pin: (argv.pin as string[]).map(String),
+        ...(argv.online ? { online: argv.online as TransactOptions['online'] } : {}),
+        json: Boolean(argv.json),
+        seed: Number(argv.seed),
+        trace: Boolean(argv.trace),
+        forceOnline: Boolean(argv['force-online']),
+      },
+      (line) => process.stdout.write(line + '\n'),
+    );
+  },
+};

@@ -1,0 +1,68 @@
+/** `emvsim host --listen`: serves ISO 8583 and prints each decision as it happens. */
+import { parseHostAddress } from '../../issuer/client.js';
+import { openSeededDatabase, enrolFromShippedBin } from '../../issuer/index.js';
+import { IssuerHost, type DecisionEvent } from '../../issuer/issuer-host.js';
+import { loadRules } from '../../issuer/rules/load.js';
+import { Iso8583Server } from '../../issuer/server.js';
+import { println } from '../output.js';
+
+export interface ServeArgs {
+  listen: string;
+  db: string;
+  rules?: string;
+  atcWindow: number;
+  enrol: boolean;
+  quiet: boolean;
+}
+
+const amount = (minor: number) => (minor / 100).toFixed(2);
+
+export function formatDecision(e: DecisionEvent): string {
+  const r = e.request;
+  const code = e.response.responseCode;
+  const verdict = code === '00' ? 'APPROVED' : code === '01' ? 'REFER' : 'DECLINED';
+  const parts = [
+    new Date().toISOString().slice(11, 23),
+    r.kind.padEnd(13),
+    `${r.terminalId}/${r.stan}`,
+    r.pan,
+    `${amount(r.amountMinor)} ${r.currency}`,
+    `${code} ${verdict}`,
+  ];
+  if (e.response.authorisationCode) parts.push(`auth ${e.response.authorisationCode}`);
+  if (e.response.decidedBy) parts.push(`by ${e.response.decidedBy}`);
+  if (e.response.issuerScripts?.length) parts.push(`${e.response.issuerScripts.length} script(s)`);
+  parts.push(e.repeated ? '(retransmission: stored answer)' : `- ${e.reason}`);
+  return parts.join('  ');
+}
+
+export async function serve(args: ServeArgs): Promise<void> {
+  const { host, port } = parseHostAddress(args.listen);
+  const db = openSeededDatabase(args.db);
+  const rules = args.rules ? loadRules(args.rules).rules : [];
+  const issuer = new IssuerHost({
+    db,
+    rules,
+    atcWindow: args.atcWindow,
+    ...(args.enrol ? { enrol: enrolFromShippedBin } : {}),
+    ...(args.quiet ? {} : { onDecision: (e: DecisionEvent) => println(formatDecision(e)) }),
+  });
+  const server = new Iso8583Server({
+    host: issuer,
+    onFormatError: (e) => println(`${new Date().toISOString().slice(11, 23)}  format error (30): ${e.message}`),
+  });
+  const address = await server.listen(port, host);
+  const cards = (db.prepare('SELECT COUNT(*) AS n FROM cards').get() as { n: number }).n;
+  println(`emvsim issuer host listening on ${address.address}:${address.port} (ISO 8583:1987, 2-byte length header)`);
+  println(`database ${args.db}: ${cards} cards; ${rules.length} risk rules${args.rules ? ` from ${args.rules}` : ''}; Ctrl-C stops`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      void server.close().then(() => {
+        db.close();
+        resolve();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

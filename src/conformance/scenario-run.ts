@@ -1,0 +1,119 @@
+/**
+ * Runs one terminal scenario: card, terminal, host and cardholder from the
+ * setup, one transaction through the kernel (runTransaction) with a pinned
+ * clock and a seeded random source, then judged against the expectation.
+ * Deterministic: the same scenario gives the same trace on every machine.
+ */
+import { join } from 'node:path';
+import { EmvsimError } from '../apdu/errors.js';
+import { formatTrace } from '../apdu/trace-format.js';
+import { capksForTerminal } from '../terminal/capk-lookup.js';
+import { ScriptedCardholder } from '../terminal/cardholder.js';
+import type { TerminalConfig } from '../terminal/config.js';
+import { projectRoot } from '../terminal/config-loader.js';
+import { type CapkLookup, fixedClock, memoryTransactionLog, seededRandom } from '../terminal/environment.js';
+import { runTransaction } from '../terminal/kernel.js';
+import { type LiabilityRule, loadLiabilityTable } from '../terminal/liability.js';
+import { judge, summarise } from './expect.js';
+import { buildCard, buildHost, buildTerminal } from './setup.js';
+import type { CaseResult, CaseStatus, ConformanceCase, Mismatch, Scenario } from './types.js';
+
+/** The date every scenario runs at unless it names one (inside the shipped cards' validity). */
+export const DEFAULT_TRANSACTION_DATE = '2025-06-15T12:00:00Z';
+
+const capkCache = new Map<string, CapkLookup>();
+const liabilityCache = new Map<string, LiabilityRule[]>();
+
+function capks(config: TerminalConfig): CapkLookup {
+  const key = config.capkFiles.join('|');
+  let c = capkCache.get(key);
+  if (!c) capkCache.set(key, (c = capksForTerminal(config)));
+  return c;
+}
+
+function liabilityRules(name: string): LiabilityRule[] {
+  let r = liabilityCache.get(name);
+  if (!r) {
+    const file = /[/\\]/.test(name) ? name : join(projectRoot(), 'scripts', 'liability', `${name}.yaml`);
+    liabilityCache.set(name, (r = loadLiabilityTable(file).rules));
+  }
+  return r;
+}
+
+export function transactionDate(text: string | undefined): Date {
+  const t = text ?? DEFAULT_TRANSACTION_DATE;
+  return new Date(/T/.test(t) ? (t.endsWith('Z') ? t : `${t}Z`) : `${t}T12:00:00Z`);
+}
+
+/** A result skeleton shared by both kinds of case. */
+export function resultOf(c: ConformanceCase, started: number, mismatches: Mismatch[], xfail: string | undefined, extra: Partial<CaseResult>): CaseResult {
+  const failed = mismatches.length > 0 || extra.error !== undefined;
+  let status: CaseStatus;
+  if (extra.error !== undefined && !xfail) status = 'error';
+  else if (xfail) status = failed ? 'xfail' : 'xpass';
+  else status = failed ? 'fail' : 'pass';
+  return {
+    id: c.id,
+    title: c.title,
+    spec: c.spec,
+    kind: c.kind,
+    tags: c.tags,
+    file: c.origin.file,
+    line: c.origin.line,
+    status,
+    durationMs: performance.now() - started,
+    mismatches,
+    actual: [],
+    ...(xfail ? { xfail } : {}),
+    ...extra,
+  };
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof EmvsimError) return err.message;
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+export async function runScenario(s: Scenario): Promise<CaseResult> {
+  const started = performance.now();
+  try {
+    const date = transactionDate(s.transaction.date);
+    const card = buildCard(s.card);
+    const config = buildTerminal(s.terminal);
+    const host = buildHost(s.host, card, date);
+    const cardholder = new ScriptedCardholder({
+      pins: s.cardholder.pins ?? [],
+      ...(s.cardholder.choose !== undefined ? { choose: s.cardholder.choose } : {}),
+      ...(s.cardholder.confirm !== undefined ? { confirm: s.cardholder.confirm } : {}),
+    });
+    const t = s.transaction;
+    const outcome = await runTransaction(
+      {
+        transport: card,
+        config,
+        cardholder,
+        host,
+        clock: fixedClock(date),
+        random: seededRandom(t.seed ?? 1),
+        capks: capks(config),
+        transactionLog: memoryTransactionLog(),
+        liabilityRules: liabilityRules(config.liabilityRules),
+      },
+      {
+        amountMinor: t.amount,
+        ...(t.otherAmount !== undefined ? { otherAmountMinor: t.otherAmount } : {}),
+        transactionType: t.type ?? (t.otherAmount ? 'cashback' : 'goods'),
+        ...(t.currency !== undefined ? { currencyCode: t.currency } : {}),
+        ...(t.forceOnline ? { merchantForcedOnline: true } : {}),
+      },
+    );
+    const mismatches = judge(s.expect, { outcome, cardState: card.state, hostCalls: host.calls });
+    await card.close();
+    return resultOf(s, started, mismatches, s.expect.xfail, {
+      actual: summarise(outcome),
+      ...(mismatches.length > 0 ? { trace: formatTrace(outcome.trace) } : {}),
+    });
+  } catch (err) {
+    return resultOf(s, started, [], s.expect.xfail, { error: errorText(err) });
+  }
+}

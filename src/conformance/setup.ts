@@ -1,0 +1,174 @@
+/**
+ * Turns a scenario's setup into live objects: the emulated card (profile plus
+ * deltas on fields, tags, keys, counters and faults), the terminal
+ * configuration (profile plus deltas, validated by the terminal's own
+ * loader), the host (the in-process issuer simulator or a scripted answer,
+ * with issuer scripts built under the card's secure-messaging keys, Book 2
+ * §9.2) and the cardholder. The conformance runner is the one place besides
+ * src/cli where card, terminal and host meet.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { fromHex } from '../apdu/bytes.js';
+import { DocumentError } from '../apdu/errors.js';
+import { createCard, mergeProfileData, type EmulatedCard } from '../card/index.js';
+import { createInProcessHost, seedCardFromProfile } from '../issuer/index.js';
+import { acDataForCdol1, checkArqc } from '../issuer/cryptogram-check.js';
+import { issuerScript } from '../issuer/scripts.js';
+import type { TerminalConfig } from '../terminal/config.js';
+import { parseTerminalProfile, projectRoot, terminalProfilesDirectory } from '../terminal/config-loader.js';
+import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/host.js';
+import { ScriptedHost } from '../terminal/scripted-host.js';
+import type { CardSetup, HostSetup, IssuerScriptSetup, TerminalSetup } from './types.js';
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The emulated card of a scenario or card script. */
+export function buildCard(setup: CardSetup): EmulatedCard {
+  const overrides: Record<string, unknown> = { ...(setup.set ?? {}) };
+  if (setup.tags) overrides.extraData = { ...(isMapping(overrides.extraData) ? overrides.extraData : {}), ...setup.tags };
+  if (setup.keys) overrides.cryptogram = mergeProfileData(overrides.cryptogram ?? {}, { issuerMasterKeys: setup.keys });
+  if (setup.faults) overrides.faults = setup.faults;
+  const card = createCard({
+    profile: setup.profile,
+    ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
+    ...(setup.seed !== undefined ? { seed: setup.seed } : {}),
+  });
+  if (setup.counters) Object.assign(card.engine.nv, setup.counters);
+  return card;
+}
+
+const terminalCache = new Map<string, TerminalConfig>();
+
+function terminalProfilePath(name: string): string {
+  return /[/\\]/.test(name) || /\.ya?ml$/.test(name) ? name : join(terminalProfilesDirectory(), `${name}.yaml`);
+}
+
+/** The terminal configuration: the profile's YAML with the deltas merged, then the terminal's own validation. */
+export function buildTerminal(setup: TerminalSetup): TerminalConfig {
+  const key = JSON.stringify(setup);
+  const cached = terminalCache.get(key);
+  if (cached) return structuredClone(cached);
+  const file = terminalProfilePath(setup.profile);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new DocumentError(`no terminal profile '${setup.profile}'`, { file, field: 'terminal.profile' });
+  }
+  let data = parseYaml(text) as Record<string, unknown>;
+  if (setup.set) data = mergeProfileData(data, setup.set) as Record<string, unknown>;
+  if (Array.isArray(data.applications)) {
+    let apps = data.applications as Record<string, unknown>[];
+    if (setup.onlyApplications) {
+      const keep = new Set(setup.onlyApplications.map((a) => a.toUpperCase()));
+      apps = apps.filter((a) => keep.has(String(a.aid).toUpperCase()));
+    }
+    if (setup.eachApplication) apps = apps.map((a) => mergeProfileData(a, setup.eachApplication) as Record<string, unknown>);
+    data.applications = apps;
+  }
+  const config = parseTerminalProfile(stringifyYaml(data), `${file} (with the scenario's terminal deltas)`);
+  terminalCache.set(key, config);
+  return structuredClone(config);
+}
+
+function cryptogramSettings(card: EmulatedCard) {
+  const p = card.engine.profile;
+  const c = p.cryptogram;
+  return {
+    keyDerivation: card.secrets.derivation,
+    sessionKey: c.sessionKey,
+    padding: c.padding,
+    acData: acDataForCdol1(p.cdol1),
+    arpcMethod: c.arpcMethod,
+    arpcKey: c.arpcKey,
+    arpcProprietaryData: '',
+    scriptMacLength: c.scriptMacLength,
+  };
+}
+
+/** Builds the issuer script templates for this request, MACed with the card's SMI session key (Book 2 §9.2.1). */
+function scriptsFor(card: EmulatedCard, request: AuthorisationRequest, scripts: readonly IssuerScriptSetup[]): Uint8Array[] {
+  const s = card.secrets;
+  const keys = s.issuerMasterKeys;
+  const check = checkArqc(
+    { ...cryptogramSettings(card), pan: request.pan, psn: request.panSequenceNumber ?? '00' },
+    { label: 'scenario', binFrom: '0', binTo: '9', algorithm: 'tdes', ac: keys.ac, smi: keys.smi, smc: keys.smc },
+    request.iccData,
+  );
+  return scripts.map((sc) => {
+    if (sc.raw !== undefined) return fromHex(sc.raw);
+    if (!check.ok) throw new DocumentError(`cannot build issuer script '${sc.command}': ${check.reason}`, { field: 'host.scripts' });
+    const template = issuerScript(sc.command!, check.context, { ...(sc.template ? { template: sc.template } : {}), macLength: card.engine.profile.cryptogram.scriptMacLength });
+    if (sc.badMac) template[template.length - 1] = template[template.length - 1]! ^ 0xff;
+    return template;
+  });
+}
+
+/** Adds scenario issuer scripts to another host's answers. */
+class ScriptDeliveringHost implements AuthorisationHost {
+  calls = 0;
+  constructor(
+    private readonly inner: AuthorisationHost,
+    private readonly card: EmulatedCard,
+    private readonly scripts: readonly IssuerScriptSetup[],
+  ) {}
+
+  async authorise(request: AuthorisationRequest): Promise<AuthorisationResponse> {
+    this.calls++;
+    const answer = await this.inner.authorise(request);
+    if (this.scripts.length === 0) return answer;
+    return { ...answer, issuerScripts: [...(answer.issuerScripts ?? []), ...scriptsFor(this.card, request, this.scripts)] };
+  }
+}
+
+export interface ScenarioHost extends AuthorisationHost {
+  /** Number of authorisation requests the terminal sent. */
+  readonly calls: number;
+}
+
+function rulesPath(rules: string): string {
+  return /[/\\]/.test(rules) || /\.ya?ml$/.test(rules) ? rules : join(projectRoot(), 'scripts', 'issuer', `${rules}.yaml`);
+}
+
+/** The scenario's host; `now` pins the simulator's clock. */
+export function buildHost(setup: HostSetup, card: EmulatedCard, now: Date): ScenarioHost {
+  let inner: AuthorisationHost;
+  if (setup.mode === 'simulator') {
+    const profile = card.engine.profile;
+    const seed = seedCardFromProfile(profile, card.secrets.pan);
+    if (setup.knowsCardKeys === false) {
+      seed.cryptogram = { ...seed.cryptogram, issuerMasterKeys: { ...seed.cryptogram.issuerMasterKeys, ac: '00112233445566778899AABBCCDDEEFF' } };
+    }
+    inner = createInProcessHost({
+      cards: [seed],
+      clock: () => now.getTime(),
+      enrolUnknownCards: false,
+      ...(setup.rules !== undefined ? { rules: rulesPath(setup.rules) } : {}),
+    });
+  } else {
+    const s = card.secrets;
+    const c = card.engine.profile.cryptogram;
+    const arpc = setup.arpc ?? 'correct';
+    inner = new ScriptedHost({
+      mode: setup.mode,
+      ...(setup.responseCode !== undefined ? { declineCode: setup.responseCode } : {}),
+      ...(arpc !== 'none'
+        ? {
+            issuerKeys: {
+              imkAc: s.issuerMasterKeys.ac,
+              derivation: s.derivation,
+              sessionKey: c.sessionKey === 'master' ? ('master' as const) : ('common' as const),
+              arpcMethod: c.arpcMethod === 2 ? (2 as const) : (1 as const),
+              arpcKey: c.arpcKey === 'master' ? ('master' as const) : ('session' as const),
+            },
+          }
+        : {}),
+      wrongArpc: arpc === 'wrong',
+    });
+  }
+  return new ScriptDeliveringHost(inner, card, setup.scripts ?? []);
+}

@@ -1,0 +1,189 @@
+/**
+ * Certification Authority Public Keys held by the terminal (EMV Book 2 §11.2, Table 33),
+ * selected by RID (5 bytes) and CA Public Key Index (tag 8F).
+ *
+ * Each key carries its check sum, SHA-1 over RID || index || modulus || exponent
+ * (Book 2 §11.2.2); loading verifies it and rejects the entry with a DocumentError subclass
+ * naming the file and the entry. JSON shape (one file = an array):
+ *   [{ "rid": "A000000003", "index": "92", "modulus": "99..", "exponent": "03",
+ *      "checksum": "429C..", "hashAlgorithm": "01", "expiry"?: "YYMMDD", "scheme"?, "kind"?, "note"? }]
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Bytes, concat, equal, fromHex, toHex } from '../apdu/bytes.js';
+import { DocumentError } from '../apdu/errors.js';
+import { sha1 } from './hash.js';
+import type { RsaPublicKey } from './rsa.js';
+
+export interface Capk extends RsaPublicKey {
+  /** 10 hex digits, uppercase. */
+  rid: string;
+  /** 2 hex digits, uppercase (tag 8F). */
+  index: string;
+  /** SHA-1 check sum (20 bytes). */
+  checksum: Bytes;
+  /** '01' = SHA-1. */
+  hashAlgorithm: string;
+  /** Key expiry YYMMDD when known. */
+  expiry?: string;
+  scheme?: string;
+  /** 'test' or 'live' when known. */
+  kind?: string;
+  note?: string;
+}
+
+export interface CapkJson {
+  rid: string;
+  index: string;
+  modulus: string;
+  exponent: string;
+  checksum: string;
+  hashAlgorithm: string;
+  expiry?: string;
+  scheme?: string;
+  kind?: string;
+  note?: string;
+}
+
+/** A CAPK entry whose check sum does not match its RID, index, modulus and exponent. */
+export class CapkChecksumError extends DocumentError {
+  readonly rid: string;
+  readonly index: string;
+  constructor(file: string | undefined, position: number, rid: string, index: string, expected: string, computed: string) {
+    super(`CAPK ${rid}/${index}: check sum ${expected} does not match SHA-1(RID || index || modulus || exponent) = ${computed} (Book 2 §11.2.2)`, {
+      ...(file !== undefined ? { file } : {}),
+      field: `[${position}].checksum`,
+    });
+    this.rid = rid;
+    this.index = index;
+  }
+}
+
+/** Book 2 §11.2.2: SHA-1(RID || CA Public Key Index || Modulus || Exponent). */
+export function capkChecksum(rid: string | Bytes, index: string | Bytes, modulus: Bytes, exponent: Bytes): Bytes {
+  const r = typeof rid === 'string' ? fromHex(rid) : rid;
+  const i = typeof index === 'string' ? fromHex(index) : index;
+  return sha1(concat(r, i, modulus, exponent));
+}
+
+function parseEntry(raw: unknown, position: number, file: string | undefined): Capk {
+  const where = (field: string) => ({ ...(file !== undefined ? { file } : {}), field: `[${position}].${field}` });
+  if (typeof raw !== 'object' || raw === null) throw new DocumentError('CAPK entry is not an object', where('')); 
+  const o = raw as Record<string, unknown>;
+  const hex = (field: string, pattern: RegExp, what: string): string => {
+    const v = o[field];
+    if (typeof v !== 'string' || !pattern.test(v)) throw new DocumentError(`expected ${what}, got ${JSON.stringify(v)}`, where(field));
+    return v.toUpperCase();
+  };
+  const rid = hex('rid', /^[0-9A-Fa-f]{10}$/, 'a RID of 10 hex digits');
+  const index = hex('index', /^[0-9A-Fa-f]{2}$/, 'an index of 2 hex digits');
+  const modulus = fromHex(hex('modulus', /^([0-9A-Fa-f]{2}){64,256}$/, 'a modulus of 64 to 256 bytes in hex'));
+  const exponent = fromHex(hex('exponent', /^(03|010001)$/, 'exponent 03 or 010001'));
+  const hashAlgorithm = hex('hashAlgorithm', /^01$/, "hash algorithm '01' (SHA-1)");
+  const checksumHex = hex('checksum', /^[0-9A-Fa-f]{40}$/, 'a SHA-1 check sum of 40 hex digits');
+  const computed = capkChecksum(rid, index, modulus, exponent);
+  if (!equal(computed, fromHex(checksumHex))) throw new CapkChecksumError(file, position, rid, index, checksumHex, toHex(computed));
+  const capk: Capk = { rid, index, modulus, exponent, checksum: computed, hashAlgorithm };
+  for (const f of ['expiry', 'scheme', 'kind', 'note'] as const) {
+    const v = o[f];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string') throw new DocumentError('expected a string', where(f));
+    if (f === 'expiry' && !/^\d{6}$/.test(v)) throw new DocumentError(`expiry '${v}' is not YYMMDD`, where(f));
+    capk[f] = v;
+  }
+  return capk;
+}
+
+export function capkToJson(capk: Capk): CapkJson {
+  return {
+    rid: capk.rid,
+    index: capk.index,
+    modulus: toHex(capk.modulus),
+    exponent: toHex(capk.exponent),
+    checksum: toHex(capk.checksum),
+    hashAlgorithm: capk.hashAlgorithm,
+    ...(capk.expiry ? { expiry: capk.expiry } : {}),
+    ...(capk.scheme ? { scheme: capk.scheme } : {}),
+    ...(capk.kind ? { kind: capk.kind } : {}),
+    ...(capk.note ? { note: capk.note } : {}),
+  };
+}
+
+/** The terminal's CAPK list: get(rid, index) as in Book 3 §10.3 (CAPK selection by RID and 8F). */
+export class CapkStore {
+  private readonly keys = new Map<string, Capk>();
+
+  /** Parses and checks a JSON array of CAPKs; `file` names the source in errors. */
+  static fromJson(json: unknown, file?: string): CapkStore {
+    const store = new CapkStore();
+    store.addJson(json, file);
+    return store;
+  }
+
+  addJson(json: unknown, file?: string): this {
+    if (!Array.isArray(json)) throw new DocumentError('expected an array of CAPK entries', { ...(file !== undefined ? { file } : {}), field: '$' });
+    json.forEach((raw, i) => this.add(parseEntry(raw, i, file)));
+    return this;
+  }
+
+  /** Adds (or replaces) a key after checking its check sum. */
+  add(capk: Capk): this {
+    const computed = capkChecksum(capk.rid, capk.index, capk.modulus, capk.exponent);
+    if (!equal(computed, capk.checksum)) {
+      throw new CapkChecksumError(undefined, this.keys.size, capk.rid, capk.index, toHex(capk.checksum), toHex(computed));
+    }
+    this.keys.set(`${capk.rid.toUpperCase()}/${capk.index.toUpperCase()}`, capk);
+    return this;
+  }
+
+  get(rid: string, index: string): Capk | undefined {
+    return this.keys.get(`${rid.toUpperCase()}/${index.toUpperCase()}`);
+  }
+
+  list(): Capk[] {
+    return [...this.keys.values()];
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+}
+
+/** The package root (the directory of emvsim's package.json), from src/ (tsx) or dist/src/ (built). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      try {
+        if ((JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'emvsim') return dir;
+      } catch {
+        // not our package.json; keep walking up
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('emvsim package root not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+export function loadCapkFile(path: string, into: CapkStore = new CapkStore()): CapkStore {
+  const text = readFileSync(path, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new DocumentError(`not JSON: ${(e as Error).message}`, { file: path, field: '$' });
+  }
+  return into.addJson(json, path);
+}
+
+export const DEFAULT_CAPK_FILES = ['scripts/capk/test-capks.json', 'scripts/capk/emvsim-test-ca.json'];
+
+/** The public EMVCo/scheme test CAPKs and the emvsim test CA (index E5), from scripts/capk/. */
+export function loadDefaultCapks(): CapkStore {
+  const store = new CapkStore();
+  for (const f of DEFAULT_CAPK_FILES) loadCapkFile(resolve(packageRoot(), f), store);
+  return store;
+}

@@ -1,0 +1,167 @@
+/**
+ * The issuer database (SQLite through better-sqlite3): keys, accounts, cards
+ * and the ledger. WAL journal with synchronous=FULL: a transaction that has
+ * returned is on disk, so an answer sent after the commit survives kill -9
+ * (SQLite "WAL mode ... synchronous=FULL ... durable"). Amounts are integers
+ * in minor units; nothing is ever a float.
+ */
+import Database from 'better-sqlite3';
+
+export type IssuerDatabase = Database.Database;
+
+export const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+-- Issuer master keys per BIN range (EMV Book 2 A1.4): AC, secure-messaging integrity and confidentiality.
+CREATE TABLE IF NOT EXISTS issuer_keys (
+  id INTEGER PRIMARY KEY,
+  label TEXT NOT NULL,
+  bin_from TEXT NOT NULL,
+  bin_to TEXT NOT NULL,
+  algorithm TEXT NOT NULL CHECK (algorithm IN ('tdes', 'aes')),
+  imk_ac TEXT NOT NULL,
+  imk_smi TEXT NOT NULL,
+  imk_smc TEXT NOT NULL,
+  CHECK (length(bin_from) = length(bin_to))
+);
+
+CREATE TABLE IF NOT EXISTS accounts (
+  id INTEGER PRIMARY KEY,
+  holder TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  opening_balance_minor INTEGER NOT NULL,
+  balance_minor INTEGER NOT NULL,
+  held_minor INTEGER NOT NULL DEFAULT 0,
+  daily_amount_limit_minor INTEGER NOT NULL,
+  daily_count_limit INTEGER NOT NULL,
+  home_country TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS cards (
+  pan TEXT NOT NULL,
+  psn TEXT NOT NULL DEFAULT '00',
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  label TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL CHECK (status IN ('active', 'lost', 'stolen', 'blocked')),
+  expiry TEXT NOT NULL,
+  last_atc INTEGER,
+  pin_offset TEXT,
+  pin_tries INTEGER NOT NULL DEFAULT 0,
+  pin_try_limit INTEGER NOT NULL DEFAULT 3,
+  travel_enabled INTEGER NOT NULL DEFAULT 0,
+  key_derivation TEXT NOT NULL DEFAULT 'A',
+  session_key TEXT NOT NULL DEFAULT 'common',
+  ac_padding INTEGER NOT NULL DEFAULT 2,
+  ac_data TEXT NOT NULL,
+  arpc_method INTEGER NOT NULL DEFAULT 1,
+  arpc_key TEXT NOT NULL DEFAULT 'session',
+  arpc_proprietary_data TEXT NOT NULL DEFAULT '',
+  script_mac_length INTEGER NOT NULL DEFAULT 8,
+  offline_pin_blocked INTEGER NOT NULL DEFAULT 0,
+  application_block_sent INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (pan, psn)
+);
+
+-- One row per request answered (including declines and reversals); the idempotency key makes a
+-- retransmission find the stored answer instead of deciding (and posting) twice.
+CREATE TABLE IF NOT EXISTS authorisations (
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  transaction_type TEXT NOT NULL DEFAULT '00',
+  created_at INTEGER NOT NULL,
+  pan TEXT NOT NULL,
+  psn TEXT,
+  account_id INTEGER,
+  terminal_id TEXT NOT NULL,
+  merchant_id TEXT NOT NULL,
+  mcc TEXT,
+  country TEXT NOT NULL,
+  stan TEXT NOT NULL,
+  rrn TEXT,
+  amount_minor INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  atc INTEGER,
+  response_code TEXT NOT NULL,
+  approved INTEGER NOT NULL,
+  auth_code TEXT,
+  decided_by TEXT,
+  reason TEXT,
+  response_json TEXT NOT NULL,
+  original_id INTEGER REFERENCES authorisations(id),
+  reversed_by INTEGER REFERENCES authorisations(id)
+);
+CREATE INDEX IF NOT EXISTS authorisations_by_card ON authorisations (pan, created_at);
+CREATE INDEX IF NOT EXISTS authorisations_by_account ON authorisations (account_id, created_at);
+CREATE INDEX IF NOT EXISTS authorisations_by_trace ON authorisations (terminal_id, stan);
+
+-- Holds (approved 0100): released at most once, by a reversal.
+CREATE TABLE IF NOT EXISTS holds (
+  authorisation_id INTEGER PRIMARY KEY REFERENCES authorisations(id),
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  amount_minor INTEGER NOT NULL,
+  released_by INTEGER REFERENCES authorisations(id)
+);
+
+-- Postings to the account balance (approved 0200 debits, reversal credits): one per (request, kind).
+CREATE TABLE IF NOT EXISTS postings (
+  id INTEGER PRIMARY KEY,
+  authorisation_id INTEGER NOT NULL REFERENCES authorisations(id),
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  amount_minor INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  UNIQUE (authorisation_id, kind)
+);
+
+-- Running daily totals per account (daily limits), kept with the postings: approved 0100/0200 add, reversals subtract.
+CREATE TABLE IF NOT EXISTS daily_usage (
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  day INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  amount_minor INTEGER NOT NULL,
+  PRIMARY KEY (account_id, day)
+);
+
+CREATE TABLE IF NOT EXISTS rule_decisions (
+  authorisation_id INTEGER NOT NULL REFERENCES authorisations(id),
+  rule TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+`;
+
+/** Opens (creating when new) the issuer database; `':memory:'` for an in-process host. */
+export function openIssuerDatabase(path: string): IssuerDatabase {
+  const db = new Database(path);
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+  return db;
+}
+
+const statements = new WeakMap<IssuerDatabase, Map<string, Database.Statement>>();
+
+/** A prepared statement, cached per database (preparing is the expensive part of a small query). */
+export function statement(db: IssuerDatabase, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let stmt = cache.get(sql);
+  if (!stmt) {
+    stmt = db.prepare(sql);
+    cache.set(sql, stmt);
+  }
+  return stmt;
+}
+
+/** True when the database holds no card yet (a new database gets the shipped cards). */
+export function isEmpty(db: IssuerDatabase): boolean {
+  return (statement(db, 'SELECT COUNT(*) AS n FROM cards').get() as { n: number }).n === 0;
+}

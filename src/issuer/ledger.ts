@@ -1,0 +1,307 @@
+/**
+ * The issuer's books: one authorisation row per answered request, holds for
+ * approved authorisations (0100), postings for approved financial messages
+ * (0200) and reversal credits, and the rule decisions. All writes happen
+ * inside the caller's decision transaction (IssuerHost), so a decision and its
+ * posting commit together or not at all.
+ */
+import { fromHex, toHex } from '../apdu/bytes.js';
+import type { AuthorisationResponse, MessageKind } from '../terminal/host.js';
+import { statement, type IssuerDatabase } from './db/schema.js';
+
+export interface LedgerEntry {
+  idempotencyKey: string;
+  kind: MessageKind;
+  transactionType: string;
+  createdAt: number;
+  pan: string;
+  psn: string | null;
+  accountId: number | null;
+  terminalId: string;
+  merchantId: string;
+  mcc: string | null;
+  country: string;
+  stan: string;
+  rrn: string | null;
+  amountMinor: number;
+  currency: string;
+  atc: number | null;
+  response: AuthorisationResponse;
+  /** Why it was declined, in words the ledger keeps ("ATC replay: 5 <= last 7"). */
+  reason: string | null;
+  originalId: number | null;
+}
+
+export interface RuleDecisionRow {
+  rule: string;
+  action: string;
+  detail: string;
+}
+
+interface StoredResponse {
+  responseCode: string;
+  authorisationCode?: string;
+  issuerAuthenticationData?: string;
+  issuerScripts?: string[];
+  decidedBy?: string;
+  message?: string;
+}
+
+export function serialiseResponse(r: AuthorisationResponse): string {
+  const s: StoredResponse = { responseCode: r.responseCode };
+  if (r.authorisationCode) s.authorisationCode = r.authorisationCode;
+  if (r.issuerAuthenticationData) s.issuerAuthenticationData = toHex(r.issuerAuthenticationData);
+  if (r.issuerScripts?.length) s.issuerScripts = r.issuerScripts.map((b) => toHex(b));
+  if (r.decidedBy) s.decidedBy = r.decidedBy;
+  if (r.message) s.message = r.message;
+  return JSON.stringify(s);
+}
+
+export function deserialiseResponse(json: string): AuthorisationResponse {
+  const s = JSON.parse(json) as StoredResponse;
+  const r: AuthorisationResponse = { responseCode: s.responseCode };
+  if (s.authorisationCode) r.authorisationCode = s.authorisationCode;
+  if (s.issuerAuthenticationData) r.issuerAuthenticationData = fromHex(s.issuerAuthenticationData);
+  if (s.issuerScripts) r.issuerScripts = s.issuerScripts.map((h) => fromHex(h));
+  if (s.decidedBy) r.decidedBy = s.decidedBy;
+  if (s.message) r.message = s.message;
+  return r;
+}
+
+/** The stored answer for a retransmitted request, if the request was answered before. */
+export function findStoredAnswer(db: IssuerDatabase, idempotencyKey: string): AuthorisationResponse | undefined {
+  const row = statement(db, 'SELECT response_json FROM authorisations WHERE idempotency_key = ?').get(idempotencyKey) as
+    | { response_json: string }
+    | undefined;
+  return row ? deserialiseResponse(row.response_json) : undefined;
+}
+
+export function recordAnswer(db: IssuerDatabase, e: LedgerEntry): number {
+  const approved = e.response.responseCode === '00' ? 1 : 0;
+  const info = statement(db, 
+      `INSERT INTO authorisations (idempotency_key, kind, transaction_type, created_at, pan, psn, account_id, terminal_id, merchant_id, mcc, country,
+         stan, rrn, amount_minor, currency, atc, response_code, approved, auth_code, decided_by, reason, response_json, original_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      e.idempotencyKey,
+      e.kind,
+      e.transactionType,
+      e.createdAt,
+      e.pan,
+      e.psn,
+      e.accountId,
+      e.terminalId,
+      e.merchantId,
+      e.mcc,
+      e.country,
+      e.stan,
+      e.rrn,
+      e.amountMinor,
+      e.currency,
+      e.atc,
+      e.response.responseCode,
+      approved,
+      e.response.authorisationCode ?? null,
+      e.response.decidedBy ?? null,
+      e.reason,
+      serialiseResponse(e.response),
+      e.originalId,
+    );
+  return Number(info.lastInsertRowid);
+}
+
+export function recordRuleDecisions(db: IssuerDatabase, authorisationId: number, decisions: RuleDecisionRow[]): void {
+  const insert = statement(db, 'INSERT INTO rule_decisions (authorisation_id, rule, action, detail) VALUES (?, ?, ?, ?)');
+  for (const d of decisions) insert.run(authorisationId, d.rule, d.action, d.detail);
+}
+
+/** An approved authorisation (0100) holds the amount: available = balance - held. */
+export function placeHold(db: IssuerDatabase, authorisationId: number, accountId: number, amountMinor: number): void {
+  statement(db, 'INSERT INTO holds (authorisation_id, account_id, amount_minor) VALUES (?, ?, ?)').run(authorisationId, accountId, amountMinor);
+  statement(db, 'UPDATE accounts SET held_minor = held_minor + ? WHERE id = ?').run(amountMinor, accountId);
+}
+
+/** A posting to the balance: negative debits (approved 0200), positive credits (reversal of a 0200). */
+export function post(db: IssuerDatabase, authorisationId: number, accountId: number, amountMinor: number, kind: 'purchase' | 'reversal'): void {
+  statement(db, 'INSERT INTO postings (authorisation_id, account_id, amount_minor, kind) VALUES (?, ?, ?, ?)').run(
+    authorisationId,
+    accountId,
+    amountMinor,
+    kind,
+  );
+  statement(db, 'UPDATE accounts SET balance_minor = balance_minor + ? WHERE id = ?').run(amountMinor, accountId);
+}
+
+export interface OriginalTransaction {
+  id: number;
+  kind: MessageKind;
+  createdAt: number;
+  refund: boolean;
+  accountId: number | null;
+  amountMinor: number;
+  approved: boolean;
+  reversedBy: number | null;
+}
+
+/** The most recent 0100/0200 from this terminal with this STAN (the original of a reversal). */
+export function findOriginal(db: IssuerDatabase, terminalId: string, stan: string): OriginalTransaction | undefined {
+  const r = statement(db, 
+      `SELECT id, kind, created_at, transaction_type, account_id, amount_minor, approved, reversed_by FROM authorisations
+       WHERE terminal_id = ? AND stan = ? AND kind IN ('authorisation', 'financial') ORDER BY id DESC LIMIT 1`,
+    )
+    .get(terminalId, stan) as
+    | { id: number; kind: MessageKind; created_at: number; transaction_type: string; account_id: number | null; amount_minor: number; approved: number; reversed_by: number | null }
+    | undefined;
+  if (!r) return undefined;
+  return { id: r.id, kind: r.kind, createdAt: r.created_at, refund: r.transaction_type === '20', accountId: r.account_id, amountMinor: r.amount_minor, approved: r.approved === 1, reversedBy: r.reversed_by };
+}
+
+/**
+ * Reverses an approved original exactly once: releases its hold (0100) or
+ * credits its debit back (0200). Returns false when it was already reversed.
+ */
+export function reverseOriginal(db: IssuerDatabase, original: OriginalTransaction, reversalId: number): boolean {
+  const claimed = statement(db, 'UPDATE authorisations SET reversed_by = ? WHERE id = ? AND reversed_by IS NULL').run(reversalId, original.id);
+  if (claimed.changes !== 1 || !original.approved || original.accountId === null) return claimed.changes === 1;
+  if (!original.refund) addDailyUsage(db, original.accountId, startOfDay(original.createdAt), -1, -original.amountMinor);
+  if (original.refund) {
+    if (original.kind === 'financial') post(db, reversalId, original.accountId, -original.amountMinor, 'reversal');
+  } else if (original.kind === 'authorisation') {
+    const released = statement(db, 'UPDATE holds SET released_by = ? WHERE authorisation_id = ? AND released_by IS NULL').run(reversalId, original.id);
+    if (released.changes === 1) statement(db, 'UPDATE accounts SET held_minor = held_minor - ? WHERE id = ?').run(original.amountMinor, original.accountId);
+  } else {
+    post(db, reversalId, original.accountId, original.amountMinor, 'reversal');
+  }
+  return true;
+}
+
+/** Start of the UTC day holding `ms` (daily limits reset at midnight UTC). */
+export function startOfDay(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+}
+
+/** Adjusts an account's running daily totals (approved purchases add, reversals subtract). */
+export function addDailyUsage(db: IssuerDatabase, accountId: number, day: number, count: number, amountMinor: number): void {
+  statement(
+    db,
+    `INSERT INTO daily_usage (account_id, day, count, amount_minor) VALUES (?, ?, ?, ?)
+     ON CONFLICT (account_id, day) DO UPDATE SET count = count + excluded.count, amount_minor = amount_minor + excluded.amount_minor`,
+  ).run(accountId, day, count, amountMinor);
+}
+
+/** Approved, unreversed purchases of an account on the UTC day starting at `day` (daily limits). */
+export function accountUsageOnDay(db: IssuerDatabase, accountId: number, day: number): { count: number; amountMinor: number } {
+  const r = statement(db, 'SELECT count, amount_minor FROM daily_usage WHERE account_id = ? AND day = ?').get(accountId, day) as
+    | { count: number; amount_minor: number }
+    | undefined;
+  return { count: r?.count ?? 0, amountMinor: r?.amount_minor ?? 0 };
+}
+
+/** Card activity since `since` (ms): approved or all attempts (velocity rules). */
+export function cardActivitySince(db: IssuerDatabase, pan: string, since: number, approvedOnly: boolean): { count: number; amountMinor: number } {
+  const r = statement(db, 
+      `SELECT COUNT(*) AS n, COALESCE(SUM(amount_minor), 0) AS total FROM authorisations
+       WHERE pan = ? AND created_at >= ? AND kind != 'reversal' ${approvedOnly ? 'AND approved = 1 AND reversed_by IS NULL' : ''}`,
+    )
+    .get(pan, since) as { n: number; total: number };
+  return { count: r.n, amountMinor: r.total };
+}
+
+/** The amounts of the card's last `n` approved purchases, newest first (history rule). */
+export function recentApprovedAmounts(db: IssuerDatabase, pan: string, n: number): number[] {
+  const rows = statement(db, 
+      `SELECT amount_minor FROM authorisations WHERE pan = ? AND approved = 1 AND kind != 'reversal' AND reversed_by IS NULL
+       ORDER BY id DESC LIMIT ?`,
+    )
+    .all(pan, n) as { amount_minor: number }[];
+  return rows.map((r) => r.amount_minor);
+}
+
+export interface LedgerRow {
+  id: number;
+  kind: MessageKind;
+  createdAt: string;
+  pan: string;
+  terminalId: string;
+  stan: string;
+  rrn: string | null;
+  amountMinor: number;
+  currency: string;
+  atc: number | null;
+  responseCode: string;
+  authorisationCode: string | null;
+  decidedBy: string | null;
+  reason: string | null;
+  reversedBy: number | null;
+}
+
+export function ledgerRows(db: IssuerDatabase, limit = 50): LedgerRow[] {
+  const rows = statement(db, 
+      `SELECT id, kind, created_at, pan, terminal_id, stan, rrn, amount_minor, currency, atc, response_code, auth_code, decided_by, reason, reversed_by
+       FROM authorisations ORDER BY id DESC LIMIT ?`,
+    )
+    .all(limit) as Record<string, unknown>[];
+  return rows.reverse().map((r) => ({
+    id: r.id as number,
+    kind: r.kind as MessageKind,
+    createdAt: new Date(r.created_at as number).toISOString(),
+    pan: r.pan as string,
+    terminalId: r.terminal_id as string,
+    stan: r.stan as string,
+    rrn: r.rrn as string | null,
+    amountMinor: r.amount_minor as number,
+    currency: r.currency as string,
+    atc: r.atc as number | null,
+    responseCode: r.response_code as string,
+    authorisationCode: r.auth_code as string | null,
+    decidedBy: r.decided_by as string | null,
+    reason: r.reason as string | null,
+    reversedBy: r.reversed_by as number | null,
+  }));
+}
+
+export interface AccountReconciliation {
+  accountId: number;
+  holder: string;
+  currency: string;
+  openingBalanceMinor: number;
+  balanceMinor: number;
+  heldMinor: number;
+  availableMinor: number;
+  /** opening + sum(postings) and sum(open holds), recomputed from the rows. */
+  postedFromRows: number;
+  heldFromRows: number;
+  balanced: boolean;
+}
+
+/** Recomputes every account from its postings and holds; `balanced` is true when the running totals agree. */
+export function reconcile(db: IssuerDatabase): AccountReconciliation[] {
+  const rows = statement(db, 
+      `SELECT a.id, a.holder, a.currency, a.opening_balance_minor, a.balance_minor, a.held_minor,
+         (SELECT COALESCE(SUM(amount_minor), 0) FROM postings p WHERE p.account_id = a.id) AS posted,
+         (SELECT COALESCE(SUM(amount_minor), 0) FROM holds h WHERE h.account_id = a.id AND h.released_by IS NULL) AS held
+       FROM accounts a ORDER BY a.id`,
+    )
+    .all() as Record<string, number | string>[];
+  return rows.map((r) => {
+    const opening = r.opening_balance_minor as number;
+    const balance = r.balance_minor as number;
+    const held = r.held_minor as number;
+    const postedFromRows = opening + (r.posted as number);
+    const heldFromRows = r.held as number;
+    return {
+      accountId: r.id as number,
+      holder: r.holder as string,
+      currency: r.currency as string,
+      openingBalanceMinor: opening,
+      balanceMinor: balance,
+      heldMinor: held,
+      availableMinor: balance - held,
+      postedFromRows,
+      heldFromRows,
+      balanced: postedFromRows === balance && heldFromRows === held,
+    };
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * The ISO 8583 TCP server (node:net): 2-byte length-framed messages on a
+ * socket, answered in order per connection, many connections at once.
+ * 0100/0200/0400 (and repeats 0101/0201/0401) go to the AuthorisationHost;
+ * 0800 echo is answered 0810. A malformed message gets a format-error answer
+ * (39 = 30, field 44 naming the field at fault, 63 the reason) and never
+ * reaches the host, so it changes nothing.
+ */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Bytes } from '../apdu/bytes.js';
+import type { AuthorisationHost } from '../terminal/host.js';
+import { decodeMessage, encodeMessage, Iso8583Error, type Iso8583Message } from './iso8583/codec.js';
+import { frame, FrameReader } from './iso8583/framing.js';
+import { kindOfMti, messageToRequest, responseMti, responseToMessage } from './iso8583/mapping.js';
+
+export interface Iso8583ServerOptions {
+  host: AuthorisationHost;
+  /** Host clock (ms) for the year of MMDD dates. */
+  clock?: () => number;
+  /** Called for each format error (the CLI prints them). */
+  onFormatError?: (error: Iso8583Error) => void;
+}
+
+function yymmdd(now: number): string {
+  const d = new Date(now);
+  return [d.getUTCFullYear() % 100, d.getUTCMonth() + 1, d.getUTCDate()].map((n) => String(n).padStart(2, '0')).join('');
+}
+
+/** The 30 (format error) answer, echoing what could be decoded. */
+export function formatErrorAnswer(error: Iso8583Error): Iso8583Message {
+  const partial = error.partial;
+  const mti = partial && /^0[1248]0[01]$/.test(partial.mti) ? responseMti(partial.mti) : '0110';
+  const fields = new Map<number, string | Bytes>();
+  for (const n of [11, 37, 41]) {
+    const v = partial?.fields.get(n);
+    if (typeof v === 'string') fields.set(n, v);
+  }
+  fields.set(39, '30');
+  fields.set(44, `field ${error.field}`);
+  fields.set(63, error.message.replace(/[^\x20-\x7E]/g, '?').slice(0, 999));
+  return { mti, fields };
+}
+
+export class Iso8583Server {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly options: Iso8583ServerOptions;
+
+  constructor(options: Iso8583ServerOptions) {
+    this.options = options;
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  /** Answers one message body (exposed for tests and the fuzz target). */
+  async answer(body: Bytes): Promise<Bytes> {
+    let message: Iso8583Message;
+    try {
+      message = decodeMessage(body);
+      if (message.mti === '0800') {
+        const fields = new Map<number, string | Bytes>();
+        for (const n of [7, 11, 70]) {
+          const v = message.fields.get(n);
+          if (v !== undefined) fields.set(n, v);
+        }
+        fields.set(39, '00');
+        return encodeMessage({ mti: '0810', fields });
+      }
+      if (!kindOfMti(message.mti)) throw new Iso8583Error(0, `${message.mti} is not a message this host answers`, 0, message);
+      const request = messageToRequest(message, yymmdd((this.options.clock ?? Date.now)()));
+      const response = await this.options.host.authorise(request);
+      return encodeMessage(responseToMessage(message, response));
+    } catch (err) {
+      if (!(err instanceof Iso8583Error)) throw err;
+      this.options.onFormatError?.(err);
+      return encodeMessage(formatErrorAnswer(err));
+    }
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    const reader = new FrameReader();
+    let queue: Promise<void> = Promise.resolve();
+    socket.on('data', (chunk) => {
+      for (const body of reader.push(chunk)) {
+        queue = queue.then(async () => {
+          const answer = await this.answer(body);
+          if (!socket.destroyed) socket.write(frame(answer));
+        });
+      }
+      queue = queue.catch((err: unknown) => {
+        socket.destroy(err instanceof Error ? err : new Error(String(err)));
+      });
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  /** Listens on host:port (default loopback; port 0 = ephemeral); resolves with the bound address. */
+  listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Terminal profiles (scripts/terminals/*.yaml) to TerminalConfig, validated
+ * field by field: every error is a DocumentError naming file:line and the
+ * field path. Defaults fill what a profile leaves out (an attended EU POS).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DocumentError } from '../apdu/errors.js';
+import type { Scheme, SupportedApplication, TerminalConfig } from './config.js';
+import { FieldReader, parseYamlSource } from './yaml-source.js';
+
+const SCHEMES: readonly Scheme[] = ['visa', 'mastercard', 'girocard', 'geldkarte', 'other'];
+
+/** The project root (where scripts/ lives), from this file's location in src/ or dist/src/. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'scripts', 'terminals'))) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
+}
+
+export function terminalProfilesDirectory(): string {
+  return join(projectRoot(), 'scripts', 'terminals');
+}
+
+export function listTerminalProfiles(): string[] {
+  return readdirSync(terminalProfilesDirectory())
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+function application(r: FieldReader, i: number): SupportedApplication {
+  const p = (k: string) => ['applications', i, k];
+  const scheme = r.string(p('scheme'), 'other') as Scheme;
+  if (!SCHEMES.includes(scheme)) throw r.src.error(p('scheme'), `must be one of ${SCHEMES.join(', ')}`);
+  const floorLimitMinor = r.number(p('floorLimit'), 0, 0xffffffff, 0);
+  const target = r.number(['applications', i, 'randomSelection', 'targetPercent'], 0, 99, 0);
+  const maxTarget = r.number(['applications', i, 'randomSelection', 'maxTargetPercent'], 0, 99, target);
+  if (maxTarget < target) throw r.src.error(['applications', i, 'randomSelection', 'maxTargetPercent'], 'must not be below targetPercent');
+  const threshold = r.number(['applications', i, 'randomSelection', 'threshold'], 0, 0xffffffff, 0);
+  if (threshold > floorLimitMinor && floorLimitMinor > 0) {
+    throw r.src.error(['applications', i, 'randomSelection', 'threshold'], 'must not exceed the floor limit (Book 3 §10.6.2)');
+  }
+  return {
+    aid: r.hex(p('aid'), [5, 16]),
+    label: r.string(p('label'), ''),
+    partialSelection: r.boolean(p('partialSelection'), true),
+    applicationVersion: r.hex(p('applicationVersion'), 2, '0096'),
+    floorLimitMinor,
+    tac: {
+      denial: r.hex(['applications', i, 'tac', 'denial'], 5, '0010000000'),
+      online: r.hex(['applications', i, 'tac', 'online'], 5, 'DC4004F800'),
+      default: r.hex(['applications', i, 'tac', 'default'], 5, 'DC4000A800'),
+    },
+    randomSelection: { thresholdMinor: threshold, targetPercent: target, maxTargetPercent: maxTarget },
+    defaultDdol: r.hex(p('defaultDdol'), [0, 252], '9F3704'),
+    defaultTdol: r.hex(p('defaultTdol'), [0, 252], ''),
+    scheme,
+  };
+}
+
+export function parseTerminalProfile(text: string, file: string): TerminalConfig {
+  const src = parseYamlSource(text, file);
+  if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value)) throw src.error([], 'a terminal profile is a mapping');
+  const r = new FieldReader(src);
+  const typeText = r.hex(['terminalType'], 1, '22');
+  const terminalType = parseInt(typeText, 16);
+  if (!/^[123][1-6]$/.test(typeText)) throw src.error(['terminalType'], `'${typeText}' is not a terminal type of Book 4 Annex A1 (11..16, 21..26, 34..36)`);
+  const apps = r.list(['applications'], true);
+  if (apps.length === 0) throw src.error(['applications'], 'must list at least one application');
+  const applications = apps.map((_, i) => application(r, i));
+  const exceptionFile = r.list(['exceptionFile']).map((_, i) => {
+    const pan = r.digits(['exceptionFile', i, 'pan'], [8, 19]);
+    const psn = r.has(['exceptionFile', i, 'panSequenceNumber']) ? r.digits(['exceptionFile', i, 'panSequenceNumber'], 2) : undefined;
+    return { pan, ...(psn !== undefined ? { panSequenceNumber: psn } : {}) };
+  });
+  const capkFiles = r.list(['capkFiles']).map((_, i) => r.string(['capkFiles', i]));
+  return {
+    name: r.string(['name'], basename(file).replace(/\.ya?ml$/, '')),
+    description: r.string(['description'], ''),
+    terminalType,
+    capabilities: r.hex(['capabilities'], 3, 'E0F8C8'),
+    additionalCapabilities: r.hex(['additionalCapabilities'], 5, '6000F0A001'),
+    countryCode: r.digits(['countryCode'], 3, '276'),
+    currencyCode: r.digits(['currencyCode'], 3, '978'),
+    currencyExponent: r.number(['currencyExponent'], 0, 3, 2),
+    terminalId: r.string(['terminalId'], 'EMVSIM01'),
+    ifdSerialNumber: r.string(['ifdSerialNumber'], '00000001'),
+    acquirerId: r.digits(['acquirerId'], [6, 11], '000000123456'.slice(0, 11)),
+    merchant: {
+      id: r.string(['merchant', 'id'], 'EMVSIM MERCHANT'),
+      categoryCode: r.digits(['merchant', 'categoryCode'], 4, '5411'),
+      nameLocation: r.string(['merchant', 'nameLocation'], 'emvsim test shop, Berlin DE'),
+    },
+    pinPad: { present: r.boolean(['pinPad', 'present'], true), working: r.boolean(['pinPad', 'working'], true) },
+    chipReaderWorking: r.boolean(['chipReaderWorking'], true),
+    magstripeFallbackAllowed: r.boolean(['magstripeFallbackAllowed'], false),
+    usePse: r.boolean(['usePse'], true),
+    applications,
+    capkFiles: capkFiles.length > 0 ? capkFiles : ['test-capks.json', 'emvsim-test-ca.json'],
+    exceptionFile,
+    liabilityRules: r.string(['liabilityRules'], 'default'),
+  };
+}
+
+/** Loads a profile by name (scripts/terminals/NAME.yaml) or by path. */
+export function loadTerminalProfile(nameOrPath: string): TerminalConfig {
+  const path = nameOrPath.includes('/') || nameOrPath.endsWith('.yaml') ? resolve(nameOrPath) : join(terminalProfilesDirectory(), `${nameOrPath}.yaml`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new DocumentError(`no terminal profile '${nameOrPath}' (known: ${listTerminalProfiles().join(', ')})`, { file: path, field: '(file)' });
+  }
+  return parseTerminalProfile(text, path);
+}

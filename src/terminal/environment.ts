@@ -1,0 +1,146 @@
+/**
+ * What the kernel is given from outside: the card transport, the terminal
+ * configuration, and the injected cardholder interface, issuer host, clock,
+ * randomness, CAPKs and transaction log. The kernel core does no I/O of its
+ * own, so a seeded random source and a fixed clock make a run deterministic.
+ */
+import type { Bytes } from '../apdu/bytes.js';
+import type { CardTransport } from '../apdu/transport.js';
+import type { TerminalConfig } from './config.js';
+import type { AuthorisationHost } from './host.js';
+import type { LiabilityRule } from './liability.js';
+import type { MagstripeReader } from './magstripe-fallback.js';
+
+export type TransactionType = 'goods' | 'services' | 'cash' | 'cashback';
+
+export interface TransactionRequest {
+  /** Amount authorised (9F02) in minor units, including any cashback. */
+  amountMinor: number;
+  /** Amount other (9F03): the cashback part, minor units. */
+  otherAmountMinor?: number;
+  transactionType: TransactionType;
+  /** ISO 4217 numeric; defaults to the terminal's currency. */
+  currencyCode?: string;
+  /** The merchant forces the transaction online (TVR B4b4, Book 4 §6.5.3). */
+  merchantForcedOnline?: boolean;
+}
+
+/** A candidate application shown to the cardholder (Book 1 §12.4). */
+export interface ApplicationChoice {
+  aid: string;
+  label: string;
+  priority: number;
+  confirmationRequired: boolean;
+}
+
+/** What the kernel asks when it needs a PIN (Book 4 §6.3.4 / §11.1 messages). */
+export interface PinPrompt {
+  kind: 'offline-plaintext' | 'offline-enciphered' | 'online';
+  amountMinor: number;
+  currencyCode: string;
+  /** PIN tries left on the card (9F17), when the card told us. */
+  triesLeft?: number;
+  /** Book 4 §6.3.4: display "LAST PIN TRY" when one try remains. */
+  lastTry: boolean;
+  /** The previous entry was wrong ("INCORRECT PIN"). */
+  afterWrongPin: boolean;
+}
+
+export type PinEntry =
+  | { kind: 'pin'; pin: string }
+  /** The cardholder or attendant bypassed PIN entry (Book 4 §6.3.4.1). */
+  | { kind: 'bypass' }
+  /** The PIN pad failed while entering. */
+  | { kind: 'pin-pad-failure' };
+
+/** The cardholder (and attendant) side: PIN pad, display, application choice. */
+export interface CardholderInterface {
+  /** Chooses among several candidate applications; returns the index, or undefined to cancel. */
+  chooseApplication(choices: ApplicationChoice[]): Promise<number | undefined>;
+  /** Confirms a single application whose priority indicator requires it (87 b8). */
+  confirmApplication(choice: ApplicationChoice): Promise<boolean>;
+  enterPin(prompt: PinPrompt): Promise<PinEntry>;
+  /** Standard messages (Book 4 §11.2): "APPROVED", "INCORRECT PIN", "LAST PIN TRY" ... */
+  display(message: string): void;
+}
+
+/** Injected randomness: the unpredictable number and random transaction selection draw from it. */
+export interface RandomSource {
+  bytes(n: number): Bytes;
+  /** A uniformly distributed integer in 1..99 (Book 3 §10.6.2). */
+  percent(): number;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Certification authority public keys, looked up by RID and index (Book 2 §5.2, §11.2). */
+export interface CapkLookup {
+  find(rid: string, index: number): { modulus: Bytes; exponent: Bytes } | undefined;
+}
+
+/** The terminal's log of approved transactions, for split-sale floor limit checks (Book 3 §10.6.1). */
+export interface TransactionLog {
+  /** Sum of approved amounts for this card (PAN + sequence number) in the current batch. */
+  totalFor(pan: string, panSequenceNumber: string | undefined): number;
+  record(pan: string, panSequenceNumber: string | undefined, amountMinor: number): void;
+}
+
+/** Observer of the kernel's progress (the CLI prints each step as it happens). */
+export type KernelEvent =
+  | { type: 'step-start'; step: string }
+  | { type: 'decision'; step: string; text: string; tvrBits: string[] }
+  | { type: 'step-end'; step: string; result: string }
+  | { type: 'transition'; from: string; to: string; reason: string };
+
+export interface KernelEnvironment {
+  transport: CardTransport;
+  config: TerminalConfig;
+  cardholder: CardholderInterface;
+  host: AuthorisationHost;
+  clock: Clock;
+  random: RandomSource;
+  capks: CapkLookup;
+  transactionLog?: TransactionLog;
+  liabilityRules?: LiabilityRule[];
+  /** Magnetic stripe reader for fallback (Book 4 §6.3.1), when the terminal has one. */
+  magstripe?: MagstripeReader;
+  observer?: (event: KernelEvent) => void;
+}
+
+/** A seeded PRNG (SplitMix32 variant), so `--seed N` reproduces a run. */
+export function seededRandom(seed: number): RandomSource {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  return {
+    bytes(n) {
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = next() & 0xff;
+      return out;
+    },
+    percent() {
+      return 1 + (next() % 99);
+    },
+  };
+}
+
+export function fixedClock(date: Date): Clock {
+  return { now: () => new Date(date.getTime()) };
+}
+
+/** An in-memory transaction log. */
+export function memoryTransactionLog(): TransactionLog {
+  const totals = new Map<string, number>();
+  const key = (pan: string, psn: string | undefined) => `${pan}/${psn ?? ''}`;
+  return {
+    totalFor: (pan, psn) => totals.get(key(pan, psn)) ?? 0,
+    record: (pan, psn, amount) => totals.set(key(pan, psn), (totals.get(key(pan, psn)) ?? 0) + amount),
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * PIN CVMs, Book 3 §10.5.1 and Book 4 §6.3.4: offline plaintext and enciphered
+ * PIN through VERIFY with the PIN try counter (GET DATA 9F17 first; 63Cx wrong
+ * PIN with x tries left; 63C0, 6983, 6984 PIN try limit exceeded), and online
+ * PIN (ISO 9564 format 0 block for the host). The PIN pad is the injected
+ * cardholder interface; a bypass or a failing PIN pad sets its TVR bit.
+ */
+import { type Bytes, fromCn, toHex } from '../apdu/bytes.js';
+import { EmvsimError } from '../apdu/errors.js';
+import { decodeTlv, findTag } from '../apdu/tlv.js';
+import { encipherPinForVerify } from '../crypto/enciphered-pin.js';
+import { recoverIccPinEnciphermentCertificate } from '../crypto/oda/icc-certificate.js';
+import { encodePinBlock, offlinePlaintextPinBlock } from '../crypto/pin-block.js';
+import type { RsaPublicKey } from '../crypto/rsa.js';
+import { apdu, sendCommand } from './card-io.js';
+import type { TransactionContext } from './context.js';
+import type { PinEntry } from './environment.js';
+import { transactionDate } from './terminal-data.js';
+
+export type PinOutcome = 'successful' | 'failed' | 'bypassed' | 'pin-pad-failure' | 'try-limit-exceeded' | 'unavailable';
+
+const MAX_PROMPTS = 16;
+
+/** Reads the PIN try counter with GET DATA 9F17 (Book 3 §6.5.7); undefined when the card does not give it. */
+export async function readPinTryCounter(ctx: TransactionContext): Promise<number | undefined> {
+  const r = await sendCommand(ctx, apdu.getData(0x9f17), 'GET DATA PIN try counter');
+  if (r.sw !== 0x9000) return undefined;
+  try {
+    const v = findTag(decodeTlv(r.data), '9F17')?.value;
+    return v && v.length === 1 ? v[0]! : undefined;
+  } catch (err) {
+    if (err instanceof EmvsimError) return undefined;
+    throw err;
+  }
+}
+
+function pinPadUsable(ctx: TransactionContext): boolean {
+  const pad = ctx.env.config.pinPad;
+  if (pad.present && pad.working) return true;
+  ctx.setTvr('pinPadNotPresentOrNotWorking', `PIN pad ${pad.present ? 'not working' : 'not present'}`);
+  return false;
+}
+
+function afterEntry(ctx: TransactionContext, entry: PinEntry): 'pin' | PinOutcome {
+  if (entry.kind === 'pin') return 'pin';
+  if (entry.kind === 'bypass') {
+    ctx.facts.pinBypassed = true;
+    ctx.setTvr('pinNotEntered', 'PIN entry bypassed (Book 4 §6.3.4.1)');
+    return 'bypassed';
+  }
+  ctx.setTvr('pinPadNotPresentOrNotWorking', 'PIN pad failed during entry');
+  return 'pin-pad-failure';
+}
+
+/** The key for enciphered PIN: ICC PIN encipherment key (9F2D) or else the ICC public key (Book 2 §7.1). */
+function pinEnciphermentKey(ctx: TransactionContext): RsaPublicKey | undefined {
+  if (ctx.tag('9F2D') && ctx.issuerPublicKey) {
+    const r = recoverIccPinEnciphermentCertificate({
+      issuerPublicKey: ctx.issuerPublicKey,
+      certificate: ctx.tag('9F2D'),
+      remainder: ctx.tag('9F2F'),
+      exponent: ctx.tag('9F2E'),
+      pan: ctx.tag('5A'),
+      transactionDate: transactionDate(ctx),
+    });
+    if (r.ok && r.iccPublicKey) return r.iccPublicKey;
+    ctx.decide(`ICC PIN encipherment certificate: ${r.failures.join('; ')}`);
+    return undefined;
+  }
+  return ctx.iccPublicKey;
+}
+
+/** Offline PIN (plaintext or enciphered) with re-prompts while tries remain. */
+export async function offlinePin(ctx: TransactionContext, enciphered: boolean): Promise<PinOutcome> {
+  if (ctx.facts.pinBypassed) {
+    ctx.setTvr('pinNotEntered', 'PIN entry was bypassed earlier in this transaction; later PIN CVMs count as bypassed (Book 4 §6.3.4.1)');
+    return 'bypassed';
+  }
+  if (!pinPadUsable(ctx)) return 'pin-pad-failure';
+  let key: RsaPublicKey | undefined;
+  if (enciphered) {
+    key = pinEnciphermentKey(ctx);
+    if (!key) {
+      ctx.decide('no usable PIN encipherment key (9F2D or ICC public key): enciphered PIN cannot be performed');
+      return 'unavailable';
+    }
+  }
+  // Book 4 §6.3.4: read the PIN try counter before asking for the PIN.
+  let tries = await readPinTryCounter(ctx);
+  ctx.pinTryCounter = tries ?? ctx.pinTryCounter;
+  if (tries === 0) {
+    ctx.setTvr('pinTryLimitExceeded', 'PIN try counter (9F17) is 0 before entry');
+    return 'try-limit-exceeded';
+  }
+  if (tries !== undefined) ctx.decide(`PIN try counter ${tries}`);
+  let afterWrongPin = false;
+  for (let prompt = 0; prompt < MAX_PROMPTS; prompt++) {
+    const lastTry = tries === 1;
+    if (lastTry) ctx.env.cardholder.display('LAST PIN TRY');
+    const entry = await ctx.env.cardholder.enterPin({
+      kind: enciphered ? 'offline-enciphered' : 'offline-plaintext',
+      amountMinor: ctx.request.amountMinor,
+      currencyCode: ctx.currencyCode,
+      ...(tries !== undefined ? { triesLeft: tries } : {}),
+      lastTry,
+      afterWrongPin,
+    });
+    const next = afterEntry(ctx, entry);
+    if (next !== 'pin') return next;
+    const pin = (entry as { pin: string }).pin;
+    let block: Bytes;
+    try {
+      block = offlinePlaintextPinBlock(pin);
+    } catch (err) {
+      if (!(err instanceof EmvsimError)) throw err;
+      ctx.decide(`PIN entry rejected by the PIN pad: ${err.message}`);
+      afterWrongPin = true;
+      continue;
+    }
+    let data = block;
+    if (enciphered) {
+      const challenge = await sendCommand(ctx, apdu.getChallenge(), 'GET CHALLENGE');
+      if (challenge.sw !== 0x9000 || challenge.data.length !== 8) {
+        ctx.decide(`GET CHALLENGE answered ${toHex(Uint8Array.of(challenge.sw1, challenge.sw2))}: enciphered PIN not possible`);
+        return 'failed';
+      }
+      data = encipherPinForVerify({ publicKey: key!, pinBlock: block, iccUnpredictableNumber: challenge.data, random: (n) => ctx.env.random.bytes(n) });
+    }
+    const r = await sendCommand(ctx, apdu.verify(enciphered ? 0x88 : 0x80, data), enciphered ? 'VERIFY (enciphered PIN)' : 'VERIFY (plaintext PIN)');
+    if (r.sw === 0x9000) {
+      if (tries !== undefined) ctx.pinTryCounter = await readPinTryCounter(ctx).then((v) => v ?? tries);
+      ctx.decide('PIN verified by the card');
+      ctx.facts.offlinePinVerified = true;
+      return 'successful';
+    }
+    if (r.sw1 === 0x63 && (r.sw2 & 0xf0) === 0xc0) {
+      tries = r.sw2 & 0x0f;
+      ctx.pinTryCounter = tries;
+      if (tries === 0) {
+        ctx.setTvr('pinTryLimitExceeded', 'wrong PIN and no tries left (63C0)');
+        return 'try-limit-exceeded';
+      }
+      ctx.env.cardholder.display('INCORRECT PIN');
+      ctx.decide(`wrong PIN, ${tries} ${tries === 1 ? 'try' : 'tries'} left (63C${tries.toString(16).toUpperCase()})`);
+      afterWrongPin = true;
+      continue;
+    }
+    if (r.sw === 0x6983 || r.sw === 0x6984) {
+      ctx.pinTryCounter = 0;
+      ctx.setTvr('pinTryLimitExceeded', `VERIFY answered ${toHex(Uint8Array.of(r.sw1, r.sw2))} (PIN blocked)`);
+      return 'try-limit-exceeded';
+    }
+    ctx.decide(`VERIFY answered ${toHex(Uint8Array.of(r.sw1, r.sw2))}: PIN verification failed`);
+    return 'failed';
+  }
+  return 'failed';
+}
+
+/** Online PIN (Book 3 §10.5.1): captured on the PIN pad, sent to the host as an ISO 9564 format 0 block. */
+export async function onlinePin(ctx: TransactionContext): Promise<PinOutcome> {
+  if (ctx.facts.pinBypassed) {
+    ctx.setTvr('pinNotEntered', 'PIN entry was bypassed earlier in this transaction (Book 4 §6.3.4.1)');
+    return 'bypassed';
+  }
+  if (!pinPadUsable(ctx)) return 'pin-pad-failure';
+  const entry = await ctx.env.cardholder.enterPin({
+    kind: 'online',
+    amountMinor: ctx.request.amountMinor,
+    currencyCode: ctx.currencyCode,
+    lastTry: false,
+    afterWrongPin: false,
+  });
+  const next = afterEntry(ctx, entry);
+  if (next !== 'pin') return next;
+  const pan = fromCn(ctx.tag('5A') ?? new Uint8Array(0));
+  try {
+    ctx.onlinePinBlock = encodePinBlock(0, (entry as { pin: string }).pin, { pan });
+  } catch (err) {
+    if (!(err instanceof EmvsimError)) throw err;
+    ctx.decide(`online PIN not usable: ${err.message}`);
+    return 'failed';
+  }
+  ctx.facts.onlinePinEntered = true;
+  ctx.setTvr('onlinePinEntered', 'online PIN captured for the host (format 0 PIN block)');
+  return 'successful';
+}
+

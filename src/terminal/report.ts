@@ -1,0 +1,41 @@
+/**
+ * Text rendering of a transaction for people: the live step printer (fed by
+ * the kernel's observer events) and the outcome summary with the liability
+ * line. Pure formatting, no I/O.
+ */
+import type { KernelEvent } from './environment.js';
+import type { TransactionOutcome } from './outcome.js';
+
+export function formatAmount(minor: number, exponent = 2, currency = ''): string {
+  const s = (minor / 10 ** exponent).toFixed(exponent);
+  return currency ? `${s} ${currency}` : s;
+}
+
+/** One or more lines for a kernel event (steps as they happen, decisions with their TVR bits). */
+export function formatEvent(e: KernelEvent): string[] {
+  switch (e.type) {
+    case 'step-start':
+      return [`> ${e.step}`];
+    case 'decision':
+      return [`    ${e.text}`];
+    case 'step-end':
+      return [`  = ${e.result}`];
+    case 'transition':
+      return [];
+  }
+}
+
+export function formatOutcome(o: TransactionOutcome, currencyAlpha = ''): string[] {
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`OUTCOME      ${o.outcome.toUpperCase()}: ${o.reason}`);
+  if (o.application) lines.push(`application  ${o.application.label} (${o.application.aid})${o.pan ? `, PAN ${o.pan}` : ''}`);
+  else if (o.pan) lines.push(`PAN          ${o.pan} (entry mode ${o.facts.entryMode})`);
+  lines.push(`amount       ${formatAmount(o.amountMinor, 2, currencyAlpha || o.currency)}`);
+  lines.push(`cryptogram   ${o.cryptogram ?? '-'}   ARC ${o.authorisationResponseCode ?? '-'}`);
+  lines.push(`TVR          ${o.tvr}${o.tvrBits.length ? `  (${o.tvrBits.join('; ')})` : ''}`);
+  lines.push(`TSI          ${o.tsi}   CVM results ${o.cvmResults}   PIN try counter ${o.pinTryCounter ?? '-'}`);
+  if (o.issuerScriptResults) lines.push(`script results ${o.issuerScriptResults}`);
+  lines.push(`LIABILITY    ${o.liability.party} (rule ${o.liability.rule}): ${o.liability.reason}`);
+  return lines;
+}

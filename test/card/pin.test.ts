@@ -1,0 +1,103 @@
+/** VERIFY and the PIN try counter (Book 3 §6.5.12, Book 2 §7.2). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fromHex } from '../../src/apdu/bytes.js';
+import { encipherPinForVerify } from '../../src/crypto/enciphered-pin.js';
+import { offlinePlaintextPinBlock } from '../../src/crypto/pin-block.js';
+import { publicKeyOf } from '../../src/crypto/rsa.js';
+import { createCard, loadCard, loadProfile, newCardFile } from '../../src/card/index.js';
+import { selectCommand, send, swHex, verifyPlaintext } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'emvsim-pin-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function sw(card: Parameters<typeof send>[0], apdu: string): Promise<string> {
+  return swHex((await send(card, apdu)).sw);
+}
+
+describe('offline plaintext PIN', () => {
+  it('counts down 63C2, 63C1, 63C0, then 6983, and stays blocked across resets and reloads', async () => {
+    const file = join(dir, 'blocking.json');
+    newCardFile(loadProfile('visa-cvn18'), file, { seed: 'pin-1' });
+    let card = loadCard(file);
+    await sw(card, selectCommand('A0000000031010'));
+    expect(await sw(card, verifyPlaintext('9999'))).toBe('63C2');
+    expect(await sw(card, verifyPlaintext('9999'))).toBe('63C1');
+    expect(await sw(card, verifyPlaintext('9999'))).toBe('63C0');
+    expect(await sw(card, verifyPlaintext('1234'))).toBe('6983'); // even the right PIN
+    await card.coldReset();
+    await sw(card, selectCommand('A0000000031010'));
+    expect(await sw(card, verifyPlaintext('1234'))).toBe('6983');
+    card = loadCard(file); // a new process would see the same file
+    await sw(card, selectCommand('A0000000031010'));
+    expect(await sw(card, verifyPlaintext('1234'))).toBe('6983');
+    expect((await send(card, '80CA9F1700')).data).toEqual(fromHex('9F170100'));
+  });
+
+  it('resets the counter to the limit after the right PIN', async () => {
+    const card = createCard({ seed: 'pin-2' });
+    await sw(card, selectCommand('A0000000031010'));
+    expect(await sw(card, verifyPlaintext('0000'))).toBe('63C2');
+    expect(await sw(card, verifyPlaintext('1234'))).toBe('9000');
+    expect(card.state.pinTryCounter).toBe(3);
+    expect(await sw(card, verifyPlaintext('0000'))).toBe('63C2');
+  });
+
+  it('VERIFY 00 20 00 80 without data reports the tries left without using one', async () => {
+    const card = createCard({ seed: 'pin-3' });
+    await sw(card, selectCommand('A0000000031010'));
+    expect(await sw(card, '0020008000')).toBe('63C3');
+    expect(await sw(card, '0020008000')).toBe('63C3');
+    await sw(card, verifyPlaintext('1111'));
+    expect(await sw(card, '0020008000')).toBe('63C2');
+  });
+
+  it('a malformed PIN block costs a try and is not accepted', async () => {
+    const card = createCard({ seed: 'pin-4' });
+    await sw(card, selectCommand('A0000000031010'));
+    expect(await sw(card, '00200080081234FFFFFFFFFFFF')).toBe('63C2');
+  });
+
+  it('the pin-blocked profile answers 6983 at once', async () => {
+    const card = createCard({ profile: 'pin-blocked', seed: 'pin-5' });
+    await sw(card, selectCommand('A0000000031010'));
+    expect(await sw(card, verifyPlaintext('1234'))).toBe('6983');
+    expect(await sw(card, '0020008000')).toBe('6983');
+  });
+
+  it('VERIFY before any application is selected is 6985', async () => {
+    const card = createCard({ seed: 'pin-6' });
+    expect(await sw(card, verifyPlaintext('1234'))).toBe('6985');
+  });
+});
+
+describe('offline enciphered PIN (P2 88, Book 2 §7.2)', () => {
+  const enciphered = (card: ReturnType<typeof createCard>, pin: string, challenge: Uint8Array) => {
+    const data = encipherPinForVerify({ publicKey: publicKeyOf(card.secrets.iccKey!), pinBlock: offlinePlaintextPinBlock(pin), iccUnpredictableNumber: challenge });
+    return `00200088${data.length.toString(16).padStart(2, '0')}${Buffer.from(data).toString('hex')}`;
+  };
+
+  it('accepts the PIN enciphered with the ICC public key over the last challenge', async () => {
+    const card = createCard({ profile: 'mastercard-cda', seed: 'enc-1' });
+    await sw(card, selectCommand('A0000000041010'));
+    const challenge = (await send(card, '0084000000')).data;
+    expect(challenge).toHaveLength(8);
+    expect(await sw(card, enciphered(card, '1234', challenge))).toBe('9000');
+  });
+
+  it('rejects a wrong PIN, a stale challenge and a missing challenge', async () => {
+    const card = createCard({ profile: 'mastercard-cda', seed: 'enc-2' });
+    await sw(card, selectCommand('A0000000041010'));
+    let challenge = (await send(card, '0084000000')).data;
+    expect(await sw(card, enciphered(card, '4321', challenge))).toBe('63C2');
+    // The challenge was used up: the same block again is a failed try.
+    expect(await sw(card, enciphered(card, '1234', challenge))).toBe('6985');
+    const old = challenge;
+    challenge = (await send(card, '0084000000')).data;
+    expect(await sw(card, enciphered(card, '1234', old))).toBe('63C1');
+    challenge = (await send(card, '0084000000')).data;
+    expect(await sw(card, enciphered(card, '1234', challenge))).toBe('9000');
+  });
+});
