@@ -8,7 +8,7 @@
  * the ATC never goes down; GENERATE AC never answers a stronger cryptogram
  * than requested (Book 3 §9.3).
  */
-import { fromHex, toHex } from '../src/apdu/bytes.js';
+import { concat, fromHex, toHex } from '../src/apdu/bytes.js';
 import { isKnownStatusWord } from '../src/apdu/status-words.js';
 import { decodeTlv, findTag } from '../src/apdu/tlv.js';
 import { type EmulatedCard, createCard } from '../src/card/index.js';
@@ -64,6 +64,14 @@ function newCard(rand: () => number, i: number): EmulatedCard {
   return createCard({ profile, seed: i });
 }
 
+/** SELECT the card's first application and GPO with zero PDOL data, so GENERATE AC and scripts get exercised. */
+function startTransaction(card: EmulatedCard): void {
+  const aid = fromHex(card.engine.profile.applications[0]!.aid);
+  card.transmitSync(concat(Uint8Array.of(0x00, 0xa4, 0x04, 0x00, aid.length), aid, Uint8Array.of(0)));
+  const n = card.engine.layout.pdol.length;
+  card.transmitSync(concat(Uint8Array.of(0x80, 0xa8, 0x00, 0x00, n + 2, 0x83, n), new Uint8Array(n), Uint8Array.of(0)));
+}
+
 export const cardFuzzTarget: FuzzTarget = {
   name: 'card (emulated EMV card: random and mutated APDUs)',
   async run(cases: number, seed: number): Promise<FuzzResult> {
@@ -73,6 +81,7 @@ export const cardFuzzTarget: FuzzTarget = {
     for (let i = 0; i < cases; i++) {
       if (i % 500 === 0 && i > 0) card = newCard(rand, seed + i);
       if (rand() < 0.02) card.engine.resetVolatile();
+      if (rand() < 0.05) startTransaction(card);
       const apdu = rand() < 0.6 ? SEEDS[Math.floor(rand() * SEEDS.length)]! : mutate(rand, SEEDS, 300);
       const before = { ptc: card.engine.nv.pinTryCounter, atc: card.engine.nv.atc };
       let response: Uint8Array;

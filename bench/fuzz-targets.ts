@@ -5,6 +5,9 @@
 import { apduFuzzTarget } from './fuzz-apdu.js';
 import { tlvFuzzTarget } from './fuzz-tlv.js';
 import { cardFuzzTarget } from './fuzz-card.js';
+import { terminalFuzzTarget } from './fuzz-terminal.js';
+import { geldkarteFuzzTarget } from './fuzz-geldkarte.js';
+import { iso8583FuzzTarget } from './fuzz-iso8583.js';
 
 export interface FuzzResult {
   cases: number;
@@ -18,4 +21,4 @@ export interface FuzzTarget {
   run(cases: number, seed: number): Promise<FuzzResult>;
 }
 
-export const targets: FuzzTarget[] = [apduFuzzTarget, tlvFuzzTarget, cardFuzzTarget];
+export const targets: FuzzTarget[] = [apduFuzzTarget, tlvFuzzTarget, cardFuzzTarget, terminalFuzzTarget, geldkarteFuzzTarget, iso8583FuzzTarget];

@@ -1,5 +1,6 @@
 /** The benchmark suites run by `npm run bench`; each area adds its own line. */
 import type { BenchSuite } from './harness.js';
+import { conformanceSuite } from './conformance.bench.js';
 import { cryptoSuite } from './crypto.bench.js';
 import { apduBench } from './apdu.bench.js';
 import { cliBench } from './cli.bench.js';
@@ -9,5 +10,6 @@ import { cardBench } from './card.bench.js';
 import { readerBench } from './reader.bench.js';
 import { issuerSuite } from './issuer.bench.js';
 import { terminalSuite } from './terminal.bench.js';
+import { geldkarteBench } from './geldkarte.bench.js';
 
-export const suites: BenchSuite[] = [cryptoSuite, apduBench, cliBench, rsaSuite, tlvBench, cardBench, readerBench, issuerSuite, terminalSuite];
+export const suites: BenchSuite[] = [conformanceSuite, cryptoSuite, apduBench, cliBench, rsaSuite, tlvBench, cardBench, readerBench, issuerSuite, terminalSuite, geldkarteBench];

@@ -5,7 +5,7 @@
  *
  * Workers load compiled JS (dist/src/conformance/worker.js). When this module
  * runs from TypeScript sources (tsx, vitest), the worker is started from
- * worker.ts with tsx's loader (`--import tsx`); if that fails the runner
+ * worker.ts after registering tsx's ESM loader; if that fails the runner
  * says so and runs the cases in this thread.
  */
 import { existsSync } from 'node:fs';
@@ -68,10 +68,16 @@ export interface RunOptions {
   warn?: (message: string) => void;
 }
 
-function workerEntry(): { url: URL; execArgv: string[] } {
+/** The worker: compiled JS as is; from TypeScript sources, a bootstrap that registers tsx's ESM loader first. */
+function workerEntry(): { url: URL; start: () => Worker } {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return { url: new URL('./worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] };
-  return { url: new URL('./worker.js', import.meta.url), execArgv: [] };
+  if (here.endsWith('.ts')) {
+    const url = new URL('./worker.ts', import.meta.url);
+    const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
+    return { url, start: () => new Worker(bootstrap, { eval: true }) };
+  }
+  const url = new URL('./worker.js', import.meta.url);
+  return { url, start: () => new Worker(url) };
 }
 
 async function runInThread(cases: readonly ConformanceCase[], options: RunOptions): Promise<CaseResult[]> {
@@ -99,7 +105,7 @@ async function runInWorkers(cases: readonly ConformanceCase[], jobs: number, opt
         w.postMessage({ at, case: cases[at] });
       };
       for (let k = 0; k < Math.min(jobs, cases.length); k++) {
-        const w = new Worker(entry.url, { execArgv: entry.execArgv });
+        const w = entry.start();
         workers.push(w);
         w.on('message', (m: { at: number; result: CaseResult }) => {
           results[m.at] = m.result;

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { fromHex } from '../apdu/bytes.js';
 import { DocumentError } from '../apdu/errors.js';
-import { createCard, mergeProfileData, type EmulatedCard } from '../card/index.js';
+import { COMMAND_INS, createCard, mergeProfileData, type EmulatedCard, type FaultRule } from '../card/index.js';
+import { createPurseCard } from '../card/geldkarte/index.js';
 import { createInProcessHost, seedCardFromProfile } from '../issuer/index.js';
 import { acDataForCdol1, checkArqc } from '../issuer/cryptogram-check.js';
 import { issuerScript } from '../issuer/scripts.js';
@@ -26,8 +27,17 @@ function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Profile name of the GeldKarte purse card (girocard with the purse applet, src/card/geldkarte). */
+export const GELDKARTE_PURSE_PROFILE = 'geldkarte-purse';
+
 /** The emulated card of a scenario or card script. */
 export function buildCard(setup: CardSetup): EmulatedCard {
+  if (setup.profile === GELDKARTE_PURSE_PROFILE) {
+    const card = createPurseCard(setup.seed !== undefined ? { seed: setup.seed } : {});
+    if (setup.counters) Object.assign(card.engine.nv, setup.counters);
+    for (const f of setup.faults ?? []) card.faults.add(faultRuleOf(f));
+    return card;
+  }
   const overrides: Record<string, unknown> = { ...(setup.set ?? {}) };
   if (setup.tags) overrides.extraData = { ...(isMapping(overrides.extraData) ? overrides.extraData : {}), ...setup.tags };
   if (setup.keys) overrides.cryptogram = mergeProfileData(overrides.cryptogram ?? {}, { issuerMasterKeys: setup.keys });
@@ -39,6 +49,20 @@ export function buildCard(setup: CardSetup): EmulatedCard {
   });
   if (setup.counters) Object.assign(card.engine.nv, setup.counters);
   return card;
+}
+
+/** A fault in the profile's YAML shape (command name, hex bytes) as a FaultRule. */
+function faultRuleOf(f: Record<string, unknown>): FaultRule {
+  const byte = (v: unknown) => (v === undefined ? undefined : parseInt(String(v), 16));
+  const rule: FaultRule = { action: f.action as FaultRule['action'] };
+  const ins = f.command !== undefined ? COMMAND_INS[String(f.command).toUpperCase()] : byte(f.ins);
+  if (ins !== undefined) rule.ins = ins;
+  for (const k of ['cla', 'p1', 'p2', 'sw'] as const) {
+    const v = byte(f[k]);
+    if (v !== undefined) rule[k] = v;
+  }
+  for (const k of ['occurrence', 'times', 'delayMs', 'keepBytes', 'offset'] as const) if (typeof f[k] === 'number') rule[k] = f[k];
+  return rule;
 }
 
 const terminalCache = new Map<string, TerminalConfig>();

@@ -40,11 +40,11 @@ function requirePan(options: PinBlockOptions, format: PinBlockFormat): string {
 /** `count` random hex nibbles; `alphabet` restricts them (format 3: A..F) by rejection sampling. */
 function randomNibbles(random: RandomSource, count: number, alphabet = '0123456789ABCDEF'): string {
   if (alphabet.length === 16) return toHex(random(Math.ceil(count / 2))).slice(0, count);
-  const limit = 256 - (256 % alphabet.length);
+  // One byte per fill digit, reduced modulo the alphabet: the bias (4 in 256 for A-F) is
+  // irrelevant for fill digits, and unlike rejection sampling it always terminates, even
+  // with an injected source that repeats one value.
   let out = '';
-  while (out.length < count) {
-    for (const b of random(count - out.length)) if (b < limit && out.length < count) out += alphabet[b % alphabet.length]!;
-  }
+  for (const b of random(count)) out += alphabet[b % alphabet.length]!;
   return out;
 }
 

@@ -7,12 +7,18 @@
  * host's idempotency makes that safe (same answer, no second posting). After
  * the last retry, or when the connection fails, the call rejects with
  * HostUnavailableError and the kernel applies Book 3 §10.8 (unable to go online).
+ * With a terminal MAC key (`macKey`), every request carries an ANSI X9.19 MAC
+ * in field 64/128 (iso8583/mac.ts) and an answer is accepted only when its MAC
+ * verifies; an unsigned answer is accepted only when it approves nothing (30
+ * format error, 63 security violation: the host could not tell who sent it).
+ * Any other answer is treated as no answer (retransmission, then unable to go online).
  */
 import { connect, type Socket } from 'node:net';
 import type { Bytes } from '../apdu/bytes.js';
 import { type AuthorisationHost, type AuthorisationRequest, type AuthorisationResponse, HostUnavailableError } from '../terminal/host.js';
 import { decodeMessage, encodeMessage, type Iso8583Message } from './iso8583/codec.js';
 import { frame, FrameReader } from './iso8583/framing.js';
+import { encodeSignedMessage, MacError, verifyMessageMac } from './iso8583/mac.js';
 import { messageToResponse, requestToMessage } from './iso8583/mapping.js';
 
 export interface Iso8583HostClientOptions {
@@ -23,7 +29,12 @@ export interface Iso8583HostClientOptions {
   timeoutMs?: number;
   /** Retransmissions after the first attempt (default 1). */
   retries?: number;
+  /** Terminal MAC key (16 bytes, ANSI X9.19): MAC every request, verify every answer. */
+  macKey?: Bytes;
 }
+
+/** Unsigned answers a MACing terminal still accepts: they approve nothing. */
+const UNSIGNED_ANSWER_CODES = new Set(['30', '63']);
 
 interface Pending {
   resolve: (m: Iso8583Message) => void;
@@ -42,13 +53,16 @@ export function parseHostAddress(address: string): { host: string; port: number 
 }
 
 export class Iso8583HostClient implements AuthorisationHost {
-  private readonly options: Required<Iso8583HostClientOptions>;
+  private readonly options: Required<Omit<Iso8583HostClientOptions, 'macKey'>>;
+  private readonly macKey: Bytes | undefined;
   private socket: Socket | undefined;
   private connecting: Promise<Socket> | undefined;
   private readonly pending = new Map<string, Pending>();
 
   constructor(options: Iso8583HostClientOptions) {
-    this.options = { host: '127.0.0.1', timeoutMs: 5000, retries: 1, ...options };
+    const { macKey, ...rest } = options;
+    this.options = { host: '127.0.0.1', timeoutMs: 5000, retries: 1, ...rest };
+    this.macKey = macKey;
   }
 
   private connection(): Promise<Socket> {
@@ -91,6 +105,7 @@ export class Iso8583HostClient implements AuthorisationHost {
     } catch {
       return; // an undecodable answer is treated as no answer: the time-out retransmits
     }
+    if (this.macKey && message.mti !== '0810' && !this.authentic(body, message)) return; // forged or corrupted: no answer
     const stan = message.fields.get(11);
     const terminal = message.fields.get(41);
     if (typeof stan !== 'string') return;
@@ -100,6 +115,22 @@ export class Iso8583HostClient implements AuthorisationHost {
       this.pending.delete(key);
       p.resolve(message);
     }
+  }
+
+  private authentic(body: Bytes, message: Iso8583Message): boolean {
+    const signed = message.fields.has(64) || message.fields.has(128);
+    if (!signed) return UNSIGNED_ANSWER_CODES.has(String(message.fields.get(39)));
+    try {
+      verifyMessageMac(body, message, this.macKey!);
+      return true;
+    } catch (err) {
+      if (err instanceof MacError) return false;
+      throw err;
+    }
+  }
+
+  private encode(message: Iso8583Message): Bytes {
+    return this.macKey && message.mti !== '0800' ? encodeSignedMessage(message, this.macKey) : encodeMessage(message);
   }
 
   /** Sends one message and waits for its answer, retransmitting as a repeat on time-out. */
@@ -124,7 +155,7 @@ export class Iso8583HostClient implements AuthorisationHost {
             reject(e);
           },
         });
-        socket.write(frame(encodeMessage(message)));
+        socket.write(frame(this.encode(message)));
       });
       if (answer) return answer;
     }

@@ -19,6 +19,10 @@
  *   await host.authorise(request);   // rejects with HostUnavailableError when the host cannot be reached
  *   host.close();
  *
+ *   // Field 64/128 MAC (ANSI X9.19, 16-byte terminal MAC key): the client MACs its requests and verifies answers;
+ *   // the server, given `macKeys` (terminal id -> key), answers 63 to a request whose MAC does not verify.
+ *   new Iso8583HostClient({ port, macKey });  new Iso8583Server({ host, macKeys: new Map([['TERM0001', macKey]]) });
+ *
  * What the host expects in `request.iccData` (field 55): 9F26 ARQC, 9F36 ATC, 9F10 IAD, 82 AIP and
  * every CDOL1 tag of the card (9F02 9F03 9F1A 95 5F2A 9A 9C 9F37 9F35 9F34 for the shipped cards),
  * with the values exactly as sent to the card in the first GENERATE AC.
@@ -33,7 +37,8 @@ import { shippedCards, templateForPan } from './shipped-cards.js';
 
 export { IssuerHost, idempotencyKey, type DecisionEvent, type IssuerHostOptions } from './issuer-host.js';
 export { Iso8583HostClient, parseHostAddress, type Iso8583HostClientOptions } from './client.js';
-export { Iso8583Server, formatErrorAnswer, type Iso8583ServerOptions } from './server.js';
+export { Iso8583Server, formatErrorAnswer, securityViolationAnswer, type Iso8583ServerOptions } from './server.js';
+export { MacError, encodeSignedMessage, verifyMessageMac, messageMac } from './iso8583/mac.js';
 export { Iso8583Error, decodeMessage, encodeMessage, type Iso8583Message } from './iso8583/codec.js';
 export { frame, FrameReader } from './iso8583/framing.js';
 export { requestToMessage, messageToRequest, responseToMessage, messageToResponse } from './iso8583/mapping.js';

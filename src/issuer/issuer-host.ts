@@ -5,10 +5,13 @@
  * look up the stored answer (retransmission: same answer, no second posting),
  * decide, write the authorisation row, the hold or posting, the rule decisions
  * and the card's new ATC/PIN state, commit, and only then answer.
+ * On a file database the commit's fsync runs off the event loop
+ * (db/durability.ts): answers wait for it, the next batch does not.
  */
 import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/host.js';
 import { issuerAuthenticationData } from './cryptogram-check.js';
 import { decide, type Decision } from './decide.js';
+import { WalDurability } from './db/durability.js';
 import { updateCardState } from './db/records.js';
 import { statement, type IssuerDatabase } from './db/schema.js';
 import { countryDigits } from './iso8583/mapping.js';
@@ -73,7 +76,9 @@ export class IssuerHost implements AuthorisationHost {
   private readonly enrol: ((request: AuthorisationRequest) => SeedCard | undefined) | undefined;
   private readonly bookOne: (request: AuthorisationRequest) => Outcome;
   private readonly bookBatch: (requests: AuthorisationRequest[]) => Outcome[];
-  private queue: { request: AuthorisationRequest; resolve: (r: AuthorisationResponse) => void }[] = [];
+  private queue: { request: AuthorisationRequest; resolve: (r: AuthorisationResponse) => void; reject: (e: Error) => void }[] = [];
+  /** Off-loop WAL fsync for file databases (undefined for ':memory:'). */
+  readonly durability: WalDurability | undefined;
   private flushScheduled = false;
 
   constructor(options: IssuerHostOptions) {
@@ -84,6 +89,7 @@ export class IssuerHost implements AuthorisationHost {
     this.atcWindow = options.atcWindow ?? 50;
     this.onDecision = options.onDecision;
     this.enrol = options.enrol;
+    this.durability = WalDurability.attach(this.db);
     // One request = one transaction (a savepoint when inside a batch): its decision, ledger rows and card state.
     const one = this.db.transaction((request: AuthorisationRequest) => this.book(request));
     this.bookOne = (request) => {
@@ -100,8 +106,8 @@ export class IssuerHost implements AuthorisationHost {
 
   /** Queues the request for the next group commit; resolves once its decision is durable. */
   authorise(request: AuthorisationRequest): Promise<AuthorisationResponse> {
-    return new Promise((resolve) => {
-      this.queue.push({ request, resolve });
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -119,15 +125,24 @@ export class IssuerHost implements AuthorisationHost {
     } catch (err) {
       outcomes = batch.map(() => malfunction(err)); // the commit failed: nothing was written
     }
-    batch.forEach((b, i) => {
-      this.onDecision?.({ request: b.request, ...outcomes[i]! });
-      b.resolve(outcomes[i]!.response);
+    const answer = () =>
+      batch.forEach((b, i) => {
+        this.onDecision?.({ request: b.request, ...outcomes[i]! });
+        b.resolve(outcomes[i]!.response);
+      });
+    if (!this.durability) return answer();
+    // Answer only once the commit is on disk. Should the fsync fail, nothing is answered (the terminal
+    // retransmits and gets the stored answer once the database is durable again, or reverses).
+    this.durability.afterCommit().then(answer, (err: unknown) => {
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const b of batch) b.reject(error);
     });
   }
 
   /** The synchronous core: one request, one transaction (benchmarks and tools). */
   authoriseSync(request: AuthorisationRequest): AuthorisationResponse {
     const outcome = this.bookOne(request);
+    this.durability?.afterCommitSync();
     this.onDecision?.({ request, ...outcome });
     return outcome.response;
   }

@@ -4,13 +4,18 @@
  * 0100/0200/0400 (and repeats 0101/0201/0401) go to the AuthorisationHost;
  * 0800 echo is answered 0810. A malformed message gets a format-error answer
  * (39 = 30, field 44 naming the field at fault, 63 the reason) and never
- * reaches the host, so it changes nothing.
+ * reaches the host, so it changes nothing. With terminal MAC keys configured
+ * (`macKeys`), every 0100/0200/0400 must carry a valid ANSI X9.19 MAC in field
+ * 64/128 (iso8583/mac.ts); one that does not is answered 63 (ISO 8583:1987
+ * "security violation") and never reaches the host either. Answers to a
+ * terminal with a key are MACed under it.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Bytes } from '../apdu/bytes.js';
 import type { AuthorisationHost } from '../terminal/host.js';
 import { decodeMessage, encodeMessage, Iso8583Error, type Iso8583Message } from './iso8583/codec.js';
 import { frame, FrameReader } from './iso8583/framing.js';
+import { encodeSignedMessage, MacError, verifyMessageMac } from './iso8583/mac.js';
 import { kindOfMti, messageToRequest, responseMti, responseToMessage } from './iso8583/mapping.js';
 
 export interface Iso8583ServerOptions {
@@ -19,6 +24,13 @@ export interface Iso8583ServerOptions {
   clock?: () => number;
   /** Called for each format error (the CLI prints them). */
   onFormatError?: (error: Iso8583Error) => void;
+  /**
+   * Terminal MAC keys (16-byte 2-key DES, ANSI X9.19) by terminal id (field 41, trailing blanks trimmed).
+   * When given, requests must carry a valid MAC in field 64/128; others are answered 63.
+   */
+  macKeys?: ReadonlyMap<string, Bytes>;
+  /** Called for each request answered 63 (bad, missing or unverifiable MAC). */
+  onSecurityViolation?: (error: MacError, terminalId: string) => void;
 }
 
 function yymmdd(now: number): string {
@@ -39,6 +51,24 @@ export function formatErrorAnswer(error: Iso8583Error): Iso8583Message {
   fields.set(44, `field ${error.field}`);
   fields.set(63, error.message.replace(/[^\x20-\x7E]/g, '?').slice(0, 999));
   return { mti, fields };
+}
+
+function terminalOf(message: Iso8583Message): string {
+  const terminal = message.fields.get(41);
+  return typeof terminal === 'string' ? terminal.trimEnd() : '';
+}
+
+/** The 63 (security violation) answer to a request whose MAC did not verify: echoes 11, 37, 41. */
+export function securityViolationAnswer(request: Iso8583Message, error: MacError): Iso8583Message {
+  const fields = new Map<number, string | Bytes>();
+  for (const n of [11, 37, 41]) {
+    const v = request.fields.get(n);
+    if (typeof v === 'string') fields.set(n, v);
+  }
+  fields.set(39, '63');
+  fields.set(44, `field ${error.field}`);
+  fields.set(63, error.message.slice(0, 999));
+  return { mti: responseMti(request.mti), fields };
 }
 
 export class Iso8583Server {
@@ -66,13 +96,29 @@ export class Iso8583Server {
         return encodeMessage({ mti: '0810', fields });
       }
       if (!kindOfMti(message.mti)) throw new Iso8583Error(0, `${message.mti} is not a message this host answers`, 0, message);
+      const terminalId = terminalOf(message);
+      const key = this.options.macKeys?.get(terminalId);
+      if (this.options.macKeys) {
+        try {
+          if (!key) throw new MacError(64, `no MAC key for terminal '${terminalId}'`);
+          verifyMessageMac(body, message, key);
+        } catch (err) {
+          if (!(err instanceof MacError)) throw err;
+          this.options.onSecurityViolation?.(err, terminalId);
+          const answer = securityViolationAnswer(message, err);
+          return key ? encodeSignedMessage(answer, key) : encodeMessage(answer);
+        }
+      }
       const request = messageToRequest(message, yymmdd((this.options.clock ?? Date.now)()));
       const response = await this.options.host.authorise(request);
-      return encodeMessage(responseToMessage(message, response));
+      const answer = responseToMessage(message, response);
+      return key ? encodeSignedMessage(answer, key) : encodeMessage(answer);
     } catch (err) {
       if (!(err instanceof Iso8583Error)) throw err;
       this.options.onFormatError?.(err);
-      return encodeMessage(formatErrorAnswer(err));
+      const key = err.partial ? this.options.macKeys?.get(terminalOf(err.partial)) : undefined;
+      const answer = formatErrorAnswer(err);
+      return key ? encodeSignedMessage(answer, key) : encodeMessage(answer);
     }
   }
 

@@ -64,6 +64,30 @@ export interface CardholderInterface {
   display(message: string): void;
 }
 
+/**
+ * A PIN-pad reader that verifies the offline plaintext PIN itself (PC/SC Part 10
+ * FEATURE_VERIFY_PIN_DIRECT): its keypad collects the digits and it sends the
+ * VERIFY (P2 80, Book 3 §6.5.12) to the card, so the PIN never passes through
+ * the host. The terminal defines this shape and src/reader's SecurePinPad
+ * fits it, so the kernel core needs no import of src/reader (no I/O here).
+ */
+export interface SecurePinEntry {
+  readonly readerName?: string;
+  verifyOfflinePlaintextPin(params: { minDigits: number; maxDigits: number; timeoutSeconds: number }): Promise<SecurePinEntryResult>;
+}
+
+/**
+ * What the reader reports: the card's answer to VERIFY (9000, 63Cx, 6983/6984)
+ * or the reader's own status (Part 10 §2.5.2: 6400 time-out, 6401 cancelled,
+ * 6403 PIN length out of range; 6402 "new PINs differ" belongs to MODIFY).
+ */
+export type SecurePinEntryResult =
+  | { result: 'verified'; sw?: number }
+  | { result: 'wrong-pin'; triesLeft: number; sw?: number }
+  | { result: 'blocked'; sw?: number }
+  | { result: 'timeout' | 'cancelled' | 'bad-length' | 'mismatch'; sw?: number }
+  | { result: 'card-error'; sw: number };
+
 /** Injected randomness: the unpredictable number and random transaction selection draw from it. */
 export interface RandomSource {
   bytes(n: number): Bytes;
@@ -106,6 +130,11 @@ export interface KernelEnvironment {
   liabilityRules?: LiabilityRule[];
   /** Magnetic stripe reader for fallback (Book 4 §6.3.1), when the terminal has one. */
   magstripe?: MagstripeReader;
+  /**
+   * The reader's own PIN pad (PC/SC Part 10), when it has one: offline plaintext
+   * PIN is then entered on it instead of through `cardholder.enterPin` (pin-entry.ts).
+   */
+  securePinPad?: SecurePinEntry;
   observer?: (event: KernelEvent) => void;
 }
 

@@ -4,6 +4,8 @@
  * PIN with x tries left; 63C0, 6983, 6984 PIN try limit exceeded), and online
  * PIN (ISO 9564 format 0 block for the host). The PIN pad is the injected
  * cardholder interface; a bypass or a failing PIN pad sets its TVR bit.
+ * A PIN-pad reader (env.securePinPad, PC/SC Part 10) takes over offline
+ * plaintext PIN: it collects the PIN and sends VERIFY itself.
  */
 import { type Bytes, fromCn, toHex } from '../apdu/bytes.js';
 import { EmvsimError } from '../apdu/errors.js';
@@ -14,7 +16,7 @@ import { encodePinBlock, offlinePlaintextPinBlock } from '../crypto/pin-block.js
 import type { RsaPublicKey } from '../crypto/rsa.js';
 import { apdu, sendCommand } from './card-io.js';
 import type { TransactionContext } from './context.js';
-import type { PinEntry } from './environment.js';
+import type { PinEntry, SecurePinEntry } from './environment.js';
 import { transactionDate } from './terminal-data.js';
 
 export type PinOutcome = 'successful' | 'failed' | 'bypassed' | 'pin-pad-failure' | 'try-limit-exceeded' | 'unavailable';
@@ -77,6 +79,14 @@ export async function offlinePin(ctx: TransactionContext, enciphered: boolean): 
     return 'bypassed';
   }
   if (!pinPadUsable(ctx)) return 'pin-pad-failure';
+  const securePad = ctx.env.securePinPad;
+  if (securePad && !enciphered) return securePlaintextPin(ctx, securePad);
+  if (securePad) {
+    // Book 3 §10.5.1: an enciphered PIN is enciphered by the terminal with the ICC's RSA key
+    // after GET CHALLENGE; VERIFY_PIN_DIRECT can only insert the digits into a plaintext
+    // format 2 block in a fixed APDU, the reader cannot encipher, so this PIN takes the normal path.
+    ctx.decide("offline enciphered PIN: the reader's PIN pad can only send a plaintext PIN block, PIN entered through the terminal (Book 3 §10.5.1)");
+  }
   let key: RsaPublicKey | undefined;
   if (enciphered) {
     key = pinEnciphermentKey(ctx);
@@ -152,6 +162,72 @@ export async function offlinePin(ctx: TransactionContext, enciphered: boolean): 
     }
     ctx.decide(`VERIFY answered ${toHex(Uint8Array.of(r.sw1, r.sw2))}: PIN verification failed`);
     return 'failed';
+  }
+  return 'failed';
+}
+
+/** PIN lengths a VERIFY PIN block can carry (Book 3 §6.5.12: 4 to 12 digits). */
+const SECURE_PIN_DIGITS = { minDigits: 4, maxDigits: 12 } as const;
+/** Seconds the reader waits for the first key before it reports a time-out (6400). */
+const SECURE_PIN_TIMEOUT_SECONDS = 30;
+
+const triesText = (n: number) => `${n} ${n === 1 ? 'try' : 'tries'} left`;
+
+/**
+ * Offline plaintext PIN on the reader's PIN pad (PC/SC Part 10
+ * FEATURE_VERIFY_PIN_DIRECT): the reader collects the PIN and sends
+ * VERIFY P2 80 to the card itself, so the kernel sees only the result. The
+ * try counter, "INCORRECT PIN" / "LAST PIN TRY" messages and TVR bits follow
+ * the same rules as the terminal-keypad path (Book 3 §10.5.1, Book 4 §6.3.4).
+ */
+async function securePlaintextPin(ctx: TransactionContext, pad: SecurePinEntry): Promise<PinOutcome> {
+  const reader = pad.readerName ? `'${pad.readerName}'` : "the reader's PIN pad";
+  let tries = await readPinTryCounter(ctx);
+  ctx.pinTryCounter = tries ?? ctx.pinTryCounter;
+  if (tries === 0) {
+    ctx.setTvr('pinTryLimitExceeded', 'PIN try counter (9F17) is 0 before entry');
+    return 'try-limit-exceeded';
+  }
+  if (tries !== undefined) ctx.decide(`PIN try counter ${tries}`);
+  for (let prompt = 0; prompt < MAX_PROMPTS; prompt++) {
+    if (tries === 1) ctx.env.cardholder.display('LAST PIN TRY');
+    ctx.env.cardholder.display(`ENTER PIN ON THE READER${tries !== undefined ? ` (${triesText(tries)})` : ''}`);
+    const answer = await pad.verifyOfflinePlaintextPin({ ...SECURE_PIN_DIGITS, timeoutSeconds: SECURE_PIN_TIMEOUT_SECONDS });
+    const sw = answer.sw !== undefined ? ` (${answer.sw.toString(16).toUpperCase().padStart(4, '0')})` : '';
+    switch (answer.result) {
+      case 'verified':
+        if (tries !== undefined) ctx.pinTryCounter = await readPinTryCounter(ctx).then((v) => v ?? tries);
+        ctx.decide(`PIN verified by the card, entered on ${reader} (VERIFY sent by the reader; the PIN never passed through the host)`);
+        ctx.facts.offlinePinVerified = true;
+        return 'successful';
+      case 'wrong-pin':
+        tries = answer.triesLeft;
+        ctx.pinTryCounter = tries;
+        if (tries === 0) {
+          ctx.setTvr('pinTryLimitExceeded', `wrong PIN on ${reader} and no tries left${sw}`);
+          return 'try-limit-exceeded';
+        }
+        ctx.env.cardholder.display('INCORRECT PIN');
+        ctx.decide(`wrong PIN on ${reader}, ${triesText(tries)}${sw}`);
+        continue;
+      case 'blocked':
+        ctx.pinTryCounter = 0;
+        ctx.setTvr('pinTryLimitExceeded', `VERIFY from ${reader}: PIN try limit exceeded${sw}`);
+        return 'try-limit-exceeded';
+      case 'timeout':
+      case 'cancelled':
+        // Book 4 §6.3.4.1: no PIN was entered although the PIN pad works; like a bypass,
+        // later PIN CVMs in this transaction count as bypassed.
+        ctx.facts.pinBypassed = true;
+        ctx.setTvr('pinNotEntered', `PIN entry on ${reader} ${answer.result === 'timeout' ? 'timed out' : 'was cancelled'}${sw}`);
+        return 'bypassed';
+      case 'bad-length':
+        ctx.decide(`${reader} rejected the PIN length (outside ${SECURE_PIN_DIGITS.minDigits}..${SECURE_PIN_DIGITS.maxDigits} digits)${sw}: PIN verification failed`);
+        return 'failed';
+      default:
+        ctx.decide(`PIN entry on ${reader} ended with '${answer.result}'${sw}: PIN verification failed`);
+        return 'failed';
+    }
   }
   return 'failed';
 }

@@ -217,6 +217,28 @@ describe('offline data authentication under the emvsim test CA (CAPK FE)', () =>
     expect(result.applicationCryptogram).toBe(expectedAc(card, s, r));
   });
 
+  it('CDA on the second GENERATE AC hashes CDOL1 and CDOL2 data', async () => {
+    const card = createCard({ profile: 'mastercard-cda', seed: 'cda-2' });
+    const s = await startSession(card, 'A0000000041010');
+    const src = terminalSource({ currency: '0840', country: '0840', un: '0A0B0C0D' });
+    const first = await generateAc(card, s.tags.get('8C')!, P1.ARQC | 0x10, src);
+    // With CDA the ARQC travels inside 9F4B; the issuer recomputes it from the data (as here).
+    const arpc = arpcMethod1(sessionKey(card, first.atc), fromHex(expectedAc(card, s, first)), fromHex('3030'));
+    const second = await generateAc(card, s.tags.get('8D')!, P1.TC | 0x10, (t) => (t === '91' ? concat(arpc, fromHex('3030')) : t === '8A' ? fromHex('3030') : src(t)));
+    expect(cidType(second.cid)).toBe('TC');
+    const capk = capks.get('A000000004', toHex(s.tags.get('8F')!))!;
+    const result = verifyOdaChain({
+      capk,
+      pan: s.tags.get('5A')!,
+      tags: { ...chainTags(s), '9F4B': second.sdad },
+      staticData: staticData(s),
+      cda: { unpredictableNumber: fromHex('0A0B0C0D'), cid: second.cid, transactionData: { pdolData: s.pdolData, cdol1Data: first.dolData, cdol2Data: second.dolData, responseTlvs: second.raw } },
+    });
+    expect(result.failures).toEqual([]);
+    expect(card.state.issuerAuthFailedLastOnline).toBe(false);
+    expect(card.state.lastOnlineAtc).toBe(1);
+  });
+
   it('SDA: the signed static data verifies and INTERNAL AUTHENTICATE is unknown', async () => {
     const card = createCard({ profile: 'sda-only', seed: 'sda' });
     const s = await startSession(card, 'A0000000031010');

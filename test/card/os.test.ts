@@ -189,6 +189,14 @@ describe('T=0 transport rules (Book 1 §9.3, Annex A)', () => {
     expect(swHex((await send(card, '0084000000')).sw)).toBe('9000');
   });
 
+  it('a warning with data over T=0 (blocked application): 6283 first, the FCI through GET RESPONSE', async () => {
+    const card = createCard({ profile: 'mastercard-cda', seed: 16, overrides: { applicationBlocked: true } });
+    expect(raw(card, '00A4040007A0000000041010')).toEqual({ data: '', sw: '6283' });
+    const r = await send(card, selectCommand('A0000000041010'));
+    expect(swHex(r.sw)).toBe('6283');
+    expect(toHex(findTag(decodeTlv(r.data), '84')!.value)).toBe('A0000000041010');
+  });
+
   it('GET RESPONSE without pending data is 6985', () => {
     const card = createCard({ profile: 'mastercard-cda', seed: 15 });
     expect(raw(card, '00C0000010').sw).toBe('6985');

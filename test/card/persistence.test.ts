@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CardImage, loadProfile, newCardFile, parseCardImage } from '../../src/card/index.js';
+import { type CardImage, EmulatedCard, loadProfile, newCardFile, parseCardImage } from '../../src/card/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'emvsim-persist-'));
@@ -48,6 +48,7 @@ async function hammer(file: string, kills: number): Promise<{ decrements: number
   for (let i = 0; i < kills; i++) {
     await runUntilKilled(file, Math.floor(Math.random() * 31));
     const image: CardImage = parseCardImage(readFileSync(file, 'utf8'), file);
+    expect(new EmulatedCard(structuredClone(image)).state.pinTryCounter).toBe(image.state.pinTryCounter); // a usable card
     const { pinTryCounter, atc } = image.state;
     expect(pinTryCounter).toBeLessThanOrEqual(lastPtc);
     expect(atc).toBeGreaterThanOrEqual(lastAtc);

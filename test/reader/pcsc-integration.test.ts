@@ -9,6 +9,7 @@
  * with a one-line reason.
  */
 import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex, type Bytes } from '../../src/apdu/bytes.js';
@@ -104,6 +105,20 @@ if (!availability.ok) {
       const exchanges = (o: typeof inProcess.outcome) =>
         o.trace.flatMap((r) => (r.type === 'apdu' ? [`${r.command} -> ${r.response}${r.sw}`] : []));
       expect(exchanges(viaPcsc.outcome)).toEqual(exchanges(inProcess.outcome));
+    });
+
+    it('`emvsim transact --reader` on the vpcd reader: the CLI approves the card through pcscd, issuer liable', async () => {
+      await plug(createDemoCard());
+      // The CLI runs as its own process, as a user runs it; the card answers from this process through vpcd.
+      const root = resolve(import.meta.dirname, '..', '..');
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'transact', '--reader', env.readerName, '--amount', '12.34', '--pin', '1234', '--json'], {
+        cwd: root, encoding: 'utf8', timeout: 30_000,
+      });
+      const outcome = JSON.parse(stdout) as { outcome: string; cvmResults: string; liability: { party: string; rule: string }; trace: { command?: string }[] };
+      expect(outcome.outcome).toBe('approved');
+      expect(outcome.liability).toMatchObject({ party: 'issuer', rule: 'chip-and-pin' });
+      expect(outcome.cvmResults).toBe('410302'); // vpcd has no PIN pad: --pin, offline plaintext PIN verified by the ICC (Book 3 Annex C3)
+      expect(outcome.trace.filter((r) => r.command?.startsWith('00200080'))).toHaveLength(1);
     });
 
     it('opensc-tool and scriptor read our card byte for byte as the in-process card answers', async () => {

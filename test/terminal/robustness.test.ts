@@ -5,62 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Bytes } from '../../src/apdu/bytes.js';
+import { MutatingTransport } from '../../bench/fuzz-terminal.js';
 import type { CardTransport } from '../../src/apdu/transport.js';
 import { ScriptedHost } from '../../src/terminal/scripted-host.js';
 import { card, hostFor, run, terminal } from './harness.js';
-
-/** A decorator that mutates the card's answers, driven by a seeded PRNG. */
-class MutatingTransport implements CardTransport {
-  readonly name = 'mutating card';
-  private state: number;
-  constructor(
-    private readonly inner: CardTransport,
-    seed: number,
-    private readonly rate: number,
-  ) {
-    this.state = seed >>> 0 || 1;
-  }
-  get protocol() {
-    return this.inner.protocol;
-  }
-  private next(): number {
-    this.state ^= this.state << 13;
-    this.state ^= this.state >>> 17;
-    this.state ^= this.state << 5;
-    return (this.state >>> 0) / 2 ** 32;
-  }
-  async transmit(command: Bytes): Promise<Bytes> {
-    const answer = await this.inner.transmit(command);
-    if (this.next() >= this.rate) return answer;
-    const kind = Math.floor(this.next() * 6);
-    const out = Uint8Array.from(answer);
-    switch (kind) {
-      case 0: // flip a byte (TLV tag, length or value)
-        if (out.length > 2) out[Math.floor(this.next() * (out.length - 2))]! ^= 1 + Math.floor(this.next() * 255);
-        return out;
-      case 1: // truncate the data, keep the SW
-        return Uint8Array.of(...out.subarray(0, Math.floor(this.next() * Math.max(0, out.length - 2))), ...out.subarray(out.length - 2));
-      case 2: // a wrong status word
-        return Uint8Array.of([0x6a, 0x69, 0x6f, 0x67, 0x63][Math.floor(this.next() * 5)]!, Math.floor(this.next() * 256));
-      case 3: // mute
-        throw new Error('card mute');
-      case 4: // garbage shorter than a status word
-        return Uint8Array.of(0x90);
-      default: // extra bytes appended before the SW
-        return Uint8Array.of(...out.subarray(0, out.length - 2), 0xff, 0x00, 0x9f, ...out.subarray(out.length - 2));
-    }
-  }
-  coldReset() {
-    return this.inner.coldReset();
-  }
-  warmReset() {
-    return this.inner.warmReset();
-  }
-  close() {
-    return this.inner.close();
-  }
-}
 
 const PROFILES = ['visa-cvn18', 'mastercard-cda', 'girocard', 'sda-only', 'signature', 'no-cvm-list', 'pin-blocked', 'expired'];
 const TERMINALS = ['eu-pos-pin', 'unattended-parking', 'girocard-online'];

@@ -62,7 +62,12 @@ function start(ctx: MerchantContext, cmd: DecodedCommand): Answer {
   if (cmd.data.length !== 10) return sw(SW.WRONG_LENGTH);
   if (ctx.state.pending) return sw(SW.PAYMENT_PENDING);
   const purseId = cmd.data.slice();
-  const purseKey = deriveCardKey(fromHex(ctx.state.debitMasterKey), purseId);
+  let purseKey: Bytes;
+  try {
+    purseKey = deriveCardKey(fromHex(ctx.state.debitMasterKey), purseId);
+  } catch {
+    return sw(SW.WRONG_DATA); // bank code and card number must be BCD
+  }
   const hseq = ctx.state.hseq + 1;
   const challenge = ctx.random(8);
   ctx.session.payment = { kind, purseId, purseKey, hseq, challenge };

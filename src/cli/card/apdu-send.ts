@@ -33,7 +33,10 @@ export const apduSendSubcommand: CommandModule<object, SendArgs> = {
     const { TracingTransport } = await import('../../apdu/trace.js');
     const { formatTrace } = await import('../../apdu/trace-format.js');
     const { openTransport } = await import('../transport-option.js');
+    const { decodeCommand } = await import('../../apdu/command.js');
     const commands = argv.hex.map((h) => fromHex(h));
+    // Check every APDU before sending any: a typo in the third must not leave the first two half-done.
+    if (!argv.raw) commands.forEach((c) => decodeCommand(c));
     const inner = await openTransport({ card: argv.card, reader: argv.reader });
     const traced = new TracingTransport(inner);
     try {

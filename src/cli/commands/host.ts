@@ -23,6 +23,11 @@ export const hostCommand: CommandModule = {
             .option('atc-window', { type: 'number', default: 50, describe: 'ATC jump beyond the last seen that is declined as a suspected clone' })
             .option('enrol', { type: 'boolean', default: false, describe: 'enrol unknown PANs of a shipped BIN on first sight' })
             .option('quiet', { type: 'boolean', default: false, describe: 'do not print each decision' })
+            .option('mac-key', {
+              type: 'string',
+              array: true,
+              describe: 'TERMINAL=KEY (32 hex digits): require an ANSI X9.19 MAC (field 64/128) from that terminal; repeatable; with any, unlisted terminals get 63',
+            })
             .example('$0 host --listen 127.0.0.1:8583 --db host.sqlite --rules scripts/issuer/rules.yaml', 'serve with the shipped rules'),
         handler: async (argv) => (await import('../host/serve.js')).serve(argv as never),
       })

@@ -16,6 +16,7 @@ import { readersCommand, watchCommand, emulateCommand, hidCommand } from './read
 import { hostCommand } from './host.js';
 import { cardCommand } from './card.js';
 import { exploreCommand } from './explore.js';
+import { geldkarteCommand } from './geldkarte.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [tlvCommand, apduCommand, atrCommand, traceCommand, demoCommand, transactCommand, liabilityCommand, cryptoCommand, readersCommand, watchCommand, emulateCommand, hidCommand, conformCommand, hostCommand, cardCommand, exploreCommand];
+export const commands: CommandModule<any, any>[] = [tlvCommand, apduCommand, atrCommand, traceCommand, demoCommand, transactCommand, liabilityCommand, cryptoCommand, readersCommand, watchCommand, emulateCommand, hidCommand, conformCommand, hostCommand, cardCommand, exploreCommand, geldkarteCommand];

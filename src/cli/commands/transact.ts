@@ -1,13 +1,25 @@
 /**
  * `emvsim transact`: one EMV transaction between the terminal kernel
- * (src/terminal) and a card (the embedded demo card, a shipped profile, or a
- * card file whose state persists). The CLI is the one place where card and
- * terminal meet. Steps print as they happen; --json prints the outcome object.
+ * (src/terminal) and a card (the embedded demo card, a shipped profile, a
+ * card file whose state persists, or a real card in a PC/SC reader with
+ * --reader). The CLI is the one place where card and terminal meet. Steps
+ * print as they happen; --json prints the outcome object.
+ *
+ * With --reader the card's keys are unknown, so the in-process issuer host
+ * authorises (it enrols cards of the shipped BINs); when the reader has a PIN
+ * pad (PC/SC Part 10 FEATURE_VERIFY_PIN_DIRECT) the offline plaintext PIN is
+ * entered on it and never passes through this process.
  */
 import type { CommandModule } from 'yargs';
+import { DocumentError } from '../../apdu/errors.js';
+import type { CardTransport } from '../../apdu/transport.js';
+import type { SecurePinEntry } from '../../terminal/environment.js';
 import type { TransactionOutcome } from '../../terminal/outcome.js';
+import { openTransport, type TransportChoice } from '../transport-option.js';
 
 export interface TransactOptions {
+  /** A PC/SC reader (name or a unique part of it): the real card in it. */
+  reader?: string;
   card?: string;
   profile?: string;
   terminal: string;
@@ -30,8 +42,40 @@ function toMinor(text: string, exponent: number, what: string): number {
   return Number(whole) * 10 ** exponent + Number(frac.padEnd(exponent, '0') || '0');
 }
 
+/** What runTransact opens readers with; tests give a PC/SC transport over a fake binding. */
+export interface TransactDependencies {
+  openTransport?: (choice: TransportChoice) => Promise<CardTransport>;
+}
+
+/** --reader excludes an emulated card, and a scripted host that needs the card's keys. */
+function checkReaderOptions(o: TransactOptions): void {
+  if (o.reader === undefined) return;
+  if (o.card !== undefined || o.profile !== undefined) {
+    throw new DocumentError(`--reader uses the card in the reader; give --reader or ${o.card !== undefined ? '--card' : '--profile'}, not both`, { field: '--reader' });
+  }
+  if (o.online !== undefined) {
+    throw new DocumentError(
+      `--online ${o.online} scripts the issuer with the card's own master keys, which only an emulated card (demo, --card, --profile) gives; ` +
+        'with --reader leave out --online: the in-process issuer host authorises',
+      { field: '--online' },
+    );
+  }
+}
+
+/**
+ * A PC/SC reader's PIN pad (Part 10 FEATURE_VERIFY_PIN_DIRECT), when the
+ * transport is a PC/SC reader that has one; vpcd and plain readers have none.
+ */
+async function findSecurePinPad(transport: CardTransport): Promise<SecurePinEntry | undefined> {
+  const { PcscTransport } = await import('../../reader/pcsc-transport.js');
+  if (!(transport instanceof PcscTransport)) return undefined;
+  const { discoverSecurePinPad } = await import('../../reader/part10.js');
+  return discoverSecurePinPad(transport);
+}
+
 /** Runs a transaction and prints it; returns the outcome (the demo uses it too). */
-export async function runTransact(o: TransactOptions, print: (line: string) => void): Promise<TransactionOutcome> {
+export async function runTransact(o: TransactOptions, print: (line: string) => void, deps: TransactDependencies = {}): Promise<TransactionOutcome> {
+  checkReaderOptions(o);
   const { createCard, createDemoCard, loadCard } = await import('../../card/index.js');
   const { loadTerminalProfile, projectRoot } = await import('../../terminal/config-loader.js');
   const { capksForTerminal } = await import('../../terminal/capk-lookup.js');
@@ -51,10 +95,30 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
   const amountMinor = toMinor(o.amount, exponent, '--amount');
   const cashbackMinor = o.cashback ? toMinor(o.cashback, exponent, '--cashback') : 0;
 
-  const card = o.card ? loadCard(o.card) : o.profile ? createCard({ profile: o.profile, seed: o.seed }) : createDemoCard();
-  const profile = card.engine.profile;
+  const printEvents = !o.json;
+  let card: ReturnType<typeof createDemoCard> | undefined;
+  let transport: CardTransport;
+  let securePinPad: SecurePinEntry | undefined;
+  if (o.reader !== undefined) {
+    transport = await (deps.openTransport ?? openTransport)({ reader: o.reader });
+    try {
+      securePinPad = await findSecurePinPad(transport);
+    } catch (err) {
+      await transport.close();
+      throw err;
+    }
+    if (printEvents) {
+      print(`Card: ${transport.name}`);
+      print(`PIN entry: ${securePinPad ? "reader's PIN pad" : '--pin / prompt'}`);
+    }
+  } else {
+    card = o.card ? loadCard(o.card) : o.profile ? createCard({ profile: o.profile, seed: o.seed }) : createDemoCard();
+    transport = card;
+  }
   let host;
-  if (o.online) {
+  // checkReaderOptions: --online comes with an emulated card only.
+  if (o.online && card) {
+    const profile = card.engine.profile;
     const s = card.secrets;
     host = new ScriptedHost({
       mode: o.online,
@@ -71,12 +135,12 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
     host = createInProcessHost();
   }
   const rulesFile = join(projectRoot(), 'scripts', 'liability', `${config.liabilityRules}.yaml`);
-  const printEvents = !o.json;
   const cardholder = new ScriptedCardholder({ pins: o.pin, ...(printEvents ? { onMessage: (m: string) => print(`    [PIN pad] ${m}`) } : {}) });
   const seedClock = Date.now();
+  const emulated = card;
   const outcome = await runTransaction(
     {
-      transport: card,
+      transport,
       config,
       cardholder,
       host,
@@ -85,8 +149,11 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
       capks: capksForTerminal(config),
       transactionLog: memoryTransactionLog(),
       liabilityRules: loadLiabilityTable(rulesFile).rules,
-      // The card's magnetic stripe, for fallback: track 2 = PAN D YYMM service code discretionary data.
-      magstripe: { swipe: async () => ({ track2: `${card.secrets.pan}D${profile.expiry.slice(0, 4)}${profile.serviceCode}0000000000` }) },
+      // An emulated card's magnetic stripe, for fallback: track 2 = PAN D YYMM service code discretionary data.
+      ...(emulated
+        ? { magstripe: { swipe: async () => ({ track2: `${emulated.secrets.pan}D${emulated.engine.profile.expiry.slice(0, 4)}${emulated.engine.profile.serviceCode}0000000000` }) } }
+        : {}),
+      ...(securePinPad ? { securePinPad } : {}),
       ...(printEvents ? { observer: (e) => formatEvent(e).forEach(print) } : {}),
     },
     {
@@ -96,9 +163,8 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
       currencyCode: currencyInfo.numeric,
       merchantForcedOnline: o.forceOnline,
     },
-  );
-  if (o.card) card.save();
-  await card.close();
+  ).finally(() => transport.close());
+  if (o.card && card) card.save();
   if (o.json) {
     print(JSON.stringify(outcome, null, 2));
   } else {
@@ -117,6 +183,7 @@ export const transactCommand: CommandModule = {
   describe: 'Run one EMV transaction (kernel + card): every step, the decisions with the TVR bits behind them, the outcome and liability',
   builder: (y) =>
     y
+      .option('reader', { type: 'string', describe: "the real card in this PC/SC reader (name or a unique part of it; see `emvsim readers`); its PIN pad is used when it has one" })
       .option('card', { type: 'string', describe: 'card file (state persists across runs); default: the embedded demo card' })
       .option('profile', { type: 'string', describe: 'a fresh card from a shipped card profile (scripts/cards/NAME.yaml)' })
       .option('terminal', { type: 'string', default: 'eu-pos-pin', describe: 'terminal profile (scripts/terminals/NAME.yaml) or path' })
@@ -131,11 +198,14 @@ export const transactCommand: CommandModule = {
       .option('trace', { type: 'boolean', default: false, describe: 'print the APDU trace (PIN masked)' })
       .option('seed', { type: 'number', default: 1, describe: 'seed for the unpredictable number and random selection' })
       .conflicts('card', 'profile')
+      .conflicts('reader', ['card', 'profile'])
       .example('$0 transact --amount 12.34 --pin 1234', 'demo card, EU POS, in-process issuer')
+      .example("$0 transact --reader 'Virtual PCD 00 00' --amount 12.34 --pin 1234", 'the card in a PC/SC reader, in-process issuer')
       .example('$0 transact --profile mastercard-cda --amount 80 --pin 1111 --pin 1234 --online approve', 'wrong PIN then the right one, CDA'),
   handler: async (argv) => {
     await runTransact(
       {
+        ...(argv.reader !== undefined ? { reader: String(argv.reader) } : {}),
         ...(argv.card ? { card: String(argv.card) } : {}),
         ...(argv.profile ? { profile: String(argv.profile) } : {}),
         terminal: String(argv.terminal),

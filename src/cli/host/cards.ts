@@ -1,10 +1,11 @@
 /** `emvsim host card add|list|block`. */
 import { loadProfile } from '../../card/profile/loader.js';
-import { IssuerDataError, listCards, setCardStatus, type CardStatus } from '../../issuer/db/records.js';
+import { IssuerDataError, listCards, setCardStatus, type CardRecord, type CardStatus } from '../../issuer/db/records.js';
 import { openSeededDatabase } from '../../issuer/index.js';
 import { seedCard } from '../../issuer/seed.js';
 import { seedCardFromProfile } from '../../issuer/shipped-cards.js';
 import { printJson, println } from '../output.js';
+import { type Column, formatTable } from './table.js';
 
 export interface CardArgs {
   action: 'add' | 'list' | 'block';
@@ -48,16 +49,21 @@ export function cardCommand(args: CardArgs): void {
   }
 }
 
+/** `host card list` columns: header and values share these widths (PAN up to 19 digits). */
+export const CARD_COLUMNS: readonly Column<CardRecord>[] = [
+  { title: 'PAN', width: 19, value: (c) => c.pan },
+  { title: 'PSN', width: 3, value: (c) => c.psn },
+  { title: 'STATUS', width: 7, value: (c) => c.status },
+  { title: 'EXPIRY', width: 6, value: (c) => c.expiry },
+  { title: 'LAST ATC', width: 8, align: 'right', value: (c) => String(c.lastAtc ?? '-') },
+  { title: 'PIN TRIES', width: 9, align: 'right', value: (c) => `${c.pinTries}/${c.pinTryLimit}` },
+  { title: 'TRAVEL', width: 6, value: (c) => (c.travelEnabled ? 'yes' : 'no') },
+  { title: 'ARPC', width: 4, value: (c) => `M${c.arpcMethod}` },
+  { title: 'LABEL', width: 0, value: (c) => c.label },
+];
+
 function list(args: CardArgs, db: ReturnType<typeof openSeededDatabase>): void {
   const cards = listCards(db);
   if (args.json) return printJson(cards.map(({ acData: _a, ...c }) => c));
-  println('PAN                  PSN  STATUS   EXPIRY  LAST ATC  PIN TRIES  TRAVEL  ARPC  LABEL');
-  for (const c of cards) {
-    println(
-      [
-        c.pan.padEnd(20), c.psn.padEnd(3), c.status.padEnd(7), c.expiry.padEnd(6), String(c.lastAtc ?? '-').padStart(8),
-        `${c.pinTries}/${c.pinTryLimit}`.padStart(9), (c.travelEnabled ? 'yes' : 'no').padEnd(6), `M${c.arpcMethod}`.padEnd(4), c.label,
-      ].join('  '),
-    );
-  }
+  for (const line of formatTable(CARD_COLUMNS, cards)) println(line);
 }

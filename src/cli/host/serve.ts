@@ -5,6 +5,8 @@ import { IssuerHost, type DecisionEvent } from '../../issuer/issuer-host.js';
 import { loadRules } from '../../issuer/rules/load.js';
 import { Iso8583Server } from '../../issuer/server.js';
 import { println } from '../output.js';
+import { type Bytes, fromHex } from '../../apdu/bytes.js';
+import { DocumentError } from '../../apdu/errors.js';
 
 export interface ServeArgs {
   listen: string;
@@ -13,6 +15,18 @@ export interface ServeArgs {
   atcWindow: number;
   enrol: boolean;
   quiet: boolean;
+  macKey?: string[];
+}
+
+/** `--mac-key TERMINAL=HEX` values -> terminal id -> 16-byte key. */
+export function parseMacKeys(values: readonly string[]): Map<string, Bytes> {
+  const keys = new Map<string, Bytes>();
+  values.forEach((value, i) => {
+    const m = /^([\x21-\x7E]{1,8})=([0-9A-Fa-f]{32})$/.exec(value);
+    if (!m) throw new DocumentError(`'${value}' is not TERMINAL=32 hex digits`, { field: `--mac-key[${i}]` });
+    keys.set(m[1]!, fromHex(m[2]!));
+  });
+  return keys;
 }
 
 const amount = (minor: number) => (minor / 100).toFixed(2);
@@ -47,13 +61,17 @@ export async function serve(args: ServeArgs): Promise<void> {
     ...(args.enrol ? { enrol: enrolFromShippedBin } : {}),
     ...(args.quiet ? {} : { onDecision: (e: DecisionEvent) => println(formatDecision(e)) }),
   });
+  const macKeys = args.macKey?.length ? parseMacKeys(args.macKey) : undefined;
   const server = new Iso8583Server({
     host: issuer,
+    ...(macKeys ? { macKeys } : {}),
+    onSecurityViolation: (e, terminal) => println(`${new Date().toISOString().slice(11, 23)}  security violation (63) from '${terminal}': ${e.message}`),
     onFormatError: (e) => println(`${new Date().toISOString().slice(11, 23)}  format error (30): ${e.message}`),
   });
   const address = await server.listen(port, host);
   const cards = (db.prepare('SELECT COUNT(*) AS n FROM cards').get() as { n: number }).n;
   println(`emvsim issuer host listening on ${address.address}:${address.port} (ISO 8583:1987, 2-byte length header)`);
+  if (macKeys) println(`MAC (ANSI X9.19, field 64/128) required; keys for ${[...macKeys.keys()].join(', ')}`);
   println(`database ${args.db}: ${cards} cards; ${rules.length} risk rules${args.rules ? ` from ${args.rules}` : ''}; Ctrl-C stops`);
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -129,8 +129,9 @@ async function withRecovery(
     try {
       return await step();
     } catch (err) {
-      if (!(err instanceof TransportError) || i + 1 >= attempts) throw err;
-      reset = true;
+      // A lost answer needs a reset; a garbled one (a MAC that no longer checks) just another try.
+      if (!(err instanceof TransportError || err instanceof GeldkarteError) || i + 1 >= attempts) throw err;
+      reset = err instanceof TransportError;
     }
   }
 }

@@ -24,8 +24,8 @@ import {
 export interface PurseReport {
   aid: string;
   id: EfId;
-  /** EF_ID bytes 0-9: the purse identity the merchant card authenticates. */
-  purseId: Bytes;
+  /** EF_ID bytes 0-9 (hex): the purse identity the merchant card authenticates. */
+  purseId: string;
   amounts: EfBetrag;
   account: EfBoerse | undefined;
   loadSequence: number | undefined;
@@ -66,7 +66,7 @@ export async function readPurse(card: CardTransport): Promise<PurseReport> {
   return {
     aid: toHex(aid),
     id: decodeEfId(idRecord),
-    purseId: idRecord.slice(0, 10),
+    purseId: toHex(idRecord.subarray(0, 10)),
     amounts: decodeEfBetrag(betrag),
     account: boerse && boerse.length >= 10 ? decodeEfBoerse(boerse) : undefined,
     loadSequence: lseq && lseq.length >= 2 ? (lseq[0]! << 8) | lseq[1]! : undefined,

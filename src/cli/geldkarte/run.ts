@@ -1,0 +1,118 @@
+/**
+ * The `emvsim geldkarte` actions. Card files keep their state between runs
+ * (written atomically after every change); without files, fresh demo cards.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DocumentError } from '../../apdu/errors.js';
+import type { CardTransport } from '../../apdu/transport.js';
+import { writeFileAtomic } from '../../card/persistence.js';
+import { createMerchantCard, createPurseCard, loadMerchantCard, loadPurseCard, newMerchantCardFile, newPurseCardFile } from '../../card/geldkarte/index.js';
+import { projectRoot } from '../../terminal/config-loader.js';
+import { loadPurse, parseAmount, pay, readMerchantStatus, readPurse, settle } from '../../terminal/geldkarte/index.js';
+import { loadLiabilityTable } from '../../terminal/liability.js';
+import { printJson, println } from '../output.js';
+import { openTransport } from '../transport-option.js';
+import { type ClearingState, ClearingLedger } from './clearing-ledger.js';
+import { formatLoad, formatPayment, formatPurse, formatSettlement } from './format.js';
+import { InProcessLoadingHost } from './loading-host.js';
+
+export interface GeldkarteArgs {
+  action: 'balance' | 'pay' | 'refund' | 'load' | 'settle' | 'new';
+  card?: string;
+  reader?: string;
+  merchant?: string;
+  amount?: string;
+  pin?: string;
+  clearing?: string;
+  resubmit: boolean;
+  out?: string;
+  merchantOut?: string;
+  balance?: string;
+  json: boolean;
+}
+
+function openPurse(file: string | undefined): CardTransport {
+  return file ? loadPurseCard(file) : createPurseCard();
+}
+
+function openMerchant(file: string | undefined): CardTransport {
+  return file ? loadMerchantCard(file) : createMerchantCard();
+}
+
+function requireAmount(args: GeldkarteArgs): number {
+  if (args.amount === undefined) throw new DocumentError('give the amount in EUR, e.g. --amount 2.50', { field: '--amount' });
+  return parseAmount(args.amount);
+}
+
+function openClearing(file: string | undefined): ClearingLedger {
+  if (!file) return new ClearingLedger();
+  const path = resolve(file);
+  let state: ClearingState | undefined;
+  if (existsSync(path)) {
+    try {
+      state = JSON.parse(readFileSync(path, 'utf8')) as ClearingState;
+    } catch (e) {
+      throw new DocumentError(`not JSON: ${(e as Error).message}`, { file: path, field: '$' });
+    }
+    if (state?.format !== 'emvsim-geldkarte-clearing') throw new DocumentError("format must be 'emvsim-geldkarte-clearing'", { file: path, field: 'format' });
+  }
+  return new ClearingLedger({ ...(state ? { state } : {}), onChange: (s) => writeFileAtomic(path, JSON.stringify(s, null, 1) + '\n') });
+}
+
+export async function runGeldkarte(args: GeldkarteArgs): Promise<void> {
+  const emit = (value: unknown, lines: string[]) => (args.json ? printJson(value) : lines.forEach((l) => println(l)));
+  switch (args.action) {
+    case 'balance': {
+      const card = args.reader !== undefined ? await openTransport({ reader: args.reader }) : openPurse(args.card);
+      try {
+        const report = await readPurse(card);
+        emit(report, formatPurse(report));
+      } finally {
+        await card.close();
+      }
+      return;
+    }
+    case 'pay':
+    case 'refund': {
+      const amount = requireAmount(args);
+      const purse = openPurse(args.card);
+      const merchant = openMerchant(args.merchant);
+      const rules = loadLiabilityTable(join(projectRoot(), 'scripts', 'liability', 'default.yaml')).rules;
+      const outcome = await pay(purse, merchant, amount, { kind: args.action === 'pay' ? 'debit' : 'refund', liabilityRules: rules });
+      emit(outcome, formatPayment(outcome));
+      if (outcome.result === 'declined') process.exitCode = 1;
+      return;
+    }
+    case 'load': {
+      const amount = requireAmount(args);
+      if (args.pin === undefined) throw new DocumentError('loading needs the card PIN: --pin', { field: '--pin' });
+      const outcome = await loadPurse(openPurse(args.card), new InProcessLoadingHost(), amount, args.pin);
+      emit(outcome, formatLoad(outcome));
+      if (outcome.result === 'declined') process.exitCode = 1;
+      return;
+    }
+    case 'settle': {
+      const merchant = openMerchant(args.merchant);
+      const { summary, result } = await settle(merchant, openClearing(args.clearing), { resubmitLast: args.resubmit });
+      const status = await readMerchantStatus(merchant);
+      emit({ summary, result }, formatSettlement(summary, result, status));
+      if (!result.accepted) process.exitCode = 1;
+      return;
+    }
+    case 'new': {
+      if (!args.out && !args.merchantOut) throw new DocumentError('give --out (purse card file) and/or --merchant-out (merchant card file)', { field: '--out' });
+      const written: Record<string, string> = {};
+      if (args.out) {
+        newPurseCardFile(args.out, args.balance !== undefined ? { balance: parseAmount(args.balance) } : {});
+        written.purse = resolve(args.out);
+      }
+      if (args.merchantOut) {
+        newMerchantCardFile(args.merchantOut);
+        written.merchant = resolve(args.merchantOut);
+      }
+      emit(written, Object.entries(written).map(([k, f]) => `${k === 'purse' ? 'purse card (girocard + GeldKarte, PIN 1234)' : 'merchant card'}: ${f}`));
+      return;
+    }
+  }
+}
