@@ -10,6 +10,7 @@ import { decodeCommand, decodeResponse, encodeCommand, encodeResponse } from '..
 import { parseAtr } from '../src/apdu/atr.js';
 import { EmvsimError } from '../src/apdu/errors.js';
 import type { FuzzResult, FuzzTarget } from './fuzz-targets.js';
+import { mulberry32 as prng } from './prng.js';
 
 const COMMAND_SEEDS = [
   '00A404000E315041592E5359532E444446303100', // SELECT PSE, case 4S
@@ -30,17 +31,6 @@ const ATR_SEEDS = [
   '3B5596FF0102030405',
 ].map(fromHex);
 
-/** mulberry32: small seeded PRNG so every run with the same seed is the same. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random input: fresh random bytes (1 in 4) or a mutated seed. */
 export function mutate(rand: () => number, seeds: readonly Uint8Array[], maxLength: number): Uint8Array {

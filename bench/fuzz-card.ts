@@ -12,7 +12,8 @@ import { concat, fromHex, toHex } from '../src/apdu/bytes.js';
 import { isKnownStatusWord } from '../src/apdu/status-words.js';
 import { decodeTlv, findTag } from '../src/apdu/tlv.js';
 import { type EmulatedCard, createCard } from '../src/card/index.js';
-import { mutate, prng } from './fuzz-apdu.js';
+import { mutate } from './fuzz-apdu.js';
+import { mulberry32 as prng } from './prng.js';
 import type { FuzzResult, FuzzTarget } from './fuzz-targets.js';
 
 const CDOL1_DATA = '000000001000' + '000000000000' + '0826' + '0000000000' + '0978' + '250615' + '00' + '12345678' + '22' + '1F0302';

@@ -8,7 +8,8 @@
  */
 import { fromHex, toHex } from '../src/apdu/bytes.js';
 import { createMerchantCard, createPurseCard, purseStateOf } from '../src/card/geldkarte/index.js';
-import { mutate, prng } from './fuzz-apdu.js';
+import { mutate } from './fuzz-apdu.js';
+import { mulberry32 as prng } from './prng.js';
 import type { FuzzResult, FuzzTarget } from './fuzz-targets.js';
 
 const PURSE_SEEDS = [

@@ -26,7 +26,7 @@ import { messageToRequest, messageToResponse, requestToMessage, responseToMessag
 import { seedCard, type SeedCard } from '../src/issuer/seed.js';
 import { Iso8583Server } from '../src/issuer/server.js';
 import type { AuthorisationRequest } from '../src/terminal/host.js';
-import { mulberry32 } from './fuzz-tlv.js';
+import { mulberry32 } from './prng.js';
 import type { FuzzResult, FuzzTarget } from './fuzz-targets.js';
 
 const NOW = Date.UTC(2025, 5, 15, 12);

@@ -14,18 +14,9 @@ import { buildDolData, dolDataLength, parseDol, parseDolData } from '../src/apdu
 import { formatTlvTree, tlvToJson } from '../src/apdu/pretty.js';
 import { decodeTlv, encodeTlv, encodeTlvList } from '../src/apdu/tlv.js';
 import type { FuzzResult, FuzzTarget } from './fuzz-targets.js';
+import { mulberry32 } from './prng.js';
 
-/** mulberry32: a small, fast, seedable PRNG (public domain). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 /** A primitive (hex value) or constructed (list of children) object, encoded. */
 function tlv(tag: string, value: string | Bytes[]): Bytes {

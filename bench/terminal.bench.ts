@@ -6,6 +6,7 @@
  * RSA operations one transaction makes (terminal: issuer and ICC certificate
  * recovery, CDA verification of both GENERATE ACs; card: both CDA signatures).
  */
+import { TEST_CA_INDEX } from '../src/crypto/oda/test-ca.js';
 import { createCard } from '../src/card/index.js';
 import { loadDefaultCapks } from '../src/crypto/capk.js';
 import { rsaPrivateOperation, rsaPublicOperation } from '../src/crypto/rsa.js';
@@ -49,7 +50,7 @@ export const terminalSuite: BenchSuite = {
     // RSA cost per operation with this card's keys.
     const card = createCard({ profile: 'mastercard-cda', seed: 1 });
     const iccKey = card.secrets.iccKey!;
-    const ca = loadDefaultCapks().get('A000000004', 'FE')!;
+    const ca = loadDefaultCapks().get('A000000004', TEST_CA_INDEX)!;
     const block = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i === 0 ? 0x6a : i % 251));
     const pubCa = await opsPerSecond(() => rsaPublicOperation(ca, block(ca.modulus.length)), 500);
     const pubIcc = await opsPerSecond(() => rsaPublicOperation(iccKey, block(iccKey.modulus.length)), 500);

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { targets } from '../bench/fuzz-targets.js';
-import { mutate, prng } from '../bench/fuzz-apdu.js';
+import { mutate } from '../bench/fuzz-apdu.js';
+import { mulberry32 as prng } from '../bench/prng.js';
 
 describe('fuzz targets (2,000 cases each)', () => {
   it('at least the APDU target is registered', () => {

@@ -1,5 +1,5 @@
 /**
- * Writes example ODA chains under the emvsim test CA (CAPK A000000003/FE) for
+ * Writes example ODA chains under the emvsim test CA (CAPK A000000003/E5, TEST_CA_INDEX) for
  * `emvsim crypto oda --input FILE`, the docs and the CLI tests:
  *   scripts/ca/example-sda-chain.json, example-dda-chain.json, example-cda-chain.json
  * The ICC key comes from a fixed seed, so the files are reproducible. TEST ONLY data.
@@ -13,7 +13,7 @@ import { packageRoot } from '../../src/crypto/capk.js';
 import { createCdaSignature, createDdaSignature, transactionDataHashCode } from '../../src/crypto/oda/dynamic-data.js';
 import { createIccCertificate } from '../../src/crypto/oda/icc-certificate.js';
 import { buildStaticDataToBeAuthenticated, createSignedStaticData } from '../../src/crypto/oda/static-data.js';
-import { loadTestIssuer, testIssuerCertificate } from '../../src/crypto/oda/test-ca.js';
+import { TEST_CA_INDEX, loadTestIssuer, testIssuerCertificate } from '../../src/crypto/oda/test-ca.js';
 import { generateRsaKeyPair } from '../../src/crypto/rsa.js';
 
 const PAN = '4761739001010010';
@@ -34,7 +34,7 @@ const icc = generateRsaKeyPair(1024, 3, { seed: 'emvsim example ICC 476173900101
 const iccCert = createIccCertificate({ issuerKey: issuer.keyPair, iccPublicKey: icc, pan: PAN, expiry: '1229', serial: '000101', staticData });
 const common = {
   about: 'Example ODA chain under the emvsim TEST ONLY CA (scripts/ca/generate-examples.ts). Verify: emvsim crypto oda --input <this file>',
-  capk: 'A000000003:FE',
+  capk: `A000000003:${TEST_CA_INDEX}`,
   pan: PAN,
   date: '261121',
   staticData: toHex(staticData),

@@ -101,7 +101,8 @@ const vectors = JSON.parse(readFileSync(resolve(root, '..', 'shared', 'vectors',
 const byKey = new Map<string, CapkJson>();
 for (const k of [...vectors.oda.capks_openemv, ...vectors.oda.capks_javaemvreader_test_xml.keys]) {
   const id = `${k.rid}/${k.index}`;
-  // A000000004/FE is a public Mastercard test key, but emvsim's test CA owns index FE (see docs/readme/oda.md).
+  // emvsim's test CA owns index E5 (TEST_CA_INDEX) under its RIDs; a public vector with that RID and index would clash
+  // (see docs/readme/oda.md). A000000004/FE, the public Mastercard test key, is kept.
   if (k.index === TEST_CA_INDEX && (TEST_CA_RIDS as readonly string[]).includes(k.rid)) continue;
   if (byKey.has(id)) continue;
   byKey.set(id, {

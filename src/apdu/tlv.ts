@@ -85,7 +85,10 @@ export function readLength(buf: Bytes, pos: number, base = 0): { length: number;
   if (first < 0x80) return { length: first, size: 1 };
   const n = first & 0x7f;
   if (n === 0) throw new TlvError('indefinite length (80) is not allowed in EMV', base + pos);
-  if (n > MAX_LENGTH_BYTES) throw new TlvError(`length field of ${n + 1} bytes is not supported`, base + pos);
+  if (n > MAX_LENGTH_BYTES) {
+    const lead = first.toString(16).toUpperCase();
+    throw new TlvError(`length field ${lead} announces ${n} length bytes; at most ${MAX_LENGTH_BYTES} are supported`, base + pos);
+  }
   if (pos + 1 + n > buf.length) throw new TlvError('truncated length field', base + pos);
   let length = 0;
   for (let i = 0; i < n; i++) length = length * 256 + buf[pos + 1 + i]!;

@@ -14,6 +14,10 @@ import { answerToReset } from './atr.js';
 import { CardEngine } from './engine.js';
 import { type CardImage, parseCardImage } from './factory.js';
 import { FaultInjector, applyResponseFault, muteError, tearError } from './faults.js';
+// The purse applet module, not src/card/geldkarte/index.js: purse-card.ts imports this file
+// (loadCard), and purse-applet.ts / purse-files.ts import nothing that leads back here.
+import { purseApplet } from './geldkarte/purse-applet.js';
+import { PURSE_STATE_KEY } from './geldkarte/purse-files.js';
 import { processApdu } from './os/dispatch.js';
 import { writeFileAtomic } from './persistence.js';
 import { buildLayout } from './personalise.js';
@@ -62,10 +66,14 @@ export class EmulatedCard implements CardTransport {
       pan,
       layout: buildLayout(profile, pan, image.oda),
       iccKey,
+      pinKey: image.pinKey ? keyPairFromJson(image.pinKey) : undefined,
       state: image.state,
       ...(this.file ? { persist: () => this.save() } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     });
+    // A card whose state holds a GeldKarte purse (written by newPurseCardFile) carries the purse
+    // applet, whichever way it is opened (loadCard, emvsim emulate --card, vpcd).
+    if (image.state.applets?.[PURSE_STATE_KEY] !== undefined) this.engine.applets.push(purseApplet);
     this.faults = new FaultInjector(profile.faults);
     this.name = options.name ?? `emulated card ${pan}`;
   }

@@ -40,6 +40,8 @@ export interface EngineInit {
   pan: string;
   layout: CardLayout;
   iccKey: RsaKeyPair | undefined;
+  /** Separate ICC PIN encipherment key (9F2D, Book 2 §7.1), when the card has one. */
+  pinKey?: RsaKeyPair | undefined;
   state: NonVolatileState;
   /** Called with the new state whenever non-volatile state changed; must be durable on return. */
   persist?: (state: NonVolatileState) => void;
@@ -52,6 +54,8 @@ export class CardEngine {
   readonly pan: string;
   readonly layout: CardLayout;
   readonly iccKey: RsaKeyPair | undefined;
+  /** Separate ICC PIN encipherment key; VERIFY P2 '88' uses it instead of the ICC key. */
+  readonly pinKey: RsaKeyPair | undefined;
   readonly masterKeys: IccMasterKeys;
   nv: NonVolatileState;
   v: VolatileState = initialVolatileState();
@@ -65,6 +69,7 @@ export class CardEngine {
     this.pan = init.pan;
     this.layout = init.layout;
     this.iccKey = init.iccKey;
+    this.pinKey = init.pinKey;
     this.nv = init.state;
     this.persistFn = init.persist;
     this.random = init.seed === undefined ? (n) => new Uint8Array(randomBytes(n)) : seededRandom(String(init.seed));

@@ -10,7 +10,7 @@ import { type Bytes, fromHex, toHex } from '../apdu/bytes.js';
 import { DocumentError } from '../apdu/errors.js';
 import { packageRoot } from '../crypto/capk.js';
 import { luhnCheckDigit } from '../crypto/luhn.js';
-import { createIccCertificate } from '../crypto/oda/icc-certificate.js';
+import { createIccCertificate, createIccPinEnciphermentCertificate } from '../crypto/oda/icc-certificate.js';
 import { buildStaticDataToBeAuthenticated, createSignedStaticData } from '../crypto/oda/static-data.js';
 import { TEST_CA_INDEX, loadTestIssuer, testIssuerCertificate } from '../crypto/oda/test-ca.js';
 import { type RsaKeyPair, type RsaKeyPairJson, generateRsaKeyPair, keyPairFromJson, keyPairToJson, publicKeyOf } from '../crypto/rsa.js';
@@ -28,6 +28,8 @@ export interface CardImage {
   profile: CardProfile;
   /** ICC RSA key pair (private key included: this is a test card). */
   iccKey?: RsaKeyPairJson;
+  /** Separate ICC PIN encipherment key pair (profile pinEnciphermentKey, Book 2 §7.1). */
+  pinKey?: RsaKeyPairJson;
   oda?: OdaMaterial;
   state: NonVolatileState;
 }
@@ -81,7 +83,7 @@ function mmyy(yymmdd: string): string {
 }
 
 /** Certificates and signatures for the card's ODA method (Book 2 §5.1, §6.1). */
-export function odaMaterial(profile: CardProfile, pan: string, iccKey: RsaKeyPair | undefined): OdaMaterial | undefined {
+export function odaMaterial(profile: CardProfile, pan: string, iccKey: RsaKeyPair | undefined, pinKey?: RsaKeyPair): OdaMaterial | undefined {
   if (profile.oda === 'none') return undefined;
   const issuerCert = testIssuerCertificate(pan);
   const issuerKey = loadTestIssuer().keyPair;
@@ -107,32 +109,41 @@ export function odaMaterial(profile: CardProfile, pan: string, iccKey: RsaKeyPai
     material.iccRemainder = toHex(cert.remainder);
     material.iccExponent = toHex(cert.exponent);
   }
+  if (pinKey) {
+    // Book 2 §7.1: the PIN encipherment key is certified by the issuer like the ICC key, without static data.
+    const serial = toHex(seedBytes(pan, 'pin-serial', 3));
+    const cert = createIccPinEnciphermentCertificate({ issuerKey, iccPublicKey: publicKeyOf(pinKey), pan, expiry: mmyy(profile.expiry), serial });
+    material.pinCertificate = toHex(cert.certificate);
+    material.pinRemainder = toHex(cert.remainder);
+    material.pinExponent = toHex(cert.exponent);
+  }
   return material;
 }
 
 function needsIccKey(p: CardProfile): boolean {
-  return p.oda === 'dda' || p.oda === 'cda' || p.pinEncipherment;
+  return p.oda === 'dda' || p.oda === 'cda' || (p.pinEncipherment && !p.pinEnciphermentKey);
+}
+
+/** An RSA key pair: fresh, or from the shipped pool (`slot` keeps the PIN key apart from the ICC key). */
+function cardKey(bits: number, options: IssueOptions, pan: string, slot: number): RsaKeyPair {
+  if (options.freshIccKey) return generateRsaKeyPair(bits, 3);
+  const keys = iccKeyPool();
+  return keys[(seedBytes(options.seed ?? pan, 'icc-key', 1)[0]! + slot) % keys.length]!;
 }
 
 /** Personalises a card image from a resolved profile. */
 export function issueCard(profile: CardProfile, options: IssueOptions = {}): CardImage {
   const pan = profile.pan ?? generatePan(profile.panPrefix, profile.panLength, options.seed);
   const resolved: CardProfile = { ...profile, pan };
-  let iccKey: RsaKeyPair | undefined;
-  if (needsIccKey(profile)) {
-    if (options.freshIccKey) {
-      iccKey = generateRsaKeyPair(profile.iccKeyBits, 3);
-    } else {
-      const keys = iccKeyPool();
-      iccKey = keys[seedBytes(options.seed ?? pan, 'icc-key', 1)[0]! % keys.length]!;
-    }
-  }
-  const oda = odaMaterial(resolved, pan, iccKey);
+  const iccKey = needsIccKey(profile) ? cardKey(profile.iccKeyBits, options, pan, 0) : undefined;
+  const pinKey = profile.pinEnciphermentKey ? cardKey(profile.iccKeyBits, options, pan, 1) : undefined;
+  const oda = odaMaterial(resolved, pan, iccKey, pinKey);
   return {
     format: CARD_IMAGE_FORMAT,
     version: 1,
     profile: resolved,
     ...(iccKey ? { iccKey: keyPairToJson(iccKey) } : {}),
+    ...(pinKey ? { pinKey: keyPairToJson(pinKey) } : {}),
     ...(oda ? { oda } : {}),
     state: initialState(resolved),
   };

@@ -10,7 +10,8 @@
  *   createDemoCard(): EmulatedCard     the demo card used by `emvsim transact` without
  *       --card: profile visa-cvn18, PIN 1234, PAN 4761739001010010 (a fresh copy each call).
  *   loadCard(file): EmulatedCard       a card file written by `emvsim card new`; every state
- *       change (ATC, PIN try counter, ...) is written back atomically.
+ *       change (ATC, PIN try counter, ...) is written back atomically. A file with a GeldKarte
+ *       purse in its state (newPurseCardFile) gets the purse applet too.
  *   newCardFile(profile, file, options?) issues a card (fresh ICC key) and writes its file.
  *
  *   EmulatedCard implements CardTransport (transmit / coldReset / warmReset / close, protocol
@@ -18,7 +19,10 @@
  *     .secrets   { pan, panSequenceNumber, pin, issuerMasterKeys: { ac, smi, smc }, derivation,
  *                  iccKey }: what the issuer knows; verify an ARQC with
  *                  deriveIccMasterKey(imk.ac, pan, psn, 'A') -> deriveCommonSessionKey(mk, ATC)
- *                  -> generateApplicationCryptogram(sk, CDOL1 data || AIP || ATC || 9F10).
+ *                  -> generateApplicationCryptogram(sk, CDOL1 data || AIP || ATC || 9F10)
+ *                  (profile cryptogram.sessionKey 'mastercard': deriveMastercardSessionKey(mk, ATC, UN)).
+ *     Profile options: cryptogram.{sessionKey, scriptKeys, scriptEncryption, pinChangeBlock},
+ *       pinEnciphermentKey (9F2D/9F2E/9F2F; VERIFY P2 88 deciphered with that key).
  *     .state     a copy of the non-volatile state (atc, pinTryCounter, lastOnlineAtc, ...)
  *     .faults    FaultInjector: .add({ action: 'status'|'mute'|'delay'|'truncate'|'corrupt'|'tear',
  *                  ins?, cla?, p1?, p2?, occurrence?, times?, sw?, delayMs?, keepBytes?, offset? })

@@ -9,6 +9,8 @@
  *   SFI 2 record 2   70 { 8C CDOL1, 8D CDOL2, 9F14, 9F23, 9F49 DDOL }             (ODA)
  *   SFI 3 record 1   70 { 8F, 90, 9F32, 92 }                     (when ODA is not 'none')
  *   SFI 3 record 2   70 { 93 } (SDA) or 70 { 9F46, 9F47, 9F48 } (DDA/CDA)
+ *   SFI 3 record 3   70 { 9F2D, 9F2E, 9F2F } with a separate PIN encipherment key (Book 2 §7.1;
+ *                    a record of its own: two certificates do not fit a short response)
  *   SFI 11           transaction log (9F4D = 0B nn), values only (Book 3 Annex D)
  */
 import { type Bytes, ascii, bcd, cn, fromHex, uintBytes } from '../apdu/bytes.js';
@@ -33,6 +35,10 @@ export interface OdaMaterial {
   iccRemainder?: string;
   iccExponent?: string;
   signedStaticData?: string;
+  /** ICC PIN encipherment public key certificate (9F2D), remainder (9F2F) and exponent (9F2E). */
+  pinCertificate?: string;
+  pinRemainder?: string;
+  pinExponent?: string;
 }
 
 export interface CardLayout {
@@ -66,7 +72,7 @@ export function applicationInterchangeProfile(p: CardProfile): Bytes {
 
 export function applicationFileLocator(p: CardProfile): Bytes {
   const entries = ['08010100', '10010202'];
-  if (p.oda !== 'none') entries.push('18010200');
+  if (p.oda !== 'none') entries.push(p.pinEnciphermentKey ? '18010300' : '18010200');
   return fromHex(entries.join(''));
 }
 
@@ -134,7 +140,10 @@ export function certificateRecords(p: CardProfile, oda: OdaMaterial | undefined)
     second.push(tlv('9F46', oda.iccCertificate), tlv('9F47', oda.iccExponent ?? '03'));
     if (oda.iccRemainder) second.push(tlv('9F48', oda.iccRemainder));
   }
-  return [record(keys), record(second)];
+  if (!oda.pinCertificate) return [record(keys), record(second)];
+  const pin: TlvInput[] = [tlv('9F2D', oda.pinCertificate), tlv('9F2E', oda.pinExponent ?? '03')];
+  if (oda.pinRemainder) pin.push(tlv('9F2F', oda.pinRemainder));
+  return [record(keys), record(second), record(pin)];
 }
 
 function applicationFci(p: CardProfile, index: number): Bytes {

@@ -111,6 +111,17 @@ export function initialVolatileState(): VolatileState {
   };
 }
 
+/**
+ * True once GET PROCESSING OPTIONS has initiated a transaction in the selected
+ * application (Book 3 §6.5.8: GPO "initiates the transaction within the ICC").
+ * Before that, only SELECT, GPO, READ RECORD, GET DATA and GET CHALLENGE are
+ * answered normally; VERIFY, INTERNAL AUTHENTICATE and GENERATE AC answer 6985
+ * (conditions of use not satisfied), as the CCD application state machine does.
+ */
+export function transactionInitiated(v: VolatileState): boolean {
+  return v.phase !== undefined && v.phase !== 'selected';
+}
+
 /** Resets the per-transaction part when an application is (re)selected. */
 export function startTransaction(v: VolatileState): void {
   v.phase = 'selected';

@@ -18,7 +18,9 @@ export async function main(argv: string[]): Promise<void> {
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    // No wrapping: an example's long hex must stay on one line so it can be copied (yargs
+    // would otherwise split it across two, mid-argument); the terminal soft-wraps instead.
+    .wrap(null)
     .fail((msg, err) => {
       if (err) throw err;
       process.stderr.write(`emvsim: ${msg}\n(see emvsim --help)\n`);

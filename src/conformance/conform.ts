@@ -10,6 +10,7 @@ import { conformanceDirectory, loadSuite } from './load.js';
 import { exitCodeOf, formatReport, type ReporterName } from './reporters.js';
 import { filterCases, parseShard, runCases, shardCases } from './runner.js';
 import type { CaseResult } from './types.js';
+import { ConformanceWorkerPool } from './worker-pool.js';
 
 export interface ConformOptions {
   paths: string[];
@@ -39,6 +40,22 @@ export async function conform(o: ConformOptions): Promise<ConformRun> {
   const write = o.write ?? ((t: string) => process.stdout.write(t));
   const warn = o.warn ?? ((t: string) => process.stderr.write(`emvsim: ${t}\n`));
   const started = performance.now();
+  // Workers load their modules while this thread parses the YAML (start-up hidden, not paid).
+  const pool = o.jobs > 1 && !o.transport ? new ConformanceWorkerPool(Math.floor(o.jobs)) : undefined;
+  try {
+    return await conformWith(o, pool, write, warn, started);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function conformWith(
+  o: ConformOptions,
+  pool: ConformanceWorkerPool | undefined,
+  write: (text: string) => void,
+  warn: (text: string) => void,
+  started: number,
+): Promise<ConformRun> {
   const suite = loadSuite(o.paths.length > 0 ? o.paths : [conformanceDirectory()]);
   let cases = filterCases(suite.cases, o.filter);
   if (o.shard) cases = shardCases(cases, parseShard(o.shard));
@@ -54,6 +71,7 @@ export async function conform(o: ConformOptions): Promise<ConformRun> {
   try {
     results = await runCases(cases, {
       jobs: o.jobs,
+      ...(pool && cases.length > 1 ? { pool } : {}),
       ...(o.transport ? { transport: o.transport } : {}),
       onResult: () => bar?.increment(),
       warn,

@@ -108,6 +108,8 @@ export interface Observed {
   outcome: TransactionOutcome;
   cardState: NonVolatileState;
   hostCalls: number;
+  /** decidedBy of the host's last answer. */
+  hostDecidedBy?: string | undefined;
 }
 
 /** Every difference between the expectation and what happened. */
@@ -136,6 +138,7 @@ export function judge(expect: Expectation, seen: Observed): Mismatch[] {
   eq('liability', expect.liability, o.liability.party);
   if (expect.application !== undefined) eq('application', expect.application.toUpperCase(), o.application?.aid.toUpperCase());
   if (expect.hostCalled !== undefined) eq('hostCalled', expect.hostCalled, seen.hostCalls > 0);
+  eq('hostDecidedBy', expect.hostDecidedBy, seen.hostDecidedBy);
   for (const [k, v] of Object.entries(expect.cardState ?? {})) eq(`cardState.${k}`, v, seen.cardState[k as keyof NonVolatileState]);
   if (expect.apdus) out.push(...apduAssertions(expect.apdus, o.trace));
   return out;

@@ -3,18 +3,17 @@
  * thread or in a pool of worker threads (node:worker_threads), and returns
  * the results in suite order whatever order they finished in.
  *
- * Workers load compiled JS (dist/src/conformance/worker.js). When this module
- * runs from TypeScript sources (tsx, vitest), the worker is started from
- * worker.ts after registering tsx's ESM loader; if that fails the runner
- * says so and runs the cases in this thread.
+ * The pool (worker-pool.ts) keeps N long-lived workers fed from one queue in
+ * batches; workers load compiled JS (dist/src/conformance/worker.js), or from
+ * TypeScript sources (tsx, vitest) worker.ts after registering tsx's ESM
+ * loader; if none can start the runner says so and runs the cases here.
+ * Exit codes and report order never depend on the number of jobs.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { CardTransport } from '../apdu/transport.js';
 import { runCardScript } from './card-script-run.js';
 import { runScenario } from './scenario-run.js';
 import type { CaseResult, ConformanceCase } from './types.js';
+import { ConformanceWorkerPool } from './worker-pool.js';
 
 /**
  * Filters: 'tag' keeps cases with that tag (or that id), '!tag' drops them.
@@ -64,20 +63,13 @@ export interface RunOptions {
   transport?: CardTransport;
   /** Called as each case finishes (progress bar). */
   onResult?: (result: CaseResult) => void;
+  /**
+   * A pool started earlier (conform.ts starts it before loading the suite, so
+   * the workers load their modules meanwhile). The caller closes it. Overrides `jobs`.
+   */
+  pool?: ConformanceWorkerPool;
   /** Where to say that workers could not start. */
   warn?: (message: string) => void;
-}
-
-/** The worker: compiled JS as is; from TypeScript sources, a bootstrap that registers tsx's ESM loader first. */
-function workerEntry(): { url: URL; start: () => Worker } {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    const url = new URL('./worker.ts', import.meta.url);
-    const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-    return { url, start: () => new Worker(bootstrap, { eval: true }) };
-  }
-  const url = new URL('./worker.js', import.meta.url);
-  return { url, start: () => new Worker(url) };
 }
 
 async function runInThread(cases: readonly ConformanceCase[], options: RunOptions): Promise<CaseResult[]> {
@@ -90,52 +82,17 @@ async function runInThread(cases: readonly ConformanceCase[], options: RunOption
   return results;
 }
 
-async function runInWorkers(cases: readonly ConformanceCase[], jobs: number, options: RunOptions): Promise<CaseResult[]> {
-  const entry = workerEntry();
-  if (!existsSync(fileURLToPath(entry.url))) throw new Error(`worker entry ${fileURLToPath(entry.url)} is missing`);
-  const results = new Array<CaseResult | undefined>(cases.length);
-  let next = 0;
-  let done = 0;
-  const workers: Worker[] = [];
-  try {
-    await new Promise<void>((resolvePool, rejectPool) => {
-      const feed = (w: Worker): void => {
-        if (next >= cases.length) return;
-        const at = next++;
-        w.postMessage({ at, case: cases[at] });
-      };
-      for (let k = 0; k < Math.min(jobs, cases.length); k++) {
-        const w = entry.start();
-        workers.push(w);
-        w.on('message', (m: { at: number; result: CaseResult }) => {
-          results[m.at] = m.result;
-          options.onResult?.(m.result);
-          if (++done === cases.length) resolvePool();
-          else feed(w);
-        });
-        w.on('error', rejectPool);
-        w.on('exit', (code) => {
-          if (done < cases.length) rejectPool(new Error(`conformance worker exited with code ${code}`));
-        });
-        feed(w);
-      }
-      if (cases.length === 0) resolvePool();
-    });
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return results as CaseResult[];
-}
-
 /** Runs the cases; results in the order of `cases`. */
 export async function runCases(cases: readonly ConformanceCase[], options: RunOptions = {}): Promise<CaseResult[]> {
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
-  if (jobs === 1 || cases.length <= 1 || options.transport) return runInThread(cases, options);
+  if (options.transport || (!options.pool && (jobs === 1 || cases.length <= 1))) return runInThread(cases, options);
+  const pool = options.pool ?? new ConformanceWorkerPool(Math.min(jobs, cases.length));
   try {
-    return await runInWorkers(cases, jobs, options);
-  } catch (err) {
-    // Results already reported are simply reported again by the in-thread run; say why.
-    options.warn?.(`worker threads unavailable (${err instanceof Error ? err.message : String(err)}); running the cases in this thread`);
-    return runInThread(cases, options);
+    return await pool.runCases(cases, (c) => runCase(c), {
+      ...(options.onResult ? { onResult: options.onResult } : {}),
+      ...(options.warn ? { warn: options.warn } : {}),
+    });
+  } finally {
+    if (!options.pool) await pool.close();
   }
 }

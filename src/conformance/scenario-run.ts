@@ -107,7 +107,7 @@ export async function runScenario(s: Scenario): Promise<CaseResult> {
         ...(t.forceOnline ? { merchantForcedOnline: true } : {}),
       },
     );
-    const mismatches = judge(s.expect, { outcome, cardState: card.state, hostCalls: host.calls });
+    const mismatches = judge(s.expect, { outcome, cardState: card.state, hostCalls: host.calls, hostDecidedBy: host.decidedBy });
     await card.close();
     return resultOf(s, started, mismatches, s.expect.xfail, {
       actual: summarise(outcome),

@@ -14,7 +14,7 @@ import { fromHex } from '../apdu/bytes.js';
 import { DocumentError } from '../apdu/errors.js';
 import { COMMAND_INS, createCard, mergeProfileData, type EmulatedCard, type FaultRule } from '../card/index.js';
 import { createPurseCard } from '../card/geldkarte/index.js';
-import { createInProcessHost, seedCardFromProfile } from '../issuer/index.js';
+import { addIssuerKeys, IssuerHost, loadRules, openSeededDatabase, seedCardFromProfile } from '../issuer/index.js';
 import { acDataForCdol1, checkArqc } from '../issuer/cryptogram-check.js';
 import { issuerScript } from '../issuer/scripts.js';
 import type { TerminalConfig } from '../terminal/config.js';
@@ -132,9 +132,51 @@ function scriptsFor(card: EmulatedCard, request: AuthorisationRequest, scripts: 
   });
 }
 
-/** Adds scenario issuer scripts to another host's answers. */
+/**
+ * Issuer master keys of another issuer: each byte of the card's key
+ * complemented, so never equal to the card's and the same on every run.
+ */
+export function otherIssuerKey(key: Uint8Array): Uint8Array {
+  return key.map((b) => b ^ 0xff);
+}
+
+/**
+ * The in-process issuer simulator with the scenario's card enrolled. With
+ * `knowsCardKeys: false` the host holds the card's account but, for this PAN,
+ * different issuer master keys (a 12-digit prefix range: the host picks the
+ * longest matching BIN range, so it wins over the shipped 6-digit BIN): the
+ * ICC master key it derives (Book 2 A1.4) differs from the card's, the ARQC
+ * does not verify (Book 2 §8.1.2) and the host declines 05, decided by 'arqc'.
+ */
+function simulatorHost(setup: HostSetup, card: EmulatedCard, now: Date): AuthorisationHost {
+  const seed = seedCardFromProfile(card.engine.profile, card.secrets.pan);
+  seed.psn = card.secrets.panSequenceNumber;
+  const db = openSeededDatabase(':memory:', [seed]);
+  if (setup.knowsCardKeys === false) {
+    const imk = card.secrets.issuerMasterKeys;
+    const prefix = card.secrets.pan.slice(0, 12);
+    addIssuerKeys(db, {
+      label: `another issuer's keys for ${prefix}`,
+      binFrom: prefix,
+      binTo: prefix,
+      algorithm: imk.ac.length > 16 ? 'aes' : 'tdes',
+      ac: otherIssuerKey(imk.ac),
+      smi: otherIssuerKey(imk.smi),
+      smc: otherIssuerKey(imk.smc),
+    });
+  }
+  return new IssuerHost({
+    db,
+    clock: () => now.getTime(),
+    rules: setup.rules !== undefined ? loadRules(rulesPath(setup.rules)).rules : [],
+  });
+}
+
+/** Adds scenario issuer scripts to another host's answers and remembers who decided. */
 class ScriptDeliveringHost implements AuthorisationHost {
   calls = 0;
+  /** decidedBy of the host's last answer (the issuer rule, 'arqc', 'scripted:approve', ...). */
+  decidedBy: string | undefined;
   constructor(
     private readonly inner: AuthorisationHost,
     private readonly card: EmulatedCard,
@@ -144,6 +186,7 @@ class ScriptDeliveringHost implements AuthorisationHost {
   async authorise(request: AuthorisationRequest): Promise<AuthorisationResponse> {
     this.calls++;
     const answer = await this.inner.authorise(request);
+    this.decidedBy = answer.decidedBy;
     if (this.scripts.length === 0) return answer;
     return { ...answer, issuerScripts: [...(answer.issuerScripts ?? []), ...scriptsFor(this.card, request, this.scripts)] };
   }
@@ -152,6 +195,8 @@ class ScriptDeliveringHost implements AuthorisationHost {
 export interface ScenarioHost extends AuthorisationHost {
   /** Number of authorisation requests the terminal sent. */
   readonly calls: number;
+  /** decidedBy of the host's last answer. */
+  readonly decidedBy: string | undefined;
 }
 
 function rulesPath(rules: string): string {
@@ -162,17 +207,7 @@ function rulesPath(rules: string): string {
 export function buildHost(setup: HostSetup, card: EmulatedCard, now: Date): ScenarioHost {
   let inner: AuthorisationHost;
   if (setup.mode === 'simulator') {
-    const profile = card.engine.profile;
-    const seed = seedCardFromProfile(profile, card.secrets.pan);
-    if (setup.knowsCardKeys === false) {
-      seed.cryptogram = { ...seed.cryptogram, issuerMasterKeys: { ...seed.cryptogram.issuerMasterKeys, ac: '00112233445566778899AABBCCDDEEFF' } };
-    }
-    inner = createInProcessHost({
-      cards: [seed],
-      clock: () => now.getTime(),
-      enrolUnknownCards: false,
-      ...(setup.rules !== undefined ? { rules: rulesPath(setup.rules) } : {}),
-    });
+    inner = simulatorHost(setup, card, now);
   } else {
     const s = card.secrets;
     const c = card.engine.profile.cryptogram;

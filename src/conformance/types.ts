@@ -55,6 +55,7 @@ export interface HostSetup {
   responseCode?: string;
   arpc?: 'correct' | 'wrong' | 'none';
   scripts?: IssuerScriptSetup[];
+  /** false: the simulator holds this card under another issuer's master keys (the ARQC fails, 05 by 'arqc'). */
   knowsCardKeys?: boolean;
 }
 
@@ -95,6 +96,8 @@ export interface Expectation {
   liability?: 'issuer' | 'acquirer' | 'merchant' | 'cardholder' | 'none';
   application?: string;
   hostCalled?: boolean;
+  /** decidedBy of the host's answer: the simulator's rule name, 'arqc', 'arqc-missing', 'scripted:decline', ... */
+  hostDecidedBy?: string;
   cardState?: { atc?: number; lastOnlineAtc?: number; pinTryCounter?: number; applicationBlocked?: boolean; cardBlocked?: boolean; consecutiveOffline?: number };
   apdus?: ApduAssertion[];
   xfail?: string;

@@ -12,6 +12,7 @@ import {
   arpcMethod2,
   deriveCommonSessionKey,
   deriveIccMasterKey,
+  deriveMastercardSessionKey,
   issuerAuthenticationDataMethod1,
   issuerAuthenticationDataMethod2,
   verifyApplicationCryptogram,
@@ -89,17 +90,24 @@ function blockOf(algorithm: 'tdes' | 'aes', r: Bytes): Bytes {
  * ICC master key (Book 2 A1.4: option A or B for TDES, the AES derivation
  * (option C) for AES issuer master keys) and AC session key (A1.3 common
  * session key with diversification R: the ATC, zero-extended, or a full block;
- * or the ICC master key itself for 'master' cards).
+ * or the ICC master key itself for 'master' cards; M/Chip cards ('mastercard')
+ * use R = ATC || 00 00 || UN with the terminal's unpredictable number 9F37).
  */
 export function deriveAcKeys(
   imkAc: Bytes,
   card: Pick<CardCryptogramSettings, 'keyDerivation' | 'sessionKey'> & { pan: string; psn: string },
   algorithm: 'tdes' | 'aes',
   r: Bytes,
+  unpredictableNumber?: Bytes,
 ): { iccMasterKeyAc: Bytes; sessionKeyAc: Bytes } {
   const option = algorithm === 'aes' ? 'C' : card.keyDerivation;
   const iccMasterKeyAc = deriveIccMasterKey(imkAc, card.pan, card.psn, option, algorithm);
-  const sessionKeyAc = card.sessionKey === 'master' ? iccMasterKeyAc : deriveCommonSessionKey(iccMasterKeyAc, r, algorithm);
+  const sessionKeyAc =
+    card.sessionKey === 'master'
+      ? iccMasterKeyAc
+      : card.sessionKey === 'mastercard'
+        ? deriveMastercardSessionKey(iccMasterKeyAc, r, unpredictableNumber ?? new Uint8Array(0))
+        : deriveCommonSessionKey(iccMasterKeyAc, r, algorithm);
   return { iccMasterKeyAc, sessionKeyAc };
 }
 
@@ -122,7 +130,11 @@ export function checkArqc(
   const built = buildAcInput(card.acData, icc);
   if ('missing' in built) return { ok: false, reason: `ICC data lacks ${built.missing} needed for the ARQC`, missingData: true, atc };
   const algorithm = keys.algorithm;
-  const { iccMasterKeyAc, sessionKeyAc } = deriveAcKeys(keys.ac, card, algorithm, atcBytes);
+  const un = icc.get('9F37');
+  if (card.sessionKey === 'mastercard' && (!un || un.length !== 4 || algorithm !== 'tdes')) {
+    return { ok: false, reason: 'M/Chip session key needs a 4-byte unpredictable number (9F37) and TDES keys', missingData: true, atc };
+  }
+  const { iccMasterKeyAc, sessionKeyAc } = deriveAcKeys(keys.ac, card, algorithm, atcBytes, un);
   if (!arqcMatches(sessionKeyAc, built.input, arqc, card.padding, algorithm)) {
     return { ok: false, reason: `ARQC ${toHex(arqc)} does not verify (ATC ${atc})`, atc };
   }

@@ -11,14 +11,20 @@ import { fromHex } from '../apdu/bytes.js';
 import { acDataForCdol1 } from './cryptogram-check.js';
 import { addAccount, addCard, addIssuerKeys, findCard, findIssuerKeys, type CardStatus } from './db/records.js';
 import type { IssuerDatabase } from './db/schema.js';
+import { loadKeyFile } from '../terminal/key-file.js';
 import { pinOffset, type ZoneKeys } from './online-pin.js';
 
-/** The host's zone keys (ZPK for PIN blocks, PVK for IBM 3624 offsets): TEST ONLY, published here. */
-export const TEST_ZONE_KEYS: ZoneKeys = {
-  zpkTdes: fromHex('0123456789ABCDEFFEDCBA9876543210'),
-  zpkAes: fromHex('00112233445566778899AABBCCDDEEFF'),
-  pvk: fromHex('0123456789ABCDEF0123456789ABCDEF'),
-};
+/**
+ * The host's zone keys (ZPK for PIN blocks, PVK for IBM 3624 offsets): TEST
+ * ONLY, published in scripts/keys/test-zone-keys.yaml, the one definition the
+ * shipped terminal profiles' PIN pads encipher under (onlinePin.keyFile).
+ */
+function testZoneKeys(): ZoneKeys {
+  const file = loadKeyFile(TEST_ZONE_KEY_FILE);
+  return { zpkTdes: file.key('zpkTdes', [16, 24]), zpkAes: file.key('zpkAes', [16, 24, 32]), pvk: file.key('pvk', [16, 24]) };
+}
+export const TEST_ZONE_KEY_FILE = 'test-zone-keys';
+export const TEST_ZONE_KEYS: ZoneKeys = testZoneKeys();
 
 /** What the host needs to know about a card: the subset of a card profile (src/card/profile/types.ts). */
 export interface SeedCard {
@@ -35,7 +41,7 @@ export interface SeedCard {
   cdol1: string;
   cryptogram: {
     derivation: 'A' | 'B';
-    sessionKey: 'common' | 'master';
+    sessionKey: 'common' | 'master' | 'mastercard';
     padding: 1 | 2;
     arpcMethod: 1 | 2;
     arpcKey: 'session' | 'master';

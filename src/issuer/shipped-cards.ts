@@ -43,6 +43,10 @@ export function seedCardFromProfile(profile: CardProfile, pan?: string): SeedCar
     },
     // The card's own PIN try counter starts at zero: the issuer will send PIN UNBLOCK after a good online PIN.
     offlinePinBlocked: profile.pinTryCounter === 0,
+    // The shipped cards are issued in GB (or the US) and used at the shipped DE/EU terminals: travel-enabled,
+    // so the shipped geoblocking rule (scripts/issuer/rules.yaml, loaded by `emvsim host` by default) lets
+    // them through. `emvsim host card add` creates cards that are not travel-enabled unless --travel.
+    travelEnabled: true,
     holder: profile.cardholderName,
   };
 }

@@ -3,24 +3,18 @@
  * field by field: every error is a DocumentError naming file:line and the
  * field path. Defaults fill what a profile leaves out (an attended EU POS).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { toHex } from '../apdu/bytes.js';
 import { DocumentError } from '../apdu/errors.js';
-import type { Scheme, SupportedApplication, TerminalConfig } from './config.js';
+import type { OnlinePinEncipherment, Scheme, SupportedApplication, TerminalConfig } from './config.js';
+import { loadKeyFile } from './key-file.js';
+import { projectRoot } from './project-root.js';
 import { FieldReader, parseYamlSource } from './yaml-source.js';
 
 const SCHEMES: readonly Scheme[] = ['visa', 'mastercard', 'girocard', 'geldkarte', 'other'];
 
-/** The project root (where scripts/ lives), from this file's location in src/ or dist/src/. */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(dir, 'scripts', 'terminals'))) return dir;
-    dir = dirname(dir);
-  }
-  return process.cwd();
-}
+export { projectRoot };
 
 export function terminalProfilesDirectory(): string {
   return join(projectRoot(), 'scripts', 'terminals');
@@ -63,6 +57,46 @@ function application(r: FieldReader, i: number): SupportedApplication {
   };
 }
 
+const optional = <K extends string, V>(k: K, v: V | undefined) => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
+
+const PIN_BLOCK_FORMATS = [0, 1, 3, 4] as const;
+
+/**
+ * `onlinePin: { format, key | keyFile [, keyName] }`: the PIN pad's PIN
+ * encryption key (ISO 9564-1 §8). Formats 0, 1, 3 take a TDES key (16/24
+ * bytes), format 4 an AES key (16/24/32). `keyFile` names scripts/keys/NAME.yaml
+ * (or a path relative to the profile); `keyName` defaults to zpkTdes / zpkAes.
+ */
+function onlinePinEncipherment(r: FieldReader, file: string): OnlinePinEncipherment | undefined {
+  if (!r.has(['onlinePin'])) return undefined;
+  const raw = r.raw(['onlinePin']);
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw r.src.error(['onlinePin'], 'must be a mapping { format, key | keyFile }');
+  const known = new Set(['format', 'key', 'keyFile', 'keyName']);
+  for (const k of Object.keys(raw as object)) if (!known.has(k)) throw r.src.error(['onlinePin', k], `unknown field (expected ${[...known].join(', ')})`);
+  const format = r.number(['onlinePin', 'format'], 0, 4, 0) as OnlinePinEncipherment['format'];
+  if (!(PIN_BLOCK_FORMATS as readonly number[]).includes(format)) {
+    throw r.src.error(['onlinePin', 'format'], `ISO 9564-1 format ${format} is not for online PIN (0, 1, 3 with TDES; 4 with AES)`);
+  }
+  const aes = format === 4;
+  const lengths = aes ? [16, 24, 32] : [16, 24];
+  const hasKey = r.has(['onlinePin', 'key']);
+  const hasFile = r.has(['onlinePin', 'keyFile']);
+  if (hasKey === hasFile) throw r.src.error(['onlinePin'], 'give exactly one of key (hex) and keyFile (scripts/keys/NAME.yaml)');
+  if (hasKey) {
+    const key = r.hex(['onlinePin', 'key'], [16, 32]);
+    if (!lengths.includes(key.length / 2)) {
+      throw r.src.error(['onlinePin', 'key'], `format ${format} needs ${aes ? 'an AES' : 'a TDES'} key of ${lengths.join(' or ')} bytes, got ${key.length / 2}`);
+    }
+    return { format, key, keySource: 'inline' };
+  }
+  const reference = r.string(['onlinePin', 'keyFile']);
+  const keyName = r.string(['onlinePin', 'keyName'], aes ? 'zpkAes' : 'zpkTdes');
+  const line = r.src.lineOf(['onlinePin', 'keyFile']);
+  const keys = loadKeyFile(reference, dirname(file), { file, ...(line !== undefined ? { line } : {}), field: 'onlinePin.keyFile' });
+  const key = keys.key(keyName, lengths);
+  return { format, key: toHex(key), keySource: `${basename(keys.file)}#${keyName}` };
+}
+
 export function parseTerminalProfile(text: string, file: string): TerminalConfig {
   const src = parseYamlSource(text, file);
   if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value)) throw src.error([], 'a terminal profile is a mapping');
@@ -97,6 +131,7 @@ export function parseTerminalProfile(text: string, file: string): TerminalConfig
       nameLocation: r.string(['merchant', 'nameLocation'], 'emvsim test shop, Berlin DE'),
     },
     pinPad: { present: r.boolean(['pinPad', 'present'], true), working: r.boolean(['pinPad', 'working'], true) },
+    ...optional('onlinePin', onlinePinEncipherment(r, file)),
     chipReaderWorking: r.boolean(['chipReaderWorking'], true),
     magstripeFallbackAllowed: r.boolean(['magstripeFallbackAllowed'], false),
     usePse: r.boolean(['usePse'], true),

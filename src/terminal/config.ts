@@ -49,6 +49,20 @@ export interface ExceptionFileEntry {
   panSequenceNumber?: string;
 }
 
+/**
+ * The PIN pad's online PIN encipherment (Book 3 §10.5.1, Book 4 §6.3.4.2, ISO
+ * 9564-1 §8): the PIN block leaves the PIN pad only enciphered under the PIN
+ * encryption key (TPK/ZPK) the terminal shares with its acquirer host.
+ */
+export interface OnlinePinEncipherment {
+  /** ISO 9564-1 PIN block format: 0, 1, 3 enciphered with TDES; 4 with AES (§9.4.2). */
+  format: 0 | 1 | 3 | 4;
+  /** PIN encryption key, hex: 16 or 24 bytes TDES (formats 0, 1, 3); 16, 24 or 32 bytes AES (format 4). */
+  key: string;
+  /** Where the key came from, for messages (never the key itself): 'inline' or 'FILE#NAME'. */
+  keySource: string;
+}
+
 export interface TerminalConfig {
   /** Profile name (file name without .yaml). */
   name: string;
@@ -80,6 +94,8 @@ export interface TerminalConfig {
   };
   /** Physical PIN pad: present and working (Book 3 §10.5.2: the kernel checks before asking for a PIN). */
   pinPad: { present: boolean; working: boolean };
+  /** Online PIN encipherment; absent: the PIN pad has no PIN key and cannot perform online PIN. */
+  onlinePin?: OnlinePinEncipherment;
   /** Whether the chip reader works; when it does not and fallback is allowed, the transaction falls back to magstripe. */
   chipReaderWorking: boolean;
   /** Fallback to magstripe after a chip failure is allowed (scheme rule, liability fact). */

@@ -11,6 +11,7 @@ import type { OdaRecord } from '../crypto/oda/static-data.js';
 import type { RsaPublicKey } from '../crypto/rsa.js';
 import type { SupportedApplication } from './config.js';
 import type { KernelEnvironment, TransactionRequest } from './environment.js';
+import type { EncipheredPinBlock } from './online-pin-block.js';
 import { Tsi, type TsiBit } from './tsi.js';
 import { Tvr, type TvrBit, tvrBitDescription } from './tvr.js';
 
@@ -126,8 +127,8 @@ export class TransactionContext {
   };
   /** PIN try counter read with GET DATA (9F17), latest value. */
   pinTryCounter: number | undefined;
-  /** Online PIN block (format 0, clear; the acquirer enciphers under its zone key). */
-  onlinePinBlock: Bytes | undefined;
+  /** Online PIN block as the PIN pad enciphered it (never clear; online-pin-block.ts). */
+  onlinePinBlock: EncipheredPinBlock | undefined;
   firstAc: { cid: number; type: CryptogramType; ac: Bytes; atc: Bytes | undefined; iad: Bytes | undefined } | undefined;
   finalAc: { cid: number; type: CryptogramType; ac: Bytes } | undefined;
   authorisationResponseCode: string | undefined;

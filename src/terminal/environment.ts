@@ -136,6 +136,23 @@ export interface KernelEnvironment {
    */
   securePinPad?: SecurePinEntry;
   observer?: (event: KernelEvent) => void;
+  /**
+   * The terminal's system trace audit number counter (ISO 8583 field 11: six
+   * digits, unique per terminal per day; the host treats a repeated STAN as a
+   * retransmission and answers it from its ledger). Default: derived from the
+   * unpredictable number, which a seeded run repeats; a terminal that talks to
+   * a persistent host gives a real counter (stanCounter).
+   */
+  stan?: () => string;
+}
+
+/** A STAN counter starting after `last` (wraps 999999 -> 000001; 000000 is not used). */
+export function stanCounter(last = 0): () => string {
+  let n = last % 1_000_000;
+  return () => {
+    n = (n % 999_999) + 1;
+    return String(n).padStart(6, '0');
+  };
 }
 
 /** A seeded PRNG (SplitMix32 variant), so `--seed N` reproduces a run. */

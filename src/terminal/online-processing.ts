@@ -37,7 +37,7 @@ export function buildAuthorisationRequest(ctx: TransactionContext): Authorisatio
   const psn = ctx.tag('5F34');
   const track2 = ctx.tag('57');
   const expiry = ctx.tag('5F24');
-  const stan = String(readUint(ctx.unpredictableNumber) % 1_000_000).padStart(6, '0');
+  const stan = ctx.env.stan?.() ?? String(readUint(ctx.unpredictableNumber) % 1_000_000).padStart(6, '0');
   return {
     kind: 'authorisation',
     pan: fromCn(ctx.tag('5A') ?? new Uint8Array(0)),
@@ -58,7 +58,8 @@ export function buildAuthorisationRequest(ctx: TransactionContext): Authorisatio
     merchantNameLocation: cfg.merchant.nameLocation,
     stan,
     iccData,
-    ...(ctx.onlinePinBlock ? { pinBlock: { format: 0 as const, block: ctx.onlinePinBlock } } : {}),
+    // Book 4 §6.3.4.2: only the block the PIN pad enciphered under its PIN key travels (field 52, format in 53).
+    ...(ctx.onlinePinBlock ? { pinBlock: { format: ctx.onlinePinBlock.format, block: ctx.onlinePinBlock.block } } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
  * PIN CVMs, Book 3 §10.5.1 and Book 4 §6.3.4: offline plaintext and enciphered
  * PIN through VERIFY with the PIN try counter (GET DATA 9F17 first; 63Cx wrong
  * PIN with x tries left; 63C0, 6983, 6984 PIN try limit exceeded), and online
- * PIN (ISO 9564 format 0 block for the host). The PIN pad is the injected
+ * PIN (an ISO 9564-1 block enciphered by the PIN pad for the host). The PIN pad is the injected
  * cardholder interface; a bypass or a failing PIN pad sets its TVR bit.
  * A PIN-pad reader (env.securePinPad, PC/SC Part 10) takes over offline
  * plaintext PIN: it collects the PIN and sends VERIFY itself.
@@ -12,11 +12,12 @@ import { EmvsimError } from '../apdu/errors.js';
 import { decodeTlv, findTag } from '../apdu/tlv.js';
 import { encipherPinForVerify } from '../crypto/enciphered-pin.js';
 import { recoverIccPinEnciphermentCertificate } from '../crypto/oda/icc-certificate.js';
-import { encodePinBlock, offlinePlaintextPinBlock } from '../crypto/pin-block.js';
+import { offlinePlaintextPinBlock } from '../crypto/pin-block.js';
 import type { RsaPublicKey } from '../crypto/rsa.js';
 import { apdu, sendCommand } from './card-io.js';
 import type { TransactionContext } from './context.js';
 import type { PinEntry, SecurePinEntry } from './environment.js';
+import { encipherOnlinePin } from './online-pin-block.js';
 import { transactionDate } from './terminal-data.js';
 
 export type PinOutcome = 'successful' | 'failed' | 'bypassed' | 'pin-pad-failure' | 'try-limit-exceeded' | 'unavailable';
@@ -232,13 +233,24 @@ async function securePlaintextPin(ctx: TransactionContext, pad: SecurePinEntry):
   return 'failed';
 }
 
-/** Online PIN (Book 3 §10.5.1): captured on the PIN pad, sent to the host as an ISO 9564 format 0 block. */
+/**
+ * Online PIN (Book 3 §10.5.1, Book 4 §6.3.4.2): captured on the PIN pad and
+ * enciphered there under the terminal's PIN encryption key (ISO 9564-1 format
+ * of the profile's `onlinePin`); the authorisation request carries only the
+ * enciphered block. A PIN pad without a PIN key cannot do online PIN: it is
+ * treated as not working (TVR "PIN pad not present or not working").
+ */
 export async function onlinePin(ctx: TransactionContext): Promise<PinOutcome> {
   if (ctx.facts.pinBypassed) {
     ctx.setTvr('pinNotEntered', 'PIN entry was bypassed earlier in this transaction (Book 4 §6.3.4.1)');
     return 'bypassed';
   }
   if (!pinPadUsable(ctx)) return 'pin-pad-failure';
+  const settings = ctx.env.config.onlinePin;
+  if (!settings) {
+    ctx.setTvr('pinPadNotPresentOrNotWorking', 'the PIN pad has no PIN encryption key (onlinePin in the terminal profile): online PIN cannot be enciphered');
+    return 'pin-pad-failure';
+  }
   const entry = await ctx.env.cardholder.enterPin({
     kind: 'online',
     amountMinor: ctx.request.amountMinor,
@@ -250,14 +262,16 @@ export async function onlinePin(ctx: TransactionContext): Promise<PinOutcome> {
   if (next !== 'pin') return next;
   const pan = fromCn(ctx.tag('5A') ?? new Uint8Array(0));
   try {
-    ctx.onlinePinBlock = encodePinBlock(0, (entry as { pin: string }).pin, { pan });
+    ctx.onlinePinBlock = encipherOnlinePin(settings, (entry as { pin: string }).pin, pan, (n) => ctx.env.random.bytes(n));
   } catch (err) {
     if (!(err instanceof EmvsimError)) throw err;
     ctx.decide(`online PIN not usable: ${err.message}`);
     return 'failed';
   }
   ctx.facts.onlinePinEntered = true;
-  ctx.setTvr('onlinePinEntered', 'online PIN captured for the host (format 0 PIN block)');
+  ctx.setTvr(
+    'onlinePinEntered',
+    `online PIN enciphered by the PIN pad (ISO 9564-1 format ${settings.format}, ${settings.format === 4 ? 'AES' : 'TDES'} key ${settings.keySource}) for the host`,
+  );
   return 'successful';
 }
-

@@ -25,6 +25,23 @@ export function formatEvent(e: KernelEvent): string[] {
   }
 }
 
+/**
+ * A live printer for a run's events: like formatEvent, but a step that follows
+ * itself (application selection's "build the list" then "choose", a transition
+ * from the step to itself) prints its header once. The recorded transitions
+ * in the outcome are not affected.
+ */
+export function eventPrinter(print: (line: string) => void): (e: KernelEvent) => void {
+  let lastStep: string | undefined;
+  return (e) => {
+    if (e.type === 'step-start') {
+      if (e.step === lastStep) return;
+      lastStep = e.step;
+    }
+    formatEvent(e).forEach(print);
+  };
+}
+
 export function formatOutcome(o: TransactionOutcome, currencyAlpha = ''): string[] {
   const lines: string[] = [];
   lines.push('');

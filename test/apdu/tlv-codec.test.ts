@@ -96,6 +96,16 @@ describe('BER-TLV decoding (Book 3 Annex B)', () => {
     expect((catchError(() => decodeTlv('9F0282 01')) as TlvError).offset).toBe(2);
   });
 
+  it('rejects a length field announcing more than 4 length bytes, naming the lead byte and the count', () => {
+    // 85 = long form (b8) with 5 subsequent length bytes (b7-b1), Book 3 Annex B2; 9F02 is at 0-1, the length at 2.
+    const err = catchError(() => decodeTlv('9F02850000000001000000')) as TlvError;
+    expect(err).toBeInstanceOf(TlvError);
+    expect(err.offset).toBe(2);
+    expect(err.message).toBe('TLV: length field 85 announces 5 length bytes; at most 4 are supported at byte offset 2');
+    // 84: 4 subsequent length bytes are accepted; here the 1 value byte they announce is missing.
+    expect((catchError(() => decodeTlv('9F028400000001')) as TlvError).message).toMatch(/declares 1 value bytes/);
+  });
+
   it('rejects the indefinite length form 80', () => {
     expect(catchError(() => decodeTlv('7080 0000'))).toBeInstanceOf(TlvError);
   });

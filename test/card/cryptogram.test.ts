@@ -178,7 +178,7 @@ describe('card risk management', () => {
   });
 });
 
-describe('offline data authentication under the emvsim test CA (CAPK FE)', () => {
+describe('offline data authentication under the emvsim test CA (CAPK E5)', () => {
   function chainTags(s: Session): Record<string, Bytes | undefined> {
     const t: Record<string, Bytes | undefined> = {};
     for (const tag of ['90', '92', '9F32', '9F46', '9F47', '9F48', '93']) t[tag] = s.tags.get(tag);

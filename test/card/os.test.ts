@@ -5,7 +5,7 @@ import { fromHex, toAscii, toHex } from '../../src/apdu/bytes.js';
 import { isKnownStatusWord } from '../../src/apdu/status-words.js';
 import { decodeTlv, findTag, flattenTlv } from '../../src/apdu/tlv.js';
 import { createCard } from '../../src/card/index.js';
-import { selectCommand, send, swHex } from './helpers.js';
+import { selectCommand, send, startSession, swHex } from './helpers.js';
 
 const raw = (card: ReturnType<typeof createCard>, hex: string) => {
   const r = card.transmitSync(hex);
@@ -117,7 +117,7 @@ describe('status words for errors (ISO/IEC 7816-4 §5.6)', () => {
     ['GPO with the wrong PDOL length', '80A8000004830200000000', '6700'],
     ['GENERATE AC before GPO', '80AE80000100', '6985'],
     ['VERIFY with P2 81', '0020008108241234FFFFFFFFFF', '6A86'],
-    ['VERIFY with a 7-byte block', '0020008007241234FFFFFFFF', '6700'],
+    ['VERIFY before GPO (no transaction initiated)', '0020008008241234FFFFFFFFFF', '6985'],
     ['PUT DATA without secure messaging', '00DA9F140101', '6982'],
     ['a malformed APDU (Lc too long)', '00A404000F3150', '6700'],
     ['EXTERNAL AUTHENTICATE without ARQC', '008200000A0102030405060708093030', '6985'],
@@ -125,6 +125,21 @@ describe('status words for errors (ISO/IEC 7816-4 §5.6)', () => {
   for (const [what, apdu, want] of cases) {
     it(`${what} -> ${want}`, () => expect(raw(card, apdu).sw).toBe(want));
   }
+
+  it('VERIFY with a 7-byte block after GPO -> 6700', () => {
+    const c = createCard({ seed: 'verify-length' });
+    raw(c, selectCommand('A0000000031010'));
+    expect(raw(c, '80A800000C830A00000000100009780826').sw).toBe('9000');
+    expect(raw(c, '0020008007241234FFFFFFFF').sw).toBe('6700');
+  });
+
+  it('INTERNAL AUTHENTICATE before GPO is 6985, after GPO it signs (Book 3 §10.3 is a transaction step)', async () => {
+    const c = createCard({ profile: 'mastercard-cda', seed: 'ia-before-gpo' });
+    expect(swHex((await send(c, selectCommand('A0000000041010'))).sw)).toBe('9000');
+    expect(swHex((await send(c, '00880000040102030400')).sw)).toBe('6985');
+    await startSession(c, 'A0000000041010');
+    expect(swHex((await send(c, '00880000040102030400')).sw)).toBe('9000');
+  });
 
   it('GPO twice is 6985', () => {
     const c = createCard({ seed: 9 });

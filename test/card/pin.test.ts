@@ -8,7 +8,7 @@ import { encipherPinForVerify } from '../../src/crypto/enciphered-pin.js';
 import { offlinePlaintextPinBlock } from '../../src/crypto/pin-block.js';
 import { publicKeyOf } from '../../src/crypto/rsa.js';
 import { createCard, loadCard, loadProfile, newCardFile } from '../../src/card/index.js';
-import { selectCommand, send, swHex, verifyPlaintext } from './helpers.js';
+import { selectCommand, send, startSession, swHex, verifyPlaintext } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emvsim-pin-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,23 +22,23 @@ describe('offline plaintext PIN', () => {
     const file = join(dir, 'blocking.json');
     newCardFile(loadProfile('visa-cvn18'), file, { seed: 'pin-1' });
     let card = loadCard(file);
-    await sw(card, selectCommand('A0000000031010'));
+    await startSession(card, 'A0000000031010');
     expect(await sw(card, verifyPlaintext('9999'))).toBe('63C2');
     expect(await sw(card, verifyPlaintext('9999'))).toBe('63C1');
     expect(await sw(card, verifyPlaintext('9999'))).toBe('63C0');
     expect(await sw(card, verifyPlaintext('1234'))).toBe('6983'); // even the right PIN
     await card.coldReset();
-    await sw(card, selectCommand('A0000000031010'));
+    await startSession(card, 'A0000000031010');
     expect(await sw(card, verifyPlaintext('1234'))).toBe('6983');
     card = loadCard(file); // a new process would see the same file
-    await sw(card, selectCommand('A0000000031010'));
+    await startSession(card, 'A0000000031010');
     expect(await sw(card, verifyPlaintext('1234'))).toBe('6983');
     expect((await send(card, '80CA9F1700')).data).toEqual(fromHex('9F170100'));
   });
 
   it('resets the counter to the limit after the right PIN', async () => {
     const card = createCard({ seed: 'pin-2' });
-    await sw(card, selectCommand('A0000000031010'));
+    await startSession(card, 'A0000000031010');
     expect(await sw(card, verifyPlaintext('0000'))).toBe('63C2');
     expect(await sw(card, verifyPlaintext('1234'))).toBe('9000');
     expect(card.state.pinTryCounter).toBe(3);
@@ -47,7 +47,7 @@ describe('offline plaintext PIN', () => {
 
   it('VERIFY 00 20 00 80 without data reports the tries left without using one', async () => {
     const card = createCard({ seed: 'pin-3' });
-    await sw(card, selectCommand('A0000000031010'));
+    await startSession(card, 'A0000000031010');
     expect(await sw(card, '0020008000')).toBe('63C3');
     expect(await sw(card, '0020008000')).toBe('63C3');
     await sw(card, verifyPlaintext('1111'));
@@ -56,19 +56,46 @@ describe('offline plaintext PIN', () => {
 
   it('a malformed PIN block costs a try and is not accepted', async () => {
     const card = createCard({ seed: 'pin-4' });
-    await sw(card, selectCommand('A0000000031010'));
+    await startSession(card, 'A0000000031010');
     expect(await sw(card, '00200080081234FFFFFFFFFFFF')).toBe('63C2');
   });
 
   it('the pin-blocked profile answers 6983 at once', async () => {
     const card = createCard({ profile: 'pin-blocked', seed: 'pin-5' });
-    await sw(card, selectCommand('A0000000031010'));
+    await startSession(card, 'A0000000031010');
     expect(await sw(card, verifyPlaintext('1234'))).toBe('6983');
     expect(await sw(card, '0020008000')).toBe('6983');
   });
 
   it('VERIFY before any application is selected is 6985', async () => {
     const card = createCard({ seed: 'pin-6' });
+    expect(await sw(card, verifyPlaintext('1234'))).toBe('6985');
+  });
+
+  it('VERIFY after SELECT but before GET PROCESSING OPTIONS is 6985 and costs no try (no transaction initiated)', async () => {
+    const card = createCard({ seed: 'pin-7' });
+    expect(await sw(card, selectCommand('A0000000031010'))).toBe('9000');
+    expect(await sw(card, verifyPlaintext('9999'))).toBe('6985');
+    expect(await sw(card, verifyPlaintext('1234'))).toBe('6985');
+    expect(await sw(card, '0020008000')).toBe('6985');
+    // Allowed before GPO: GET DATA (the counter is untouched) and READ RECORD.
+    expect((await send(card, '80CA9F1700')).data).toEqual(fromHex('9F170103'));
+    expect(await sw(card, '00B2010C00')).toBe('9000');
+    expect(card.state.pinTryCounter).toBe(3);
+    // After GPO the same VERIFY is compared and counted.
+    await startSession(card, 'A0000000031010');
+    expect(await sw(card, verifyPlaintext('9999'))).toBe('63C2');
+    expect(await sw(card, verifyPlaintext('1234'))).toBe('9000');
+  });
+
+  it('a new SELECT ends the transaction: VERIFY is 6985 again until the next GPO', async () => {
+    const card = createCard({ seed: 'pin-8' });
+    await startSession(card, 'A0000000031010');
+    expect(await sw(card, verifyPlaintext('1234'))).toBe('9000');
+    await sw(card, selectCommand('A0000000031010'));
+    expect(await sw(card, verifyPlaintext('1234'))).toBe('6985');
+    await card.coldReset();
+    await sw(card, selectCommand('A0000000031010'));
     expect(await sw(card, verifyPlaintext('1234'))).toBe('6985');
   });
 });
@@ -81,7 +108,7 @@ describe('offline enciphered PIN (P2 88, Book 2 §7.2)', () => {
 
   it('accepts the PIN enciphered with the ICC public key over the last challenge', async () => {
     const card = createCard({ profile: 'mastercard-cda', seed: 'enc-1' });
-    await sw(card, selectCommand('A0000000041010'));
+    await startSession(card, 'A0000000041010');
     const challenge = (await send(card, '0084000000')).data;
     expect(challenge).toHaveLength(8);
     expect(await sw(card, enciphered(card, '1234', challenge))).toBe('9000');
@@ -89,7 +116,7 @@ describe('offline enciphered PIN (P2 88, Book 2 §7.2)', () => {
 
   it('rejects a wrong PIN, a stale challenge and a missing challenge', async () => {
     const card = createCard({ profile: 'mastercard-cda', seed: 'enc-2' });
-    await sw(card, selectCommand('A0000000041010'));
+    await startSession(card, 'A0000000041010');
     let challenge = (await send(card, '0084000000')).data;
     expect(await sw(card, enciphered(card, '4321', challenge))).toBe('63C2');
     // The challenge was used up: the same block again is a failed try.

@@ -109,6 +109,17 @@ describe('conformance runner', () => {
     expect(() => parseShard('4/3')).toThrow(RangeError);
   });
 
+  it('gives the same results, in the same order, and the same exit code with --jobs 2', async () => {
+    const paths = [join(dir, 'mixed.yaml')];
+    const one = await conform({ paths, reporter: 'json', filter: [], jobs: 1, progress: false, write: () => {} });
+    const warnings: string[] = [];
+    const two = await conform({ paths, reporter: 'json', filter: [], jobs: 2, progress: false, write: () => {}, warn: (t) => warnings.push(t) });
+    expect(warnings).toEqual([]);
+    expect(two.exitCode).toBe(one.exitCode);
+    const summary = (r: typeof one) => r.results.map((x) => [x.id, x.status, x.mismatches.map((m) => m.field)]);
+    expect(summary(two)).toEqual(summary(one));
+  });
+
   it('writes JUnit XML that parses, with the right counts and escaping', async () => {
     const run = await conform({ paths: [join(dir, 'mixed.yaml')], reporter: 'junit', filter: [], jobs: 1, progress: false, write: () => {} });
     const doc = checkXml(run.report);

@@ -80,8 +80,14 @@ describe('issuer certificate checks (Book 2 §5.3 / §6.3)', () => {
     ]);
   });
 
-  it('remainder missing: the hash over data without 92 fails', () => {
-    expect(recoverIssuer({ remainder: undefined }).failures).toEqual(['issuer certificate: hash mismatch']);
+  it('remainder missing: named as the cause (the key does not fit), and the hash over data without 92 fails', () => {
+    // N_I = N_CA = 248 bytes; the certificate holds N_CA - 36 = 212 (Book 2 Table 6): 92 is required.
+    const want = [
+      'issuer certificate: issuer public key remainder (92) missing but required: the key is 248 bytes, only 212 fit in the certificate (Book 2 §5.3)',
+      'issuer certificate: hash mismatch',
+    ];
+    expect(recoverIssuer({ remainder: undefined }).failures).toEqual(want);
+    expect(recoverIssuer({ remainder: new Uint8Array(0) }).failures).toEqual(want);
   });
 
   it('revocation list (Book 2 §5.3 step 8)', () => {
@@ -108,7 +114,10 @@ describe('ICC certificate checks (Book 2 §6.4)', () => {
     const t = createIccCertificate({ issuerKey: issuer, iccPublicKey: big, pan: PAN, expiry: '1226', serial: '000003' });
     expect(t.remainder.length).toBe(248 - (248 - 42));
     const r = recoverIccCertificate({ issuerPublicKey: issuer, certificate: t.certificate, exponent: t.exponent, pan: PAN });
-    expect(r.failures).toEqual(['ICC certificate: hash mismatch']);
+    expect(r.failures).toEqual([
+      'ICC certificate: ICC public key remainder (9F48) missing but required: the key is 248 bytes, only 206 fit in the certificate (Book 2 §6.4)',
+      'ICC certificate: hash mismatch',
+    ]);
   });
   it('a CA key cannot certify a longer key', () => {
     expect(() => createIssuerCertificate({ caKey: fixtureKey('ca', 1024, 3), issuerPublicKey: issuer, issuerIdentifier: '476173', expiry: '1224', serial: '000001' })).toThrow(OdaError);

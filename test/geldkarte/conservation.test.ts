@@ -13,18 +13,8 @@ import type { EmulatedCard, FaultAction } from '../../src/card/index.js';
 import { ClearingLedger } from '../../src/cli/geldkarte/clearing-ledger.js';
 import { loadPurse, pay, settle } from '../../src/terminal/geldkarte/index.js';
 import { InProcessLoadingHost } from '../../src/cli/geldkarte/loading-host.js';
+import { mulberry32 as prng } from '../../bench/prng.js';
 
-/** Small deterministic PRNG (mulberry32) so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The protocol steps a fault can hit: [card, CLA, INS]. */
 const STEPS: readonly ['purse' | 'merchant', number, number][] = [

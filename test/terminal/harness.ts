@@ -62,6 +62,8 @@ export interface RunOptions {
   seed?: number;
   now?: Date;
   log?: ReturnType<typeof memoryTransactionLog>;
+  /** The terminal's STAN counter (ISO 8583 field 11); give one shared counter to runs against one persistent host. */
+  stan?: () => string;
 }
 
 export async function run(o: RunOptions): Promise<{ outcome: TransactionOutcome; cardholder: ScriptedCardholder; env: KernelEnvironment }> {
@@ -77,6 +79,7 @@ export async function run(o: RunOptions): Promise<{ outcome: TransactionOutcome;
     capks: capksForTerminal(config),
     transactionLog: o.log ?? memoryTransactionLog(),
     liabilityRules,
+    ...(o.stan ? { stan: o.stan } : {}),
   };
   const outcome = await runTransaction(env, { amountMinor: 1234, transactionType: 'goods', ...o.request });
   return { outcome, cardholder, env };

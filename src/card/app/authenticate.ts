@@ -6,15 +6,20 @@ import type { DecodedCommand } from '../../apdu/command.js';
 import { encodeTlv } from '../../apdu/tlv.js';
 import { createDdaSignature } from '../../crypto/oda/dynamic-data.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
+import { transactionInitiated } from '../state.js';
 import { checkIssuerAuthenticationData } from './card-crypto.js';
 import { ARQC } from './risk.js';
 
-/** Signs the DDOL-related data with the ICC private key (Signed Dynamic Application Data). */
+/**
+ * Signs the DDOL-related data with the ICC private key (Signed Dynamic Application Data).
+ * Dynamic data authentication is a step of a transaction (Book 3 §10.3, after GPO and
+ * READ RECORD); before GPO the card answers 6985 (CCD application state machine).
+ */
 export function internalAuthenticate(card: CardEngine, cmd: DecodedCommand): Answer {
   const oda = card.profile.oda;
   if ((oda !== 'dda' && oda !== 'cda') || !card.iccKey) return sw(0x6d00); // SDA-only cards do not know the command
   if (cmd.p1 !== 0 || cmd.p2 !== 0) return sw(0x6a86);
-  if (card.selectedApplication === undefined) return sw(0x6985);
+  if (card.selectedApplication === undefined || !transactionInitiated(card.v)) return sw(0x6985);
   if (cmd.data.length === 0 || cmd.data.length > card.iccKey.modulus.length) return sw(0x6700);
   const sdad = createDdaSignature({ iccKey: card.iccKey, iccDynamicNumber: card.randomBytes(8), ddolData: cmd.data });
   if (card.profile.generateAcFormat === 1) return ok(encodeTlv('80', sdad));

@@ -1,24 +1,25 @@
 /**
  * Issuer script commands with secure messaging (EMV Book 3 §6.5.1-§6.5.3,
  * §6.5.10, ISO 7816-4 PUT DATA / UPDATE RECORD; Book 2 §9):
- *   84 24 00 00/02  PIN UNBLOCK / PIN CHANGE (new PIN enciphered with the SMC session key)
+ *   84 24 00 00/01/02  PIN UNBLOCK / PIN CHANGE with / without the current PIN (pin-change.ts)
  *   84 1E 00 00     APPLICATION BLOCK        84 18 00 00  APPLICATION UNBLOCK
  *   84 16 00 00     CARD BLOCK
  *   04|84 DA tag    PUT DATA (9F14, 9F23, 9F54)
  *   04|84 DC rec sfi  UPDATE RECORD
  * The MAC (last `scriptMacLength` bytes of the data) is checked over
  * CLA INS P1 P2 Lc || ATC || AC of the first GENERATE AC || data (Book 2 §9.2.1)
- * with the SMI session key; a bad MAC is 6988 and marks script processing failed.
+ * with the SMI session key (card-crypto.ts scriptSessionKeys: common or VIS keys);
+ * a bad MAC is 6988 and marks script processing failed.
  * Scripts are accepted only after the first GENERATE AC of the transaction.
  */
 import { type Bytes, constantTimeEqual, toHex, uintBytes } from '../../apdu/bytes.js';
 import type { DecodedCommand } from '../../apdu/command.js';
 import { decodeTlv } from '../../apdu/tlv.js';
-import { decodePinBlock } from '../../crypto/pin-block.js';
-import { decipherScriptData, issuerScriptMac, issuerScriptMacInput } from '../../crypto/secure-messaging.js';
+import { issuerScriptMac, issuerScriptMacInput } from '../../crypto/secure-messaging.js';
 import { type Answer, type CardEngine, sw } from '../engine.js';
 import { recordsOf } from '../os/records.js';
 import { scriptSessionKeys } from './card-crypto.js';
+import { pinChangeUnblock } from './pin-change.js';
 
 export const SCRIPT_INS = new Set([0x24, 0x1e, 0x18, 0x16, 0xda, 0xdc]);
 const PUT_DATA_TAGS: Record<string, number> = { '9F14': 1, '9F23': 1, '9F54': 6 };
@@ -59,22 +60,8 @@ export function issuerScriptCommand(card: CardEngine, cmd: DecodedCommand): Answ
 function execute(card: CardEngine, cmd: DecodedCommand, body: Bytes, smc: Bytes): number {
   const nv = card.nv;
   switch (cmd.ins) {
-    case 0x24: {
-      if (cmd.p1 !== 0 || (cmd.p2 !== 0x00 && cmd.p2 !== 0x02)) return 0x6a86;
-      if (cmd.p2 === 0x02) {
-        let pin: string;
-        try {
-          pin = decodePinBlock(2, decipherScriptData(smc, body, 'emv'));
-        } catch {
-          return 0x6a80;
-        }
-        nv.pin = pin;
-      } else if (body.length !== 0) {
-        return 0x6700;
-      }
-      nv.pinTryCounter = card.profile.pinTryLimit;
-      return 0x9000;
-    }
+    case 0x24:
+      return pinChangeUnblock(card, cmd, body, smc);
     case 0x1e:
     case 0x18:
     case 0x16:

@@ -1,7 +1,8 @@
 /**
- * The GeldKarte scheme as emvsim models it: identifiers, command bytes, status
- * words, card keys and the MACs that bind purse, merchant card (Haendlerkarte),
- * loading host and clearing together.
+ * The GeldKarte scheme as emvsim models it: card keys and the MACs that bind
+ * purse, merchant card (Haendlerkarte), loading host and clearing together; the
+ * identifiers, command bytes and status words come from the protocol module
+ * shared with the terminal (src/apdu/geldkarte-protocol.ts) and are re-exported.
  *
  * What is real (payments-domain-facts.md §1): the purse AIDs, the files and
  * their short file identifiers, the record layouts, READ RECORD by SFI, the
@@ -17,83 +18,32 @@
  * derivation inputs) is this project's design, chosen to follow the public
  * description; it will not interoperate with a real Haendlerkarte or purse.
  */
-import { type Bytes, bcd, concat, fromBcd, fromHex, uintBytes } from '../../apdu/bytes.js';
+import { type Bytes, bcd, concat, fromBcd, uintBytes } from '../../apdu/bytes.js';
+import { KIND_STATUS, type PaymentKind as DebitKind } from '../../apdu/geldkarte-protocol.js';
 import { deriveIccMasterKey } from '../../crypto/key-derivation.js';
 import { retailMac } from '../../crypto/mac.js';
 
-/** Purse AIDs (real): DF_BOERSE_NEU (EUR, cards since 2000) and the old DM-era purse. */
-export const PURSE_AID_EUR = fromHex('D27600002545500200');
-export const PURSE_AID_LEGACY = fromHex('D27600002545500100');
-/** Merchant card application (modelled): ZKA RID D276000025, PIX "HK" (Haendlerkarte) 0100. */
-export const MERCHANT_AID = fromHex('D276000025484B0100');
-
-/** Short file identifiers of the purse files (real, libchipcard geldkarte.xml). */
-export const SFI = {
-  ID: 0x17,
-  BETRAG: 0x18,
-  BOERSE: 0x19,
-  LSEQ: 0x1a,
-  BSEQ: 0x1b,
-  LLOG: 0x1c,
-  BLOG: 0x1d,
-} as const;
-
-/** Capacity of the cyclic log files (real): 3 load records, 15 debit records. */
-export const LLOG_RECORDS = 3;
-export const BLOG_RECORDS = 15;
-export const LLOG_RECORD_LENGTH = 33;
-export const BLOG_RECORD_LENGTH = 37;
-
-/** Purse commands, class E0 (modelled). P1 of the debit family: 00 debit (Abbuchen), 01 refund (Rueckbuchen). */
-export const PURSE_CLA = 0xe0;
-export const PURSE_INS = {
-  INITIALISE_DEBIT: 0x50,
-  DEBIT: 0x52,
-  DEBIT_STATUS: 0x54,
-  INITIALISE_LOAD: 0x40,
-  LOAD: 0x42,
-} as const;
-
-/** Merchant card commands, class 90 (modelled). */
-export const MERCHANT_CLA = 0x90;
-export const MERCHANT_INS = {
-  START: 0x50,
-  AUTHORISE: 0x52,
-  CONFIRM: 0x54,
-  GET_PENDING: 0x56,
-  SETTLE: 0x70,
-  LAST_SUMMARY: 0x72,
-  STATUS: 0x74,
-} as const;
-
-/** Debit family kinds: P1 and the log status byte (real status: 50 Abbuchen, 70 Rueckbuchen). */
-export type DebitKind = 'debit' | 'refund';
-export const KIND_P1: Readonly<Record<DebitKind, number>> = { debit: 0x00, refund: 0x01 };
-export const KIND_STATUS: Readonly<Record<DebitKind, number>> = { debit: 0x50, refund: 0x70 };
-/** LLOG status of a completed load (real: 10-17 "Laden"). */
-export const LOAD_STATUS = 0x10;
-
-/**
- * Status words. ISO/IEC 7816-4 ones where they fit; 94xx are proprietary
- * (ISO/IEC 7816-4 §5.1.3: SW1 9X other than 90 is proprietary), modelled here.
- */
-export const SW = {
-  OK: 0x9000,
-  SECURITY: 0x6982, // MAC or authentication cryptogram wrong; PIN not verified
-  CONDITIONS: 0x6985, // command out of order (no authentication in progress)
-  WRONG_DATA: 0x6a80,
-  WRONG_P1P2: 0x6a86,
-  RECORD_NOT_FOUND: 0x6a83,
-  FILE_NOT_FOUND: 0x6a82,
-  NO_DATA: 0x6a88,
-  WRONG_LENGTH: 0x6700,
-  BALANCE_INSUFFICIENT: 0x9401,
-  ABOVE_TRANSACTION_MAXIMUM: 0x9402,
-  ABOVE_MAXIMUM_BALANCE: 0x9403,
-  OUTCOME_UNKNOWN: 0x9405, // the log no longer holds the record asked about
-  PAYMENT_PENDING: 0x9410, // merchant card: an interrupted payment must be resolved first
-  MERCHANT_TOTAL_INSUFFICIENT: 0x9411, // merchant card: refund above the unsettled total
-} as const;
+// The protocol bytes (AIDs, SFIs, log sizes, command bytes, status words) are shared with the
+// terminal through the APDU layer; the card-side names are kept (SFI, SW, DebitKind).
+export {
+  BLOG_RECORDS,
+  BLOG_RECORD_LENGTH,
+  KIND_P1,
+  KIND_STATUS,
+  LLOG_RECORDS,
+  LLOG_RECORD_LENGTH,
+  LOAD_STATUS,
+  MERCHANT_AID,
+  MERCHANT_CLA,
+  MERCHANT_INS,
+  PURSE_AID_EUR,
+  PURSE_AID_LEGACY,
+  PURSE_CLA,
+  PURSE_INS,
+  GELDKARTE_SW as SW,
+  PURSE_SFI as SFI,
+  type PaymentKind as DebitKind,
+} from '../../apdu/geldkarte-protocol.js';
 
 /**
  * Test master keys of the emvsim GeldKarte system (2-key TDES). Never real keys.

@@ -32,6 +32,7 @@ export const PROFILE_DEFAULTS = {
   auc: 'FF00',
   oda: 'dda',
   pinEncipherment: true,
+  pinEnciphermentKey: false,
   cvmList: '00000000 00000000 4103 4203 1E03 1F03',
   iac: { default: 'DC4000A800', denial: '0010000000', online: 'DC4004F800' },
   pdol: '9F0206 5F2A02 9F1A02',
@@ -55,6 +56,9 @@ export const PROFILE_DEFAULTS = {
       smc: '33333333333333334444444444444444',
     },
     scriptMacLength: 8,
+    scriptKeys: 'common',
+    scriptEncryption: 'emv',
+    pinChangeBlock: 'iso2',
   },
   risk: {
     lowerConsecutiveOfflineLimit: 3,

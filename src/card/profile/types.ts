@@ -31,9 +31,11 @@ export interface CryptogramProfile {
   derivation: 'A' | 'B';
   /**
    * Session key for the application cryptogram: 'common' = Book 2 A1.3 common session key with
-   * R = ATC || 00..00 (CCD, Visa CVN 18); 'master' = the ICC master key itself (Visa CVN 10).
+   * R = ATC || 00..00 (CCD, Visa CVN 18); 'master' = the ICC master key itself (Visa CVN 10);
+   * 'mastercard' = M/Chip session key derivation, R = ATC || 00 00 || UN, with the terminal's
+   * unpredictable number 9F37 from the CDOL1 data (CDOL1 must list 9F37 04).
    */
-  sessionKey: 'common' | 'master';
+  sessionKey: 'common' | 'master' | 'mastercard';
   /** ISO/IEC 9797-1 padding of the MAC input: 1 (zeros, CVN 10) or 2 (80 00.., CCD/CVN 18). */
   padding: 1 | 2;
   /** ARPC method (Book 2 §8.2): 1 (ARPC = 8 bytes, ARC) or 2 (ARPC = 4 bytes, CSU). */
@@ -44,6 +46,23 @@ export interface CryptogramProfile {
   issuerMasterKeys: { ac: string; smi: string; smc: string };
   /** Length of the issuer script MAC in bytes (Book 2 §9.2.1: 4..8). */
   scriptMacLength: number;
+  /**
+   * Secure-messaging session keys (default 'common'): 'common' = Book 2 A1.3 with R = the
+   * application cryptogram of the first GENERATE AC (CCD, M/Chip); 'visa' = VIS SMI/SMC keys
+   * (ICC master key xor ATC, src/crypto deriveVisaSmSessionKey).
+   */
+  scriptKeys?: 'common' | 'visa';
+  /**
+   * Encipherment of script data (Book 2 §9.3, default 'emv'): 'emv' CBC, always padded (CCD);
+   * 'mastercard' CBC, padded only when needed; 'visa' ECB of length byte || data, padded.
+   */
+  scriptEncryption?: 'emv' | 'mastercard' | 'visa';
+  /**
+   * The PIN block inside PIN CHANGE/UNBLOCK (default 'iso2'): 'iso2' = ISO 9564 format 2
+   * (Book 3 §6.5.12); 'vis' = the VIS PIN block (new PIN xor ICC MK(AC) bytes 5-8 [xor current
+   * PIN]), which is what makes P2 '01' (PIN change with the current PIN) possible.
+   */
+  pinChangeBlock?: 'iso2' | 'vis';
 }
 
 export interface RiskProfile {
@@ -106,6 +125,12 @@ export interface CardProfile {
   oda: OdaMethod;
   /** Offer enciphered offline PIN with the ICC key (Book 2 §7). */
   pinEncipherment: boolean;
+  /**
+   * A separate ICC PIN encipherment key pair (Book 2 §7.1): its certificate (9F2D, remainder
+   * 9F2F, exponent 9F2E) signed by the issuer, and VERIFY P2 '88' deciphered with it instead
+   * of the ICC key. Needs pinEncipherment and an issuer certificate (oda other than 'none').
+   */
+  pinEnciphermentKey?: boolean;
   /** CVM list (8E), or null for a card without one. */
   cvmList: string | null;
   iac: { default: string; denial: string; online: string };

@@ -117,10 +117,23 @@ function faultRule(c: Checker, v: unknown, path: (string | number)[]): FaultRule
   return rule;
 }
 
+/** The tag-length pairs of a DOL, each as hex (for matching a whole entry such as 9F3704). */
+function dolPairs(dolHex: string): string[] {
+  const b = Buffer.from(dolHex, 'hex');
+  const pairs: string[] = [];
+  let pos = 0;
+  while (pos < b.length) {
+    const size = readTag(b, pos).size;
+    pairs.push(b.subarray(pos, pos + size + 1).toString('hex').toUpperCase());
+    pos += size + 1;
+  }
+  return pairs;
+}
+
 export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   const c: Checker = new Checker(locate);
   const o = c.obj(merged, []);
-  const known = new Set(['base', 'name', 'description', 'protocol', 'pse', 'applications', 'languagePreference', 'issuerCodeTableIndex', 'pan', 'panPrefix', 'panLength', 'panSequenceNumber', 'expiry', 'effective', 'cardholderName', 'serviceCode', 'issuerCountry', 'currency', 'currencyExponent', 'pin', 'pinTryLimit', 'pinTryCounter', 'applicationVersion', 'auc', 'aip', 'oda', 'pinEncipherment', 'cvmList', 'iac', 'pdol', 'cdol1', 'cdol2', 'ddol', 'sdaTagList', 'gpoFormat', 'generateAcFormat', 'cryptogram', 'risk', 'logRecords', 'iccKeyBits', 'extraData', 'applicationBlocked', 'cardBlocked', 'faults']);
+  const known = new Set(['base', 'name', 'description', 'protocol', 'pse', 'applications', 'languagePreference', 'issuerCodeTableIndex', 'pan', 'panPrefix', 'panLength', 'panSequenceNumber', 'expiry', 'effective', 'cardholderName', 'serviceCode', 'issuerCountry', 'currency', 'currencyExponent', 'pin', 'pinTryLimit', 'pinTryCounter', 'applicationVersion', 'auc', 'aip', 'oda', 'pinEncipherment', 'pinEnciphermentKey', 'cvmList', 'iac', 'pdol', 'cdol1', 'cdol2', 'ddol', 'sdaTagList', 'gpoFormat', 'generateAcFormat', 'cryptogram', 'risk', 'logRecords', 'iccKeyBits', 'extraData', 'applicationBlocked', 'cardBlocked', 'faults']);
   for (const k of Object.keys(o)) if (!known.has(k)) c.fail([k], 'unknown field');
 
   const appsRaw = o.applications;
@@ -145,12 +158,15 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
     cvn: c.int(cg, 'cvn', cp, 0, 255),
     dki: c.int(cg, 'dki', cp, 0, 255),
     derivation: c.oneOf(cg, 'derivation', cp, ['A', 'B'] as const),
-    sessionKey: c.oneOf(cg, 'sessionKey', cp, ['common', 'master'] as const),
+    sessionKey: c.oneOf(cg, 'sessionKey', cp, ['common', 'master', 'mastercard'] as const),
     padding: c.oneOf(cg, 'padding', cp, [1, 2] as const),
     arpcMethod: c.oneOf(cg, 'arpcMethod', cp, [1, 2] as const),
     arpcKey: c.oneOf(cg, 'arpcKey', cp, ['session', 'master'] as const),
     issuerMasterKeys: { ac: c.hex(imk, 'ac', ip, { exact: 16 }), smi: c.hex(imk, 'smi', ip, { exact: 16 }), smc: c.hex(imk, 'smc', ip, { exact: 16 }) },
     scriptMacLength: c.int(cg, 'scriptMacLength', cp, 4, 8),
+    scriptKeys: c.oneOf(cg, 'scriptKeys', cp, ['common', 'visa'] as const),
+    scriptEncryption: c.oneOf(cg, 'scriptEncryption', cp, ['emv', 'mastercard', 'visa'] as const),
+    pinChangeBlock: c.oneOf(cg, 'pinChangeBlock', cp, ['iso2', 'vis'] as const),
   };
 
   const rk = c.obj(o.risk, ['risk']);
@@ -199,6 +215,7 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
     auc: c.hex(o, 'auc', [], { exact: 2 }),
     oda: c.oneOf(o, 'oda', [], ['none', 'sda', 'dda', 'cda'] as const) as OdaMethod,
     pinEncipherment: c.bool(o, 'pinEncipherment', []),
+    pinEnciphermentKey: c.bool(o, 'pinEnciphermentKey', []),
     cvmList: o.cvmList === null ? null : c.hex(o, 'cvmList', [], { min: 10, max: 252 }),
     iac: { default: c.hex(iacO, 'default', ['iac'], { exact: 5 }), denial: c.hex(iacO, 'denial', ['iac'], { exact: 5 }), online: c.hex(iacO, 'online', ['iac'], { exact: 5 }) },
     pdol: o.pdol === '' || o.pdol === null ? '' : c.dol(o, 'pdol', []),
@@ -217,6 +234,11 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
     cardBlocked: c.bool(o, 'cardBlocked', []),
     faults: [],
   };
+  if (cryptogram.sessionKey === 'mastercard' && !dolPairs(profile.cdol1).includes('9F3704')) {
+    c.fail(['cryptogram', 'sessionKey'], "'mastercard' derives the session key from the unpredictable number: cdol1 must list 9F37 04");
+  }
+  if (profile.pinEnciphermentKey && !profile.pinEncipherment) c.fail(['pinEnciphermentKey'], 'needs pinEncipherment: true');
+  if (profile.pinEnciphermentKey && profile.oda === 'none') c.fail(['pinEnciphermentKey'], "the 9F2D certificate is signed by the issuer key: oda must not be 'none'");
   if (profile.cvmList !== null && profile.cvmList.length % 4 !== 0) c.fail(['cvmList'], 'must be 8 bytes of amounts then 2-byte rules');
   if (o.pan !== undefined && o.pan !== null) {
     profile.pan = c.str(o, 'pan', [], /^\d{12,19}$/, '12 to 19 digits');

@@ -1,10 +1,11 @@
 /**
  * `emvsim apdu <subcommand>`: APDU tools. Each subcommand is one entry of
- * APDU_SUBCOMMANDS (add `send --card F <hex..>` there); handlers import the
- * APDU modules lazily so `emvsim --help` stays fast.
+ * APDU_SUBCOMMANDS; handlers import the APDU modules lazily so `emvsim --help`
+ * stays fast. `emvsim apdu [--card F | --reader R] <hex..>` with no subcommand
+ * name is `apdu send`: the short form of sending APDUs to a card.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { apduSendSubcommand } from '../card/apdu-send.js';
+import { type SendArgs, apduSendSubcommand, sendApdus, withSendOptions } from '../card/apdu-send.js';
 
 interface ParseArgs {
   hex: string[];
@@ -98,17 +99,32 @@ const parseSubcommand: CommandModule<object, ParseArgs> = {
   },
 };
 
-/** Subcommands of `emvsim apdu`; `send` (raw APDUs to an emulated card) is added here later. */
+/** Subcommands of `emvsim apdu`: `parse` (decode) and `send` (raw APDUs to a card). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const APDU_SUBCOMMANDS: CommandModule<any, any>[] = [parseSubcommand, apduSendSubcommand];
 
-export const apduCommand: CommandModule = {
-  command: 'apdu',
-  describe: 'APDU tools: parse command and response APDUs (ISO/IEC 7816-4 §5)',
-  builder: (y) => {
-    let b = y;
+type BareApduArgs = Omit<SendArgs, 'hex'> & { hex: string[] | undefined };
+
+export const apduCommand: CommandModule<object, BareApduArgs> = {
+  command: 'apdu [hex..]',
+  describe: 'APDU tools: parse command and response APDUs (ISO/IEC 7816-4 §5), send APDUs to a card',
+  builder: (y: Argv) => {
+    let b = withSendOptions(y).positional('hex', {
+      type: 'string',
+      array: true,
+      describe: 'without a subcommand: command APDUs to send (as `apdu send`), one per argument',
+    });
     for (const sub of APDU_SUBCOMMANDS) b = b.command(sub);
-    return b.demandCommand(1, 'Name an apdu subcommand: parse');
+    return b
+      .example('$0 apdu --card card.json 00A4040007A000000003101000 80CA9F3600', 'send SELECT and GET DATA ATC to a card file (= apdu send)')
+      .example('$0 apdu parse 80A8000002830000', 'decode a GET PROCESSING OPTIONS command')
+      .example('$0 apdu parse --response 6985', 'explain a status word') as unknown as Argv<BareApduArgs>;
   },
-  handler: () => {},
+  handler: async (argv) => {
+    if (!argv.hex || argv.hex.length === 0) {
+      const { EmvsimError } = await import('../../apdu/errors.js');
+      throw new EmvsimError('USAGE', 'name an apdu subcommand (parse, send) or give command APDUs to send, e.g. emvsim apdu --card card.json 00A4040007A000000003101000');
+    }
+    await sendApdus({ ...argv, hex: argv.hex });
+  },
 };

@@ -27,7 +27,9 @@ const showCommand: CommandModule = {
   builder: (y: Argv) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'card file' })
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
+      .example('$0 card show card.json', 'ATC, PIN tries left, flags, log and every record, decoded')
+      .example('$0 card show card.json --json', 'the same as JSON'),
   handler: async (argv) => {
     const { cardShow } = await import('../card/card-commands.js');
     await cardShow({ file: String(argv.file), json: Boolean(argv.json) });
@@ -37,7 +39,7 @@ const showCommand: CommandModule = {
 const profilesCommand: CommandModule = {
   command: 'profiles',
   describe: 'List the shipped card profiles',
-  builder: (y: Argv) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+  builder: (y: Argv) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }).example('$0 card profiles', 'name, protocol, ODA method and description of each profile'),
   handler: async (argv) => {
     const { cardProfiles } = await import('../card/card-commands.js');
     cardProfiles({ json: Boolean(argv.json) });
@@ -47,6 +49,13 @@ const profilesCommand: CommandModule = {
 export const cardCommand: CommandModule = {
   command: 'card',
   describe: 'Emulated EMV cards: issue from a profile, show a card file, list profiles',
-  builder: (y) => y.command(newCommand).command(showCommand).command(profilesCommand).demandCommand(1, 'Name a card subcommand: new, show, profiles'),
+  builder: (y) =>
+    y
+      .command(newCommand)
+      .command(showCommand)
+      .command(profilesCommand)
+      .demandCommand(1, 'Name a card subcommand: new, show, profiles')
+      .example('$0 card new --profile girocard --out card.json', 'issue a girocard-like card file (PIN 1234)')
+      .example('$0 card show card.json', 'its counters and records'),
   handler: () => {},
 };

@@ -42,9 +42,11 @@ const subcommands: CommandModule[] = [
     alg: { type: 'number', choices: [1, 3], default: 3, describe: 'MAC algorithm' },
     pad: { type: 'number', choices: [1, 2], default: 2, describe: 'padding method' },
     length: { type: 'number', default: 8, describe: 'MAC bytes' },
-  }, async (a) => (await handlers()).mac(a)),
+  }, async (a) => (await handlers()).mac(a),
+  ['$0 crypto mac --key 0123456789ABCDEFFEDCBA9876543210 --data 1234567890ABCDEF', 'retail MAC (algorithm 3, padding method 2)']),
   sub('cmac', 'AES-CMAC (NIST SP 800-38B / RFC 4493)', { key: hex('AES key'), data: hex('data ("" for empty)', false), length: { type: 'number', default: 16, describe: 'MAC bytes' } },
-    async (a) => (await handlers()).cmac(a)),
+    async (a) => (await handlers()).cmac(a),
+    ['$0 crypto cmac --key 2B7E151628AED2A6ABF7158809CF4F3C --data 6BC1BEE22E409F96E93D7E117393172A', 'RFC 4493 example 2: prints 070A16B46B4D4144F79BDD9DD04A287C']),
   sub('derive-icc-mk', 'ICC master key from the issuer master key (Book 2 A1.4)', {
     imk: hex('issuer master key'), pan: hex('PAN digits'), psn: { type: 'string', describe: 'PAN sequence number (default 00)' },
     option: { type: 'string', choices: ['a', 'b', 'c', 'A', 'B', 'C'], default: 'a', describe: 'A1.4.1 option A, A1.4.2 option B, A1.4.3 option C (AES)' }, ...aes,
@@ -53,24 +55,30 @@ const subcommands: CommandModule[] = [
   sub('session-key', 'session key from the ICC master key (Book 2 A1.3, Mastercard SKD, Visa SM)', {
     mk: hex('ICC master key'), atc: hex('ATC (2 bytes), or the full R for --method common'), un: hex('unpredictable number (mastercard)', false),
     method: { type: 'string', choices: ['common', 'mastercard', 'visa-sm'], default: 'common', describe: 'derivation' }, ...aes,
-  }, async (a) => (await handlers()).sessionKey(a)),
+  }, async (a) => (await handlers()).sessionKey(a),
+  ['$0 crypto session-key --mk 0123456789ABCDEFFEDCBA9876543210 --atc 001C000000000000', 'EMV common session key, R = ATC || 00..: prints E9FB384AF807B940FEDCEA613461B0C4']),
   sub('ac', 'application cryptogram (ARQC/TC/AAC) over CDOL data', {
     sk: hex('AC session key'), data: hex('CDOL data'), pad: { type: 'number', choices: [1, 2], default: 2, describe: 'ISO/IEC 9797-1 padding (TDES)' }, ...aes,
-  }, async (a) => (await handlers()).ac(a)),
+  }, async (a) => (await handlers()).ac(a),
+  ['$0 crypto ac --sk 29B33180E567CE38EA4CBC9D753B0E61 --data 0123456789ABCDEF0123456789ABCDEF', 'prints FA624250B008B59A']),
   sub('arpc', 'authorisation response cryptogram, method 1 or 2 (Book 2 §8.2)', {
     method: { type: 'number', choices: [1, 2], default: 1, describe: 'ARPC method' }, key: hex('ARPC key (session key or ICC MK)'), arqc: hex('ARQC'),
     arc: hex('authorisation response code, 2 bytes (method 1)', false), csu: hex('card status update, 4 bytes (method 2)', false),
     prop: hex('proprietary authentication data (method 2)', false), ...aes,
-  }, async (a) => (await handlers()).arpc(a)),
+  }, async (a) => (await handlers()).arpc(a),
+  ['$0 crypto arpc --key AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB --arqc 1234567890ABCDEF --arc 0000', 'method 1: prints F5E6F44147E2F1B0']),
   sub('pinblock <action>', 'ISO 9564-1 PIN block formats 0-4 (4 = AES, enciphered)', {
     format: { type: 'number', choices: [0, 1, 2, 3, 4], demandOption: true, describe: 'PIN block format' },
     pin: hex('PIN (encode)', false), block: hex('PIN block (decode)', false), pan: hex('PAN (formats 0, 3, 4)', false),
     key: hex('AES key (format 4)', false), random: hex('fixed fill bytes for reproducible output (formats 1, 3, 4)', false),
-  }, async (a) => (await checks()).pinblock(a)),
+  }, async (a) => (await checks()).pinblock(a),
+  ['$0 crypto pinblock encode --format 0 --pin 1234 --pan 4012345678909', 'ISO format 0: prints 041274EDCBA9876F']),
   sub('luhn <digits>', 'Luhn check (exit 1 when invalid); --append prints the number with its check digit', {
     append: { type: 'boolean', default: false, describe: 'compute the check digit to append' },
-  }, async (a) => (await checks()).luhn(a)),
-  sub('iban <iban>', 'IBAN MOD 97-10 check (ISO 13616; exit 1 when invalid)', {}, async (a) => (await checks()).iban(a)),
+  }, async (a) => (await checks()).luhn(a),
+  ['$0 crypto luhn 7894 --append', 'prints 78949']),
+  sub('iban <iban>', 'IBAN MOD 97-10 check (ISO 13616; exit 1 when invalid)', {}, async (a) => (await checks()).iban(a),
+    ['$0 crypto iban GR1601101050000010547023795', 'prints valid (check digits 16)']),
 ];
 
 // --- ODA subcommand: owned by the RSA/ODA engineer (src/cli/crypto/oda.ts, exports odaCommand) ---
@@ -82,7 +90,11 @@ export const cryptoCommand: CommandModule = {
   builder: (y) => {
     let b = y;
     for (const c of subcommands) b = b.command(c);
-    return b.demandCommand(1, 'Name a crypto subcommand.');
+    return b
+      .demandCommand(1, 'Name a crypto subcommand.')
+      .example('$0 crypto kcv --key 0123456789ABCDEFFEDCBA9876543210', 'key check value: prints 08D7B4')
+      .example('$0 crypto arpc --key AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB --arqc 1234567890ABCDEF --arc 0000', 'ARPC method 1: prints F5E6F44147E2F1B0')
+      .example('$0 crypto oda --input scripts/ca/example-dda-chain.json', 'verify an ODA chain step by step');
   },
   handler: () => undefined,
 };

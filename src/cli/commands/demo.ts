@@ -9,7 +9,11 @@ import type { CommandModule } from 'yargs';
 export const demoCommand: CommandModule = {
   command: 'demo',
   describe: 'Run a full online EMV transaction with PIN against the embedded emulated card (what npm start shows)',
-  builder: (y) => y.option('trace', { type: 'boolean', default: false, describe: 'also print the APDU trace (PIN masked)' }),
+  builder: (y) =>
+    y
+      .option('trace', { type: 'boolean', default: false, describe: 'also print the APDU trace (PIN masked)' })
+      .example('$0 demo', 'EUR 60.00 with PIN 1234 at an EU POS, authorised online: ends APPROVED with the liability line')
+      .example('$0 demo --trace', 'the same, followed by every APDU exchanged (the PIN in VERIFY masked)'),
   handler: async (argv) => {
     const { runTransact } = await import('./transact.js');
     const out = (s = '') => process.stdout.write(s + '\n');

@@ -14,7 +14,9 @@ export const hidCommand: CommandModule<object, HidArgs> = {
     y
       .positional('action', { choices: ['list'] as const, demandOption: true, describe: 'what to do' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
-      .option('all', { type: 'boolean', default: false, describe: 'also list devices that are neither keypads nor swipe readers' }) as never,
+      .option('all', { type: 'boolean', default: false, describe: 'also list devices that are neither keypads nor swipe readers' })
+      .example('$0 hid list', 'HID keypads and magstripe readers: kind, vendor:product, name, /dev/hidraw path')
+      .example('$0 hid list --all --json', 'every HID device node-hid can see, as JSON') as never,
   handler: async (argv) => {
     const { listHidDevices } = await import('../../reader/hid/hid-device.js');
     const devices = listHidDevices().filter((d) => argv.all || d.kind !== 'other');

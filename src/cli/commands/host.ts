@@ -19,7 +19,7 @@ export const hostCommand: CommandModule = {
           s
             .option('listen', { type: 'string', default: '127.0.0.1:8583', describe: 'address:port to listen on (loopback unless told otherwise)' })
             .option('db', dbOption)
-            .option('rules', { type: 'string', describe: 'risk rules YAML (e.g. scripts/issuer/rules.yaml)' })
+            .option('rules', { type: 'string', describe: "risk rules YAML (default: the shipped scripts/issuer/rules.yaml; 'none' or --no-rules: no rules)" })
             .option('atc-window', { type: 'number', default: 50, describe: 'ATC jump beyond the last seen that is declined as a suspected clone' })
             .option('enrol', { type: 'boolean', default: false, describe: 'enrol unknown PANs of a shipped BIN on first sight' })
             .option('quiet', { type: 'boolean', default: false, describe: 'do not print each decision' })
@@ -28,7 +28,8 @@ export const hostCommand: CommandModule = {
               array: true,
               describe: 'TERMINAL=KEY (32 hex digits): require an ANSI X9.19 MAC (field 64/128) from that terminal; repeatable; with any, unlisted terminals get 63',
             })
-            .example('$0 host --listen 127.0.0.1:8583 --db host.sqlite --rules scripts/issuer/rules.yaml', 'serve with the shipped rules'),
+            .example('$0 host --listen 127.0.0.1:8583 --db host.sqlite', 'serve with the shipped rules (scripts/issuer/rules.yaml)')
+            .example('$0 host --listen 127.0.0.1:8583 --rules none', 'serve without risk rules'),
         handler: async (argv) => (await import('../host/serve.js')).serve(argv as never),
       })
       .command({

@@ -12,7 +12,9 @@ const showSubcommand: CommandModule<object, ShowArgs> = {
   builder: (y: Argv) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'trace file (JSON lines, or a JSON array of {command, response})' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the records as JSON lines' }) as unknown as Argv<ShowArgs>,
+      .option('json', { type: 'boolean', default: false, describe: 'print the records as JSON lines' })
+      .example('$0 apdu --card card.json --json 00A4040007A000000003101000 80CA9F3600 > trace.jsonl', 'record a trace (JSON lines)')
+      .example('$0 trace show trace.jsonl', 'print it decoded: command names, TLV trees, status words') as unknown as Argv<ShowArgs>,
   handler: async (argv) => {
     const { readFile } = await import('node:fs/promises');
     const { TransportError } = await import('../../apdu/errors.js');
@@ -43,6 +45,10 @@ function parseCommandHex(hex: string, fromHex: (h: string) => Uint8Array): Uint8
 export const traceCommand: CommandModule = {
   command: 'trace',
   describe: 'APDU traces: show a recorded trace decoded',
-  builder: (y) => y.command(showSubcommand).demandCommand(1, 'Name a trace subcommand: show'),
+  builder: (y) =>
+    y
+      .command(showSubcommand)
+      .demandCommand(1, 'Name a trace subcommand: show')
+      .example('$0 trace show trace.jsonl', 'a trace recorded with `emvsim apdu --json`, decoded'),
   handler: () => {},
 };

@@ -9,11 +9,17 @@
  * authorises (it enrols cards of the shipped BINs); when the reader has a PIN
  * pad (PC/SC Part 10 FEATURE_VERIFY_PIN_DIRECT) the offline plaintext PIN is
  * entered on it and never passes through this process.
+ *
+ * With --host HOST:PORT the issuer is a separate `emvsim host --listen` over
+ * ISO 8583 (Iso8583HostClient; --mac-key for the ANSI X9.19 MAC): a host that
+ * cannot be reached takes the kernel's "unable to go online" path (Book 3
+ * §10.9, ARC Y3/Z3 from the default action codes).
  */
 import type { CommandModule } from 'yargs';
 import { DocumentError } from '../../apdu/errors.js';
 import type { CardTransport } from '../../apdu/transport.js';
 import type { SecurePinEntry } from '../../terminal/environment.js';
+import type { AuthorisationHost } from '../../terminal/host.js';
 import type { TransactionOutcome } from '../../terminal/outcome.js';
 import { openTransport, type TransportChoice } from '../transport-option.js';
 
@@ -29,6 +35,12 @@ export interface TransactOptions {
   cashback?: string;
   pin: string[];
   online?: 'approve' | 'decline' | 'unreachable';
+  /** An issuer host over ISO 8583, HOST:PORT (`emvsim host --listen`). */
+  host?: string;
+  /** Terminal MAC key (32 hex digits, ANSI X9.19) for --host, as given to `emvsim host --mac-key TERMINAL=KEY`. */
+  macKey?: string;
+  /** Time to wait for each host answer before retransmitting, ms (default 5,000). */
+  hostTimeoutMs?: number;
   json: boolean;
   seed: number;
   trace: boolean;
@@ -41,6 +53,9 @@ function toMinor(text: string, exponent: number, what: string): number {
   if (frac.length > exponent) throw new RangeError(`${what} '${text}' has more than ${exponent} decimals`);
   return Number(whole) * 10 ** exponent + Number(frac.padEnd(exponent, '0') || '0');
 }
+
+/** What authorisationHost needs of an emulated card: its profile's cryptogram settings and its secrets. */
+type EmulatedCardLike = ReturnType<typeof import('../../card/index.js').createDemoCard>;
 
 /** What runTransact opens readers with; tests give a PC/SC transport over a fake binding. */
 export interface TransactDependencies {
@@ -62,6 +77,58 @@ function checkReaderOptions(o: TransactOptions): void {
   }
 }
 
+/** --host excludes a scripted host; --mac-key needs --host. */
+function checkHostOptions(o: TransactOptions): void {
+  if (o.host !== undefined && o.online !== undefined) {
+    throw new DocumentError(`--online ${o.online} scripts the host; --host sends the request to a real one: give one of them`, { field: '--host' });
+  }
+  if (o.macKey !== undefined && o.host === undefined) throw new DocumentError('a MAC key is for the ISO 8583 link: give --host too', { field: '--mac-key' });
+  if (o.macKey !== undefined && !/^[0-9A-Fa-f]{32}$/.test(o.macKey)) {
+    throw new DocumentError(`'${o.macKey}' is not a 16-byte key (32 hex digits)`, { field: '--mac-key' });
+  }
+}
+
+/** The authorisation host: ISO 8583 over TCP (--host), scripted (--online) or the in-process issuer. */
+async function authorisationHost(o: TransactOptions, card: EmulatedCardLike | undefined): Promise<{ host: AuthorisationHost; describe: string; close: () => void }> {
+  if (o.host !== undefined) {
+    const { Iso8583HostClient, parseHostAddress } = await import('../../issuer/index.js');
+    const { fromHex } = await import('../../apdu/bytes.js');
+    let address: { host: string; port: number };
+    try {
+      address = parseHostAddress(o.host);
+    } catch (err) {
+      throw new DocumentError(err instanceof Error ? err.message : String(err), { field: '--host' });
+    }
+    const client = new Iso8583HostClient({
+      ...address,
+      timeoutMs: o.hostTimeoutMs ?? 5000,
+      retries: 1,
+      ...(o.macKey ? { macKey: fromHex(o.macKey) } : {}),
+    });
+    return { host: client, describe: `ISO 8583 to ${address.host}:${address.port}${o.macKey ? ' (MAC ANSI X9.19)' : ''}`, close: () => client.close() };
+  }
+  // checkReaderOptions: --online comes with an emulated card only.
+  if (o.online && card) {
+    const { ScriptedHost } = await import('../../terminal/scripted-host.js');
+    const profile = card.engine.profile;
+    const s = card.secrets;
+    const host = new ScriptedHost({
+      mode: o.online,
+      issuerKeys: {
+        imkAc: s.issuerMasterKeys.ac,
+        derivation: s.derivation,
+        sessionKey: profile.cryptogram.sessionKey === 'master' ? 'master' : 'common',
+        arpcMethod: profile.cryptogram.arpcMethod === 2 ? 2 : 1,
+        arpcKey: profile.cryptogram.arpcKey === 'master' ? 'master' : 'session',
+      },
+    });
+    return { host, describe: `scripted (${o.online})`, close: () => undefined };
+  }
+  const { createInProcessHost } = await import('../../issuer/index.js');
+  const host = createInProcessHost();
+  return { host, describe: 'in-process issuer', close: () => host.db.close() };
+}
+
 /**
  * A PC/SC reader's PIN pad (Part 10 FEATURE_VERIFY_PIN_DIRECT), when the
  * transport is a PC/SC reader that has one; vpcd and plain readers have none.
@@ -76,6 +143,7 @@ async function findSecurePinPad(transport: CardTransport): Promise<SecurePinEntr
 /** Runs a transaction and prints it; returns the outcome (the demo uses it too). */
 export async function runTransact(o: TransactOptions, print: (line: string) => void, deps: TransactDependencies = {}): Promise<TransactionOutcome> {
   checkReaderOptions(o);
+  checkHostOptions(o);
   const { createCard, createDemoCard, loadCard } = await import('../../card/index.js');
   const { loadTerminalProfile, projectRoot } = await import('../../terminal/config-loader.js');
   const { capksForTerminal } = await import('../../terminal/capk-lookup.js');
@@ -83,8 +151,7 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
   const { seededRandom, memoryTransactionLog } = await import('../../terminal/environment.js');
   const { runTransaction } = await import('../../terminal/kernel.js');
   const { loadLiabilityTable } = await import('../../terminal/liability.js');
-  const { ScriptedHost } = await import('../../terminal/scripted-host.js');
-  const { formatEvent, formatOutcome } = await import('../../terminal/report.js');
+  const { eventPrinter, formatOutcome } = await import('../../terminal/report.js');
   const { currencyByAlpha, currencyByNumeric } = await import('../../apdu/iso-codes.js');
   const { join } = await import('node:path');
 
@@ -112,28 +179,14 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
       print(`PIN entry: ${securePinPad ? "reader's PIN pad" : '--pin / prompt'}`);
     }
   } else {
-    card = o.card ? loadCard(o.card) : o.profile ? createCard({ profile: o.profile, seed: o.seed }) : createDemoCard();
+    // A shipped profile's card is the one issued with seed = profile name: the card the issuer
+    // host was seeded with (src/issuer/shipped-cards.ts), so `emvsim host` knows its PAN and state.
+    card = o.card ? loadCard(o.card) : o.profile ? createCard({ profile: o.profile, seed: o.profile }) : createDemoCard();
     transport = card;
   }
-  let host;
-  // checkReaderOptions: --online comes with an emulated card only.
-  if (o.online && card) {
-    const profile = card.engine.profile;
-    const s = card.secrets;
-    host = new ScriptedHost({
-      mode: o.online,
-      issuerKeys: {
-        imkAc: s.issuerMasterKeys.ac,
-        derivation: s.derivation,
-        sessionKey: profile.cryptogram.sessionKey === 'master' ? 'master' : 'common',
-        arpcMethod: profile.cryptogram.arpcMethod === 2 ? 2 : 1,
-        arpcKey: profile.cryptogram.arpcKey === 'master' ? 'master' : 'session',
-      },
-    });
-  } else {
-    const { createInProcessHost } = await import('../../issuer/index.js');
-    host = createInProcessHost();
-  }
+  const issuer = await authorisationHost(o, card);
+  if (printEvents && o.host !== undefined) print(`Host: ${issuer.describe}`);
+  const host = issuer.host;
   const rulesFile = join(projectRoot(), 'scripts', 'liability', `${config.liabilityRules}.yaml`);
   const cardholder = new ScriptedCardholder({ pins: o.pin, ...(printEvents ? { onMessage: (m: string) => print(`    [PIN pad] ${m}`) } : {}) });
   const seedClock = Date.now();
@@ -154,7 +207,11 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
         ? { magstripe: { swipe: async () => ({ track2: `${emulated.secrets.pan}D${emulated.engine.profile.expiry.slice(0, 4)}${emulated.engine.profile.serviceCode}0000000000` }) } }
         : {}),
       ...(securePinPad ? { securePinPad } : {}),
-      ...(printEvents ? { observer: (e) => formatEvent(e).forEach(print) } : {}),
+      // ISO 8583 field 11: a seeded run repeats its unpredictable number, so the STAN comes from the wall
+      // clock (ms, cycling every 16m40s): a later run against the same `emvsim host` is a new message, not a
+      // retransmission that the host would answer from its ledger.
+      stan: () => String(seedClock % 1_000_000).padStart(6, '0'),
+      ...(printEvents ? { observer: eventPrinter(print) } : {}),
     },
     {
       amountMinor: amountMinor + cashbackMinor,
@@ -163,7 +220,10 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
       currencyCode: currencyInfo.numeric,
       merchantForcedOnline: o.forceOnline,
     },
-  ).finally(() => transport.close());
+  ).finally(async () => {
+    issuer.close();
+    await transport.close();
+  });
   if (o.card && card) card.save();
   if (o.json) {
     print(JSON.stringify(outcome, null, 2));
@@ -193,14 +253,19 @@ export const transactCommand: CommandModule = {
       .option('cashback', { type: 'string', describe: 'cashback amount (purchase with cashback)' })
       .option('pin', { type: 'string', array: true, default: [] as string[], describe: "PIN entries in order ('bypass', 'fail' for a PIN pad failure); repeat for re-prompts" })
       .option('online', { choices: ['approve', 'decline', 'unreachable'] as const, describe: 'scripted host instead of the in-process issuer' })
+      .option('host', { type: 'string', describe: 'issuer host over ISO 8583, HOST:PORT (`emvsim host --listen`) instead of the in-process issuer' })
+      .option('mac-key', { type: 'string', describe: 'terminal MAC key for --host, 32 hex digits (ANSI X9.19, field 64/128; the host has it as --mac-key TERMINALID=KEY)' })
+      .option('host-timeout', { type: 'number', default: 5000, describe: 'ms to wait for each host answer before retransmitting (--host)' })
       .option('force-online', { type: 'boolean', default: false, describe: 'merchant forces the transaction online' })
       .option('json', { type: 'boolean', default: false, describe: 'print the outcome object as JSON' })
       .option('trace', { type: 'boolean', default: false, describe: 'print the APDU trace (PIN masked)' })
       .option('seed', { type: 'number', default: 1, describe: 'seed for the unpredictable number and random selection' })
       .conflicts('card', 'profile')
       .conflicts('reader', ['card', 'profile'])
+      .conflicts('host', 'online')
       .example('$0 transact --amount 12.34 --pin 1234', 'demo card, EU POS, in-process issuer')
       .example("$0 transact --reader 'Virtual PCD 00 00' --amount 12.34 --pin 1234", 'the card in a PC/SC reader, in-process issuer')
+      .example('$0 transact --profile pin-blocked --amount 12.34 --pin 1234 --host 127.0.0.1:8583', 'online PIN to `emvsim host --listen 127.0.0.1:8583`')
       .example('$0 transact --profile mastercard-cda --amount 80 --pin 1111 --pin 1234 --online approve', 'wrong PIN then the right one, CDA'),
   handler: async (argv) => {
     await runTransact(
@@ -215,6 +280,9 @@ export const transactCommand: CommandModule = {
         ...(argv.cashback ? { cashback: String(argv.cashback) } : {}),
         pin: (argv.pin as string[]).map(String),
         ...(argv.online ? { online: argv.online as TransactOptions['online'] } : {}),
+        ...(argv.host !== undefined ? { host: String(argv.host) } : {}),
+        ...(argv['mac-key'] !== undefined ? { macKey: String(argv['mac-key']) } : {}),
+        hostTimeoutMs: Number(argv['host-timeout']),
         json: Boolean(argv.json),
         seed: Number(argv.seed),
         trace: Boolean(argv.trace),

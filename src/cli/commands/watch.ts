@@ -8,7 +8,11 @@ interface WatchArgs {
 export const watchCommand: CommandModule<object, WatchArgs> = {
   command: 'watch',
   describe: 'Print PC/SC reader and card events as they happen (Ctrl-C to stop)',
-  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'one JSON object per line' }),
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'one JSON object per line' })
+      .example('$0 watch', 'reader attached/removed and card inserted/removed events with their time, until Ctrl-C')
+      .example('$0 watch --json', 'the same as JSON lines, e.g. {"type":"reader-attached","reader":"Virtual PCD 00 00"}'),
   handler: async (argv) => {
     const { watchReaders } = await import('../../reader/pcsc-watch.js');
     const { describeEvent } = await import('../../reader/reader-events.js');

@@ -42,6 +42,8 @@ function parseTags(list: string[] | undefined, into: Record<string, string>): vo
   for (const item of list ?? []) {
     const m = /^([0-9A-Fa-f]{2,6})=([0-9A-Fa-f\s:]*)$/.exec(item);
     if (!m) throw new DocumentError(`expected TAG=HEX, got '${item}'`, { field: '--tag' });
+    // An empty value is a typo (a shell variable that was not set), not "absent": leave the tag out instead.
+    if (!/[0-9A-Fa-f]/.test(m[2]!)) throw new DocumentError(`tag ${m[1]!.toUpperCase()} has an empty value in '${item}'; give its hex bytes or leave the tag out`, { field: '--tag' });
     into[m[1]!.toUpperCase()] = m[2]!;
   }
 }
@@ -66,7 +68,7 @@ function selectCapk(argv: OdaArgs, file: OdaInputFile, tags: Record<string, stri
   }
   if (!ref) throw new DocumentError('name the CA public key: --capk RID:INDEX, --capk-modulus HEX, or tags 4F and 8F', { field: '--capk' });
   const m = /^([0-9A-Fa-f]{10})[:/]([0-9A-Fa-f]{2})$/.exec(ref.trim());
-  if (!m) throw new DocumentError(`expected RID:INDEX (e.g. A000000003:FE), got '${ref}'`, { field: '--capk' });
+  if (!m) throw new DocumentError(`expected RID:INDEX (e.g. A000000003:E5), got '${ref}'`, { field: '--capk' });
   const store = loadDefaultCapks();
   for (const f of argv['capk-file'] ?? []) loadCapkFile(f, store);
   const capk: Capk | undefined = store.get(m[1]!, m[2]!);

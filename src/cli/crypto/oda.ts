@@ -29,7 +29,7 @@ export interface OdaArgs {
 
 function builder(y: Argv): Argv {
   return y
-    .option('capk', { type: 'string', describe: 'CA public key RID:INDEX from the CAPK store (e.g. A000000003:FE)' })
+    .option('capk', { type: 'string', describe: 'CA public key RID:INDEX from the CAPK store (e.g. A000000003:E5, the emvsim test CA)' })
     .option('capk-modulus', { type: 'string', describe: 'CA public key modulus in hex (instead of --capk)' })
     .option('capk-exponent', { type: 'string', default: '03', describe: 'CA public key exponent in hex' })
     .option('capk-file', { type: 'string', array: true, describe: 'extra CAPK JSON file(s) added to the store' })
@@ -48,8 +48,9 @@ function builder(y: Argv): Argv {
     .option('response', { type: 'string', describe: 'CDA: GENERATE AC response TLVs (77 template)' })
     .option('transaction-data-hash', { type: 'string', describe: 'CDA: expected transaction data hash code (instead of the data)' })
     .option('json', { type: 'boolean', default: false, describe: 'print the steps as JSON' })
-    .example('$0 crypto oda --capk A000000003:FE --pan 4761739001010010 --date 261121 --tag 90=.. --tag 92=.. --tag 9F32=010001 --tag 93=.. --static-data ..', 'verify SDA')
-    .example('$0 crypto oda --input scripts/ca/example-dda-chain.json', 'verify the shipped DDA example chain');
+    .example('$0 crypto oda --input scripts/ca/example-dda-chain.json', 'verify the shipped DDA example chain (exit 0)')
+    .example('$0 crypto oda --input scripts/ca/example-sda-chain.json --capk A000000003:E5 --date 261121 --json', 'SDA under the emvsim test CA, as JSON')
+    .example('$0 crypto oda --input scripts/ca/example-sda-chain.json --tag 9F32=03', 'a wrong issuer exponent: the hash fails (exit 1)');
 }
 
 export const odaCommand: CommandModule = {

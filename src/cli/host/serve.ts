@@ -7,11 +7,14 @@ import { Iso8583Server } from '../../issuer/server.js';
 import { println } from '../output.js';
 import { type Bytes, fromHex } from '../../apdu/bytes.js';
 import { DocumentError } from '../../apdu/errors.js';
+import { projectRoot } from '../../terminal/project-root.js';
+import { join, relative } from 'node:path';
 
 export interface ServeArgs {
   listen: string;
   db: string;
-  rules?: string;
+  /** Rules file; undefined = the shipped scripts/issuer/rules.yaml; 'none' or false (--no-rules) = no rules. */
+  rules?: string | false;
   atcWindow: number;
   enrol: boolean;
   quiet: boolean;
@@ -50,10 +53,23 @@ export function formatDecision(e: DecisionEvent): string {
   return parts.join('  ');
 }
 
+/** The shipped risk rules, found from the package root (works from src via tsx and from dist). */
+export function shippedRulesPath(): string {
+  return join(projectRoot(), 'scripts', 'issuer', 'rules.yaml');
+}
+
+/** Which rules file `--rules` selects: the shipped one by default, none for 'none' / --no-rules. */
+export function rulesFileOf(option: string | boolean | undefined): string | undefined {
+  if (option === undefined || option === true || option === '') return shippedRulesPath();
+  if (option === false || option === 'none') return undefined;
+  return option;
+}
+
 export async function serve(args: ServeArgs): Promise<void> {
   const { host, port } = parseHostAddress(args.listen);
   const db = openSeededDatabase(args.db);
-  const rules = args.rules ? loadRules(args.rules).rules : [];
+  const rulesFile = rulesFileOf(args.rules);
+  const rules = rulesFile ? loadRules(rulesFile).rules : [];
   const issuer = new IssuerHost({
     db,
     rules,
@@ -72,7 +88,9 @@ export async function serve(args: ServeArgs): Promise<void> {
   const cards = (db.prepare('SELECT COUNT(*) AS n FROM cards').get() as { n: number }).n;
   println(`emvsim issuer host listening on ${address.address}:${address.port} (ISO 8583:1987, 2-byte length header)`);
   if (macKeys) println(`MAC (ANSI X9.19, field 64/128) required; keys for ${[...macKeys.keys()].join(', ')}`);
-  println(`database ${args.db}: ${cards} cards; ${rules.length} risk rules${args.rules ? ` from ${args.rules}` : ''}; Ctrl-C stops`);
+  const shown = rulesFile && !relative(process.cwd(), rulesFile).startsWith('..') ? relative(process.cwd(), rulesFile) : rulesFile;
+  const rulesText = rulesFile ? `${rules.length} risk rules from ${shown}${rulesFile === shippedRulesPath() ? ' (shipped default; --no-rules for none)' : ''}` : 'no risk rules (--rules none / --no-rules)';
+  println(`database ${args.db}: ${cards} cards; ${rulesText}; Ctrl-C stops`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       void server.close().then(() => {

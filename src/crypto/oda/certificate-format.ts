@@ -232,6 +232,26 @@ export function assemblePublicKey(
   return ok ? { modulus, exponent } : undefined;
 }
 
+/**
+ * When a certified key is longer than the room for it in the certificate, its remainder
+ * (92, 9F48, 9F2F) is part of the signed hash (Book 2 §5.3 step 5, §6.4 step 5): leaving it
+ * out makes the hash fail, which alone does not tell why. Called once header, trailer and
+ * format are known good, so the key length read from the block is the signer's.
+ */
+export function checkRemainderPresent(
+  what: OdaObject,
+  names: { key: string; remainderTag: string; clause: string },
+  keyLength: number,
+  room: number,
+  remainder: Bytes | undefined,
+  failures: string[],
+): void {
+  if (keyLength <= room || (remainder && remainder.length > 0)) return;
+  failures.push(
+    `${what}: ${names.key} remainder (${names.remainderTag}) missing but required: the key is ${keyLength} bytes, only ${room} fit in the certificate (${names.clause})`,
+  );
+}
+
 /** Splits a public key into the part that fits in the certificate and the remainder (Book 2 §5.1, §6.1). */
 export function splitPublicKey(modulus: Bytes, room: number): { field: Bytes; remainder: Bytes } {
   if (modulus.length <= room) {

@@ -26,6 +26,7 @@ import {
   checkHash,
   checkHashAlgorithm,
   checkPublicKeyAlgorithm,
+  checkRemainderPresent,
   encodeExpiry,
   panDigits,
   recoverBlock,
@@ -129,6 +130,11 @@ function recoverCertificate(what: OdaObject, tags: [string, string, string], inp
   if (!x) return { recovered: new Uint8Array(0), fields: {}, hashValid: false, failures, ok: false };
   const nI = x.length;
   const structural = failures.length;
+  const keyName = what === 'ICC certificate' ? 'ICC public key' : 'ICC PIN encipherment public key';
+  if (structural === 0) {
+    const clause = what === 'ICC certificate' ? 'Book 2 §6.4' : 'Book 2 §7.1';
+    checkRemainderPresent(what, { key: keyName, remainderTag: tags[1], clause }, x[19]!, nI - 42, input.remainder, failures);
+  }
   const hashValid = checkHash(what, x, concat(input.remainder ?? new Uint8Array(0), input.exponent ?? new Uint8Array(0), staticData), failures);
   const fields: Partial<IccCertificateFields> = {
     certificateFormat: toHex(x.subarray(1, 2)),
@@ -141,7 +147,7 @@ function recoverCertificate(what: OdaObject, tags: [string, string, string], inp
     exponentLength: x[20]!,
     hashResult: toHex(x.subarray(nI - 21, nI - 1)),
   };
-  if (!hashValid || structural > 0) return { recovered: x, fields, hashValid, failures, ok: false };
+  if (!hashValid || failures.length > 0) return { recovered: x, fields, hashValid, failures, ok: false };
 
   // Book 2 §6.4 step 8: the recovered PAN equals the Application PAN read from the card.
   if (input.pan !== undefined && fields.pan !== panDigits(input.pan)) {
@@ -152,7 +158,7 @@ function recoverCertificate(what: OdaObject, tags: [string, string, string], inp
   checkPublicKeyAlgorithm(what, x[18], failures);
   const key = assemblePublicKey(
     what,
-    { key: what === 'ICC certificate' ? 'ICC public key' : 'ICC PIN encipherment public key', remainderTag: tags[1], exponentTag: tags[2], signer: 'issuer public key' },
+    { key: keyName, remainderTag: tags[1], exponentTag: tags[2], signer: 'issuer public key' },
     x[19]!,
     x[20]!,
     x.subarray(21, nI - 21),

@@ -24,6 +24,7 @@ import {
   checkHash,
   checkHashAlgorithm,
   checkPublicKeyAlgorithm,
+  checkRemainderPresent,
   encodeExpiry,
   panDigits,
   recoverBlock,
@@ -127,8 +128,11 @@ export function recoverIssuerCertificate(input: RecoverIssuerCertificateInput): 
   if (!x) return { recovered: new Uint8Array(0), fields: {}, hashValid: false, failures, ok: false };
   const nCa = x.length;
   const structural = failures.length;
+  if (structural === 0) {
+    checkRemainderPresent(WHAT, { key: 'issuer public key', remainderTag: '92', clause: 'Book 2 §5.3' }, x[13]!, nCa - 36, input.remainder, failures);
+  }
   const hashValid = checkHash(WHAT, x, concat(input.remainder ?? new Uint8Array(0), input.exponent ?? new Uint8Array(0)), failures);
-  const authentic = hashValid && structural === 0;
+  const authentic = hashValid && failures.length === 0;
 
   const issuerIdentifier = fromCn(x.subarray(2, 6));
   const fields: Partial<IssuerCertificateFields> = {

@@ -45,7 +45,7 @@ export interface Account {
 export interface CardCryptogramSettings {
   keyDerivation: 'A' | 'B';
   /** 'common' = Book 2 A1.3 session key from the ATC; 'master' = the ICC master key itself (Visa CVN 10). */
-  sessionKey: 'common' | 'master';
+  sessionKey: 'common' | 'master' | 'mastercard';
   padding: 1 | 2;
   /** The MAC input as a list of tags from field 55, in card order; `TAG[a:b]` takes bytes a..b-1 of the value. */
   acData: string;

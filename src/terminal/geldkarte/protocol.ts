@@ -2,40 +2,41 @@
  * The terminal's view of the GeldKarte command set: the real read side
  * (SELECT by AID, READ RECORD by SFI, payments-domain-facts.md §1) and the
  * MODELLED proprietary side (CLA E0 purse, CLA 90 merchant card; the ZKA never
- * published these; the card side defines the same bytes in
- * src/card/geldkarte/scheme.ts: card and terminal only meet at the CardTransport).
+ * published these). The bytes themselves live in src/apdu/geldkarte-protocol.ts,
+ * shared with the card side (card and terminal only meet at the APDU layer).
  */
 import { type Bytes, fromHex } from '../../apdu/bytes.js';
 import { type CommandApdu, swHex } from '../../apdu/command.js';
 import { EmvsimError } from '../../apdu/errors.js';
 import { exchange } from '../../apdu/exchange.js';
+import { GELDKARTE_SW as SW, MERCHANT_AID, MERCHANT_CLA, PURSE_AIDS, PURSE_CLA } from '../../apdu/geldkarte-protocol.js';
 import type { CardTransport } from '../../apdu/transport.js';
 
-export const PURSE_AIDS = [fromHex('D27600002545500200'), fromHex('D27600002545500100')] as const;
-export const MERCHANT_AID = fromHex('D276000025484B0100');
-
-export const PURSE_SFI = { ID: 0x17, BETRAG: 0x18, BOERSE: 0x19, LSEQ: 0x1a, BSEQ: 0x1b, LLOG: 0x1c, BLOG: 0x1d } as const;
-
-export type PaymentKind = 'debit' | 'refund';
-export const KIND_P1: Readonly<Record<PaymentKind, number>> = { debit: 0x00, refund: 0x01 };
-
-export const PURSE_CMD = { INITIALISE_DEBIT: 0x50, DEBIT: 0x52, DEBIT_STATUS: 0x54, INITIALISE_LOAD: 0x40, LOAD: 0x42 } as const;
-export const MERCHANT_CMD = { START: 0x50, AUTHORISE: 0x52, CONFIRM: 0x54, GET_PENDING: 0x56, SETTLE: 0x70, LAST_SUMMARY: 0x72, STATUS: 0x74 } as const;
+// The terminal-side names: PURSE_CMD / MERCHANT_CMD are the instruction bytes of the shared protocol.
+export {
+  KIND_P1,
+  MERCHANT_AID,
+  PURSE_AIDS,
+  PURSE_SFI,
+  MERCHANT_INS as MERCHANT_CMD,
+  PURSE_INS as PURSE_CMD,
+  type PaymentKind,
+} from '../../apdu/geldkarte-protocol.js';
 
 /** Status words with a meaning for the GeldKarte flow (94xx proprietary, modelled). */
 export const STATUS_TEXT: Readonly<Record<number, string>> = {
-  0x6982: 'security status not satisfied (MAC or authentication cryptogram wrong, or PIN not verified)',
-  0x6983: 'PIN blocked',
-  0x6985: 'conditions of use not satisfied (command out of order)',
-  0x6a82: 'file or application not found',
-  0x6a83: 'record not found',
-  0x6a88: 'no data',
-  0x9401: 'purse balance insufficient',
-  0x9402: 'amount above the purse maximum per transaction',
-  0x9403: 'the purse maximum balance would be exceeded',
-  0x9405: 'outcome unknown: the purse log no longer holds the record',
-  0x9410: 'the merchant card has an interrupted payment to resolve first',
-  0x9411: 'refund above the merchant card total',
+  [SW.SECURITY]: 'security status not satisfied (MAC or authentication cryptogram wrong, or PIN not verified)',
+  [SW.PIN_BLOCKED]: 'PIN blocked',
+  [SW.CONDITIONS]: 'conditions of use not satisfied (command out of order)',
+  [SW.FILE_NOT_FOUND]: 'file or application not found',
+  [SW.RECORD_NOT_FOUND]: 'record not found',
+  [SW.NO_DATA]: 'no data',
+  [SW.BALANCE_INSUFFICIENT]: 'purse balance insufficient',
+  [SW.ABOVE_TRANSACTION_MAXIMUM]: 'amount above the purse maximum per transaction',
+  [SW.ABOVE_MAXIMUM_BALANCE]: 'the purse maximum balance would be exceeded',
+  [SW.OUTCOME_UNKNOWN]: 'outcome unknown: the purse log no longer holds the record',
+  [SW.PAYMENT_PENDING]: 'the merchant card has an interrupted payment to resolve first',
+  [SW.MERCHANT_TOTAL_INSUFFICIENT]: 'refund above the merchant card total',
 };
 
 /** A GeldKarte step failed: the card answered an error status word. */
@@ -54,7 +55,7 @@ export function describeStatus(sw: number): string {
 /** Sends a command; returns the response data on 9000, throws GeldkarteError otherwise. */
 export async function send(card: CardTransport, what: string, cmd: CommandApdu): Promise<Bytes> {
   const r = await exchange(card, cmd);
-  if (r.sw !== 0x9000) throw new GeldkarteError('GELDKARTE_STATUS', `${card.name}: ${what} answered ${describeStatus(r.sw)}`, r.sw);
+  if (r.sw !== SW.OK) throw new GeldkarteError('GELDKARTE_STATUS', `${card.name}: ${what} answered ${describeStatus(r.sw)}`, r.sw);
   return r.data;
 }
 
@@ -74,11 +75,11 @@ export function readRecordCommand(sfi: number, record: number): CommandApdu {
 }
 
 export function purseCommand(ins: number, p1: number, data: Bytes): CommandApdu {
-  return { cla: 0xe0, ins, p1, p2: 0x00, data, le: 256 };
+  return { cla: PURSE_CLA, ins, p1, p2: 0x00, data, le: 256 };
 }
 
 export function merchantCommand(ins: number, p1: number, data: Bytes = new Uint8Array(0)): CommandApdu {
-  return { cla: 0x90, ins, p1, p2: 0x00, data, le: 256 };
+  return { cla: MERCHANT_CLA, ins, p1, p2: 0x00, data, le: 256 };
 }
 
 /** Selects the purse: the EUR AID first, then the legacy one (as CardWerk's reader does). Returns the AID. */
@@ -86,7 +87,7 @@ export async function selectPurse(card: CardTransport): Promise<Bytes> {
   let last = 0;
   for (const aid of PURSE_AIDS) {
     const r = await exchange(card, selectCommand(aid));
-    if (r.sw === 0x9000 || r.sw === 0x6283) return aid;
+    if (r.sw === SW.OK || r.sw === 0x6283) return aid;
     last = r.sw;
   }
   throw new GeldkarteError('NO_PURSE', `${card.name}: no GeldKarte purse on this card (SELECT answered ${describeStatus(last)})`, last);

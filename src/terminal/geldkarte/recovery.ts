@@ -12,6 +12,7 @@ import { type Bytes, equal, readUint, toHex } from '../../apdu/bytes.js';
 import type { CardTransport } from '../../apdu/transport.js';
 import {
   GeldkarteError,
+  KIND_P1,
   MERCHANT_CMD,
   PURSE_CMD,
   PURSE_SFI,
@@ -60,7 +61,7 @@ export async function resolvePending(purse: CardTransport, merchant: CardTranspo
   const status = await readMerchantStatus(merchant);
   if (!status.pending) return { pending: false };
   const p = await send(merchant, 'merchant GET PENDING', merchantCommand(MERCHANT_CMD.GET_PENDING, 0));
-  const kind: PaymentKind = p[0] === 0x01 ? 'refund' : 'debit';
+  const kind: PaymentKind = p[0] === KIND_P1.refund ? 'refund' : 'debit';
   const pendingPurse = p.slice(1, 11);
   const hseq = p.slice(11, 15);
   const bseq = p.slice(15, 17);
