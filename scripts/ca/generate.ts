@@ -102,7 +102,7 @@ const byKey = new Map<string, CapkJson>();
 for (const k of [...vectors.oda.capks_openemv, ...vectors.oda.capks_javaemvreader_test_xml.keys]) {
   const id = `${k.rid}/${k.index}`;
   // emvsim's test CA owns index E5 (TEST_CA_INDEX) under its RIDs; a public vector with that RID and index would clash
-  // (see docs/readme/oda.md). A000000004/FE, the public Mastercard test key, is kept.
+  // (see README.md (oda section)). A000000004/FE, the public Mastercard test key, is kept.
   if (k.index === TEST_CA_INDEX && (TEST_CA_RIDS as readonly string[]).includes(k.rid)) continue;
   if (byKey.has(id)) continue;
   byKey.set(id, {

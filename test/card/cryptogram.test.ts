@@ -2,7 +2,7 @@
  * GENERATE AC, issuer authentication and ODA, checked from outside the card:
  * the ARQC is recomputed from the ISSUER master key with src/crypto (option A
  * -> common session key -> MAC over CDOL data || AIP || ATC || IAD, the layout
- * documented in docs/readme/card.md), signatures are recovered under the CAPK.
+ * documented in README.md (card section)), signatures are recovered under the CAPK.
  */
 import { describe, expect, it } from 'vitest';
 import { type Bytes, concat, fromHex, readUint, toHex } from '../../src/apdu/bytes.js';

@@ -1,7 +1,7 @@
 /**
  * Test fixtures: a card the way the emulated card computes its ARQC
  * (CDOL1 data || AIP || ATC || IAD, Book 2 A1.3 session key from the ATC,
- * docs/readme/card.md), built here directly with src/crypto so the issuer
+ * README.md (card section)), built here directly with src/crypto so the issuer
  * code under test is not used to produce its own inputs.
  */
 import path from 'node:path';
