@@ -19,7 +19,7 @@ import { FaultInjector, applyResponseFault, muteError, tearError } from './fault
 import { purseApplet } from './geldkarte/purse-applet.js';
 import { PURSE_STATE_KEY } from './geldkarte/purse-files.js';
 import { processApdu } from './os/dispatch.js';
-import { writeFileAtomic } from './persistence.js';
+import { removeStaleTempFiles, writeFileAtomic } from './persistence.js';
 import { buildLayout } from './personalise.js';
 import type { NonVolatileState } from './state.js';
 
@@ -44,6 +44,12 @@ export interface EmulatedCardOptions {
   seed?: string | number;
   /** Transport name (default "emulated card <PAN>"). */
   name?: string;
+  /**
+   * Durable store of the non-volatile state, called after every change and before the card
+   * answers (EngineInit.persist); default: the card file, when there is one. A throw is a
+   * power cut: the command gets no answer.
+   */
+  persist?: (state: NonVolatileState) => void;
 }
 
 export class EmulatedCard implements CardTransport {
@@ -68,7 +74,7 @@ export class EmulatedCard implements CardTransport {
       iccKey,
       pinKey: image.pinKey ? keyPairFromJson(image.pinKey) : undefined,
       state: image.state,
-      ...(this.file ? { persist: () => this.save() } : {}),
+      ...(options.persist ? { persist: options.persist } : this.file ? { persist: () => this.save() } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     });
     // A card whose state holds a GeldKarte purse (written by newPurseCardFile) carries the purse
@@ -161,6 +167,7 @@ export class EmulatedCard implements CardTransport {
 /** Loads a card file; state changes are written back to it atomically. */
 export function loadCard(file: string, options: Omit<EmulatedCardOptions, 'file'> = {}): EmulatedCard {
   const path = resolve(file);
+  removeStaleTempFiles(path); // a crashed writer's temp file is never the truth (persistence.ts)
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -16,6 +16,7 @@ import { TEST_CA_INDEX, loadTestIssuer, testIssuerCertificate } from '../crypto/
 import { type RsaKeyPair, type RsaKeyPairJson, generateRsaKeyPair, keyPairFromJson, keyPairToJson, publicKeyOf } from '../crypto/rsa.js';
 import { type OdaMaterial, applicationInterchangeProfile, dataRecords, odaRecordNumbers } from './personalise.js';
 import type { CardProfile } from './profile/types.js';
+import { validateCardImage } from './card-image-validate.js';
 import { type NonVolatileState, initialState } from './state.js';
 
 export const CARD_IMAGE_FORMAT = 'emvsim-card';
@@ -149,7 +150,10 @@ export function issueCard(profile: CardProfile, options: IssueOptions = {}): Car
   };
 }
 
-/** Checks the outer shape of a card file (the profile inside was validated when issued). */
+/**
+ * Parses and validates a card file (card-image-validate.ts): every field the card reads is
+ * checked, and a bad one is a DocumentError naming `file` and the field path.
+ */
 export function parseCardImage(text: string, file: string): CardImage {
   let data: unknown;
   try {
@@ -157,16 +161,10 @@ export function parseCardImage(text: string, file: string): CardImage {
   } catch (e) {
     throw new DocumentError(`not JSON: ${(e as Error).message}`, { file, field: '$' });
   }
-  const o = data as Partial<CardImage> | null;
-  if (!o || typeof o !== 'object') throw new DocumentError('a card file is a JSON object', { file, field: '$' });
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new DocumentError('a card file is a JSON object', { file, field: '$' });
+  const o = data as Record<string, unknown>;
   if (o.format !== CARD_IMAGE_FORMAT) throw new DocumentError(`format must be '${CARD_IMAGE_FORMAT}'`, { file, field: 'format' });
   if (o.version !== 1) throw new DocumentError(`unsupported version ${String(o.version)}`, { file, field: 'version' });
-  if (!o.profile || typeof o.profile !== 'object' || typeof o.profile.pan !== 'string') throw new DocumentError('missing profile or PAN', { file, field: 'profile' });
-  const s = o.state as NonVolatileState | undefined;
-  if (!s || typeof s !== 'object') throw new DocumentError('missing state', { file, field: 'state' });
-  for (const k of ['atc', 'lastOnlineAtc', 'pinTryCounter', 'consecutiveOffline', 'cumulativeOfflineAmount'] as const) {
-    if (!Number.isInteger(s[k]) || s[k] < 0) throw new DocumentError('must be a non-negative integer', { file, field: `state.${k}` });
-  }
-  if (!Array.isArray(s.log)) throw new DocumentError('must be a list', { file, field: 'state.log' });
-  return o as CardImage;
+  const { profile, state } = validateCardImage(o, file);
+  return { ...(o as unknown as CardImage), profile, state };
 }

@@ -75,6 +75,8 @@ export interface VolatileState {
   /** Cryptogram type (9F27 b8b7) and value of the first GENERATE AC. */
   firstAcType: number | undefined;
   firstAc: Uint8Array | undefined;
+  /** The non-volatile "last online transaction not completed" flag as the first GENERATE AC found it. */
+  previousOnlineNotCompleted: boolean | undefined;
   /** Number from the last GET CHALLENGE (Book 3 §6.5.6), valid for one VERIFY. */
   challenge: Uint8Array | undefined;
   /** Issuer authentication: undefined = not performed, true passed, false failed. */
@@ -100,6 +102,7 @@ export function initialVolatileState(): VolatileState {
     cdol1Data: undefined,
     firstAcType: undefined,
     firstAc: undefined,
+    previousOnlineNotCompleted: undefined,
     challenge: undefined,
     issuerAuthResult: undefined,
     offlinePinPerformed: false,
@@ -129,6 +132,7 @@ export function startTransaction(v: VolatileState): void {
   v.cdol1Data = undefined;
   v.firstAcType = undefined;
   v.firstAc = undefined;
+  v.previousOnlineNotCompleted = undefined;
   v.issuerAuthResult = undefined;
   v.offlinePinPerformed = false;
   v.offlinePinFailed = false;

@@ -3,10 +3,11 @@
  * it parses arguments, calls a module, prints. Heavy modules are imported
  * inside handlers so that `emvsim --help` starts fast.
  */
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import { loadYargs } from './load-yargs.js';
 import { commands } from './commands/index.js';
 import { reportError } from './output.js';
+
+const { yargs, hideBin } = await loadYargs();
 
 export async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)

@@ -6,8 +6,10 @@
  *    allows it (SELECT next occurrence, P2 = 02);
  * 3. order the candidates by Application Priority Indicator (87), ask the
  *    cardholder to choose or confirm (§12.4), and SELECT the final one.
- * A blocked application (6283) is not a candidate; a blocked card (6A81 to the
- * first SELECT) terminates.
+ * A blocked application (6283) is not a candidate; a SELECT answered 6A81
+ * (card blocked or command not supported), whether the PSE SELECT (§12.3.2)
+ * or any SELECT of the list-of-AIDs method (§12.3.3 step 2), terminates the
+ * card session.
  */
 import { type Bytes, ascii, fromHex, toAscii, toHex } from '../apdu/bytes.js';
 import { EmvsimError } from '../apdu/errors.js';
@@ -57,7 +59,7 @@ function labelOf(list: Tlv[], fallback: string): string {
 /** Book 1 §12.3.2: the PSE directory. Returns undefined when the terminal must fall back to the list of AIDs. */
 async function candidatesFromPse(ctx: TransactionContext): Promise<Candidate[] | undefined> {
   const r = await sendCommand(ctx, apdu.selectByName(ascii(PSE_NAME)), 'SELECT PSE');
-  if (r.sw === 0x6a81) ctx.terminate('card blocked: SELECT PSE answered 6A81 (Book 1 §12.3.2)');
+  if (r.sw === 0x6a81) ctx.terminate('card blocked or SELECT not supported: SELECT PSE answered 6A81 (Book 1 §12.3.2)');
   if (r.sw !== 0x9000) {
     ctx.decide(`PSE not available (SW ${r.sw.toString(16).toUpperCase()}): using the terminal's list of AIDs (Book 1 §12.3.3)`);
     return undefined;
@@ -103,16 +105,18 @@ async function candidatesFromPse(ctx: TransactionContext): Promise<Candidate[] |
   return out;
 }
 
-/** Book 1 §12.3.3: SELECT each terminal AID, following partial matches with "next occurrence". */
-async function candidatesFromAidList(ctx: TransactionContext, first: boolean): Promise<Candidate[]> {
+/**
+ * Book 1 §12.3.3: SELECT each terminal AID, following partial matches with "next occurrence".
+ * Step 2: a SELECT answered 6A81 (card blocked or SELECT not supported) terminates the
+ * card session, whichever SELECT of the list it is.
+ */
+async function candidatesFromAidList(ctx: TransactionContext): Promise<Candidate[]> {
   const out: Candidate[] = [];
-  let firstSelect = first;
   for (const app of ctx.env.config.applications) {
     let next = false;
     for (let occurrence = 0; occurrence < 16; occurrence++) {
       const r = await sendCommand(ctx, apdu.selectByName(fromHex(app.aid), next), `SELECT ${app.aid}${next ? ' (next)' : ''}`);
-      if (firstSelect && r.sw === 0x6a81) ctx.terminate('card blocked: SELECT answered 6A81 (Book 1 §12.3.3)');
-      firstSelect = false;
+      if (r.sw === 0x6a81) ctx.terminate(`card blocked or SELECT not supported: SELECT ${app.aid} answered 6A81 (Book 1 §12.3.3 step 2)`);
       if (r.sw !== 0x9000 && r.sw !== 0x6283) break;
       const fci = safeDecode(r.data);
       const dfName = fci ? findTag(fci, '84') : undefined;
@@ -141,7 +145,7 @@ async function candidatesFromAidList(ctx: TransactionContext, first: boolean): P
 /** Builds the candidate list (PSE or list of AIDs), in priority order. */
 export async function buildCandidateList(ctx: TransactionContext): Promise<Candidate[]> {
   const fromPse = ctx.env.config.usePse ? await candidatesFromPse(ctx) : undefined;
-  const list = fromPse ?? (await candidatesFromAidList(ctx, !ctx.env.config.usePse));
+  const list = fromPse ?? (await candidatesFromAidList(ctx));
   // Book 1 §12.4: priority 1 is highest, 0 (no priority) is lowest; stable otherwise.
   const rank = (p: number) => (p === 0 ? 16 : p);
   return [...list].sort((a, b) => rank(a.priority) - rank(b.priority));

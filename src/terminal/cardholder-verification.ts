@@ -2,7 +2,8 @@
  * Cardholder verification, Book 3 §10.5: walk the CVM List (8E) rule by rule;
  * a rule whose condition holds is performed; an unsuccessful CVM continues
  * with the next rule only when b7 ("apply succeeding rule") is set, otherwise
- * cardholder verification fails. CVM Results (9F34) record the last CVM
+ * cardholder verification fails; "Fail CVM processing" (00) is a CVM that
+ * always fails and follows the same b7 rule. CVM Results (9F34) record the last CVM
  * performed (Book 4 Annex A4).
  */
 import { toHex } from '../apdu/bytes.js';
@@ -114,11 +115,13 @@ export async function cardholderVerification(ctx: TransactionContext): Promise<s
       return cvmName(code);
     }
     lastFailed = { code: fullCode, condition: rule.conditionCode };
-    if (code !== CVM.fail && rule.applySucceedingIfUnsuccessful) {
+    // Book 3 §10.5 (CVM processing flow): an unsuccessful CVM goes on with the next rule when
+    // b7 is set. "Fail CVM processing" (00) is simply a CVM that always fails: same rule.
+    if (rule.applySucceedingIfUnsuccessful) {
       ctx.decide(`rule ${label}: unsuccessful, apply succeeding rule (b7)`);
       continue;
     }
-    ctx.decide(`rule ${label}: unsuccessful${code === CVM.fail ? '' : ' and b7 is not set'}: cardholder verification fails`);
+    ctx.decide(`rule ${label}: unsuccessful and b7 is not set: cardholder verification fails`);
     break;
   }
   ctx.facts.cvmResult = 'failed';

@@ -36,10 +36,20 @@ export async function completion(ctx: TransactionContext, online: OnlineResult):
   const answer = await generateAc(ctx, requested, 'second', cda);
   ctx.finalAc = { cid: answer.cid, type: answer.type, ac: answer.ac };
   if (answer.cdaVerified === false) {
+    // Book 2 §6.6.2: the card's TC is not authenticated, so it is not trusted: the terminal
+    // declines. The ARC becomes the terminal's own decline (Z1, Book 4 Annex A6); the host's
+    // answer stays in the outcome's hostResponseCode and the card's CID in its cardCryptogram.
     ctx.tvr.set('cdaFailed');
-    ctx.decide(`CDA failed on the second GENERATE AC: ${answer.cdaFailure ?? ''}: declined`, ['cdaFailed']);
-    return { outcome: 'declined', reason: 'CDA failed on the second GENERATE AC' };
+    ctx.facts.odaResult = 'failed';
+    const hostArc = ctx.authorisationResponseCode;
+    ctx.authorisationResponseCode = 'Z1';
+    ctx.decide(
+      `CDA failed on the second GENERATE AC: ${answer.cdaFailure ?? 'signature not verified'}: the card's ${answer.type} is not trusted, declined by the terminal (ARC Z1; host answered ${hostArc ?? '-'}) (Book 2 §6.6.2)`,
+      ['cdaFailed'],
+    );
+    return { outcome: 'declined', reason: `CDA failed on the second GENERATE AC: the card's ${answer.type} is not trusted (Book 2 §6.6.2)` };
   }
+  // generateAc has already terminated on an ARQC (Book 3 §6.5.5.4): the answer is TC or AAC.
   if (answer.type === 'TC') {
     ctx.decide('card answered TC: transaction approved');
     return { outcome: 'approved', reason: why };

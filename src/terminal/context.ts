@@ -131,6 +131,8 @@ export class TransactionContext {
   onlinePinBlock: EncipheredPinBlock | undefined;
   firstAc: { cid: number; type: CryptogramType; ac: Bytes; atc: Bytes | undefined; iad: Bytes | undefined } | undefined;
   finalAc: { cid: number; type: CryptogramType; ac: Bytes } | undefined;
+  /** The cryptogram type the card's latest GENERATE AC answer named (CID 9F27), trusted or not. */
+  lastCardCryptogram: CryptogramType | undefined;
   authorisationResponseCode: string | undefined;
   /** Decision of terminal action analysis for the first GENERATE AC. */
   requestedFirstAc: CryptogramType | undefined;

@@ -6,6 +6,7 @@
 import { bcd, fromHex, toHex } from '../apdu/bytes.js';
 import { hasCapability, terminalTypeInfo } from './config.js';
 import type { TransactionContext } from './context.js';
+import { isCashback } from './environment.js';
 
 export const CVM = {
   fail: 0x00,
@@ -70,7 +71,7 @@ export function evaluateCondition(ctx: TransactionContext, condition: number, co
   const type = ctx.request.transactionType;
   const unattended = !terminalTypeInfo(ctx.env.config.terminalType).attended;
   const cash = type === 'cash';
-  const cashback = type === 'cashback' || (ctx.request.otherAmountMinor ?? 0) > 0;
+  const cashback = isCashback(ctx.request);
   const amount = ctx.request.amountMinor;
   switch (condition) {
     case 0x00:

@@ -25,6 +25,16 @@ export interface TransactionRequest {
   merchantForcedOnline?: boolean;
 }
 
+/**
+ * Whether the transaction has a cashback part: a purchase with cashback, or any
+ * transaction with an Amount Other (9F03) above zero. Book 3 §10.4.2 (the AUC
+ * cashback checks apply "if the transaction has a cashback amount") and the CV
+ * Rule condition "purchase with cashback" (Annex C3) both use this one test.
+ */
+export function isCashback(request: Pick<TransactionRequest, 'transactionType' | 'otherAmountMinor'>): boolean {
+  return request.transactionType === 'cashback' || (request.otherAmountMinor ?? 0) > 0;
+}
+
 /** A candidate application shown to the cardholder (Book 1 §12.4). */
 export interface ApplicationChoice {
   aid: string;

@@ -91,6 +91,10 @@ export async function generateAc(
   if (cid === undefined || !atc || atc.length !== 2) ctx.terminate(`${label}: CID (9F27) or ATC (9F36) missing (Book 3 §6.5.5.4)`);
   const type = cryptogramTypeOf(cid);
   if (!type) ctx.terminate(`${label}: CID ${toHex(Uint8Array.of(cid))} names a reserved cryptogram type`);
+  ctx.lastCardCryptogram = type;
+  // Book 3 §6.5.5.4 / §9.3: the second GENERATE AC may only be answered with a TC or an AAC;
+  // an ARQC there is an invalid card response and the transaction is terminated.
+  if (which === 'second' && type === 'ARQC') ctx.terminate('card returned ARQC to the second GENERATE AC (Book 3 §6.5.5.4, §9.3)');
   if (!allowedAnswer(requested, type)) ctx.terminate(`${label}: card answered ${type} to a request for ${requested} (Book 3 §6.5.5.4)`);
   ctx.card.set('9F27', Uint8Array.of(cid));
   ctx.card.set('9F36', atc);

@@ -9,16 +9,14 @@ import { type Bytes, fromHex, toHex } from '../apdu/bytes.js';
 import { AIP, isBitSet } from '../apdu/bitmaps.js';
 import { EmvsimError } from '../apdu/errors.js';
 import { decodeTlv, findTag } from '../apdu/tlv.js';
-import { recoverIccCertificate } from '../crypto/oda/icc-certificate.js';
-import { recoverIssuerCertificate } from '../crypto/oda/issuer-certificate.js';
 import { recoverDdaSignature } from '../crypto/oda/dynamic-data.js';
-import { buildStaticDataToBeAuthenticated, recoverSignedStaticData } from '../crypto/oda/static-data.js';
+import { recoverSignedStaticData } from '../crypto/oda/static-data.js';
 import type { RsaPublicKey } from '../crypto/rsa.js';
 import { apdu, sendCommand } from './card-io.js';
 import { hasCapability } from './config.js';
 import type { TransactionContext } from './context.js';
 import { buildDol } from './dol-data.js';
-import { transactionDate } from './terminal-data.js';
+import { recoverIccPublicKey, recoverIssuerPublicKey, staticDataToAuthenticate } from './oda-keys.js';
 import type { TvrBit } from './tvr.js';
 
 export type OdaMethod = 'CDA' | 'DDA' | 'SDA' | 'none';
@@ -46,42 +44,15 @@ function fail(ctx: TransactionContext, method: Exclude<OdaMethod, 'none'>, why: 
   ctx.decide(`${method} failed: ${why}`, [FAILED_BIT[method]]);
 }
 
-function staticData(ctx: TransactionContext): Bytes | string {
-  if (ctx.odaRecordInvalid) return 'a record for offline data authentication is not a 70 template (Book 3 §10.3)';
-  try {
-    const sdaTagList = ctx.tag('9F4A');
-    const aip = ctx.tag('82');
-    return buildStaticDataToBeAuthenticated(ctx.odaRecords, { ...(sdaTagList ? { sdaTagList } : {}), ...(aip ? { aip } : {}) });
-  } catch (err) {
-    if (err instanceof EmvsimError) return err.message;
-    throw err;
-  }
-}
-
-/** Recovers the issuer public key (Book 2 §5.3 / §6.3). */
+/** Recovers the issuer public key (Book 2 §5.3 / §6.3); a failure fails the method. */
 function issuerKey(ctx: TransactionContext, method: Exclude<OdaMethod, 'none'>): RsaPublicKey | undefined {
-  const rid = (ctx.application?.aid ?? '').slice(0, 10);
-  const index = ctx.tag('8F')![0]!;
-  const capk = ctx.env.capks.find(rid, index);
-  if (!capk) {
-    fail(ctx, method, `no CA public key ${rid}/${toHex(Uint8Array.of(index))} in the terminal (Book 2 §5.2)`);
+  const r = recoverIssuerPublicKey(ctx);
+  if (!r.ok) {
+    fail(ctx, method, r.why);
     return undefined;
   }
-  const result = recoverIssuerCertificate({
-    capk,
-    certificate: ctx.tag('90'),
-    remainder: ctx.tag('92'),
-    exponent: ctx.tag('9F32'),
-    pan: ctx.tag('5A'),
-    transactionDate: transactionDate(ctx),
-  });
-  if (!result.ok || !result.issuerPublicKey) {
-    fail(ctx, method, `issuer public key certificate: ${result.failures.join('; ')}`);
-    return undefined;
-  }
-  ctx.issuerPublicKey = result.issuerPublicKey;
-  ctx.decide(`issuer public key recovered with CAPK ${rid}/${toHex(Uint8Array.of(index))} (Book 2 §5.3)`);
-  return result.issuerPublicKey;
+  ctx.decide(r.how);
+  return r.key;
 }
 
 export async function offlineDataAuthentication(ctx: TransactionContext): Promise<OdaMethod> {
@@ -101,7 +72,7 @@ export async function offlineDataAuthentication(ctx: TransactionContext): Promis
     fail(ctx, method, `ICC data missing: ${missing.join(', ')}`);
     return method;
   }
-  const sd = staticData(ctx);
+  const sd = staticDataToAuthenticate(ctx);
   if (typeof sd === 'string') {
     fail(ctx, method, sd);
     return method;
@@ -121,27 +92,18 @@ export async function offlineDataAuthentication(ctx: TransactionContext): Promis
     return method;
   }
 
-  const icc = recoverIccCertificate({
-    issuerPublicKey,
-    certificate: ctx.tag('9F46'),
-    remainder: ctx.tag('9F48'),
-    exponent: ctx.tag('9F47'),
-    pan: ctx.tag('5A'),
-    transactionDate: transactionDate(ctx),
-    staticData: sd,
-  });
-  if (!icc.ok || !icc.iccPublicKey) {
-    fail(ctx, method, `ICC public key certificate: ${icc.failures.join('; ')}`);
+  const icc = recoverIccPublicKey(ctx, issuerPublicKey, sd);
+  if (!icc.ok) {
+    fail(ctx, method, icc.why);
     return method;
   }
-  ctx.iccPublicKey = icc.iccPublicKey;
-  ctx.decide('ICC public key recovered and static data authenticated (Book 2 §6.4)');
+  ctx.decide(icc.how);
   if (method === 'CDA') {
     // Book 3 §10.3: the CDA signature is verified on the GENERATE AC response.
     ctx.decide('CDA signature will be verified on the GENERATE AC response (Book 2 §6.6)');
     return method;
   }
-  await dynamicSignature(ctx, icc.iccPublicKey);
+  await dynamicSignature(ctx, icc.key);
   return method;
 }
 

@@ -14,8 +14,17 @@ import { tvrBitDescription } from './tvr.js';
 export interface TransactionOutcome {
   outcome: 'approved' | 'declined' | 'terminated';
   reason: string;
+  /**
+   * The cryptogram the decision stands on: TC when approved, AAC when declined (also when the
+   * terminal declines a TC it cannot trust, CDA failed: Book 2 §6.6.2), undefined when the
+   * transaction was terminated or no GENERATE AC was answered.
+   */
   cryptogram: CryptogramType | undefined;
+  /** What the card's latest GENERATE AC answer named (CID 9F27), whether or not the terminal trusted it. */
+  cardCryptogram: CryptogramType | undefined;
   authorisationResponseCode: string | undefined;
+  /** The host's response code when it was reached (can differ from the ARC when the terminal or card overruled it). */
+  hostResponseCode: string | undefined;
   tvr: string;
   tsi: string;
   cvmResults: string;
@@ -76,7 +85,7 @@ export function liabilityFacts(ctx: TransactionContext, outcome: TransactionOutc
   const capability = cardCvmCapability(ctx);
   const cvm = cvmFact(f.cvm, f.cvmResult);
   const scheme = ctx.application?.config.scheme ?? 'other';
-  const finalType = ctx.finalAc?.type;
+  const finalType = decisionCryptogram(ctx, outcome);
   return {
     outcome,
     entryMode: f.entryMode,
@@ -99,6 +108,14 @@ export function liabilityFacts(ctx: TransactionContext, outcome: TransactionOutc
   };
 }
 
+/** The cryptogram behind the final decision (see TransactionOutcome.cryptogram). */
+export function decisionCryptogram(ctx: TransactionContext, outcome: TransactionOutcome['outcome']): CryptogramType | undefined {
+  const card = ctx.finalAc?.type;
+  if (card === undefined || outcome === 'terminated') return undefined;
+  if (outcome === 'declined') return 'AAC';
+  return card;
+}
+
 export function buildOutcome(
   ctx: TransactionContext,
   outcome: TransactionOutcome['outcome'],
@@ -111,8 +128,10 @@ export function buildOutcome(
   return {
     outcome,
     reason,
-    cryptogram: ctx.finalAc?.type ?? ctx.firstAc?.type,
+    cryptogram: decisionCryptogram(ctx, outcome),
+    cardCryptogram: ctx.lastCardCryptogram,
     authorisationResponseCode: ctx.authorisationResponseCode,
+    hostResponseCode: ctx.facts.hostResponseCode,
     tvr: ctx.tvr.hex(),
     tsi: ctx.tsi.hex(),
     cvmResults: toHex(ctx.cvmResults),

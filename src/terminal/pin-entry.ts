@@ -17,6 +17,7 @@ import type { RsaPublicKey } from '../crypto/rsa.js';
 import { apdu, sendCommand } from './card-io.js';
 import type { TransactionContext } from './context.js';
 import type { PinEntry, SecurePinEntry } from './environment.js';
+import { recoverIccPublicKey, recoverIssuerPublicKey, staticDataToAuthenticate } from './oda-keys.js';
 import { encipherOnlinePin } from './online-pin-block.js';
 import { transactionDate } from './terminal-data.js';
 
@@ -55,22 +56,53 @@ function afterEntry(ctx: TransactionContext, entry: PinEntry): 'pin' | PinOutcom
   return 'pin-pad-failure';
 }
 
-/** The key for enciphered PIN: ICC PIN encipherment key (9F2D) or else the ICC public key (Book 2 §7.1). */
+/**
+ * The key for offline enciphered PIN (Book 2 §7.1, Book 3 §10.5.1): the ICC PIN
+ * encipherment public key (9F2D) when the card has one, else the ICC public key
+ * (9F46). The terminal recovers it itself when ODA did not (SDA only, ODA not
+ * performed): the issuer public key from 90/92/9F32 under the CAPK, then 9F2D, or
+ * 9F46 verified as in Book 2 §6.4 over the static data ODA collected.
+ */
 function pinEnciphermentKey(ctx: TransactionContext): RsaPublicKey | undefined {
-  if (ctx.tag('9F2D') && ctx.issuerPublicKey) {
+  const hasPinCertificate = ctx.tag('9F2D') !== undefined;
+  if (!hasPinCertificate && ctx.iccPublicKey) return ctx.iccPublicKey;
+  if (!hasPinCertificate && !ctx.tag('9F46')) {
+    ctx.decide('the card has neither an ICC PIN encipherment public key certificate (9F2D) nor an ICC public key certificate (9F46) (Book 2 §7.1)');
+    return undefined;
+  }
+  const issuer = recoverIssuerPublicKey(ctx);
+  if (!issuer.ok) {
+    ctx.decide(`PIN encipherment key: ${issuer.why}`);
+    return undefined;
+  }
+  if (hasPinCertificate) {
     const r = recoverIccPinEnciphermentCertificate({
-      issuerPublicKey: ctx.issuerPublicKey,
+      issuerPublicKey: issuer.key,
       certificate: ctx.tag('9F2D'),
       remainder: ctx.tag('9F2F'),
       exponent: ctx.tag('9F2E'),
       pan: ctx.tag('5A'),
       transactionDate: transactionDate(ctx),
     });
-    if (r.ok && r.iccPublicKey) return r.iccPublicKey;
+    if (r.ok && r.iccPublicKey) {
+      ctx.decide('ICC PIN encipherment public key recovered from 9F2D (Book 2 §7.1)');
+      return r.iccPublicKey;
+    }
     ctx.decide(`ICC PIN encipherment certificate: ${r.failures.join('; ')}`);
     return undefined;
   }
-  return ctx.iccPublicKey;
+  const staticData = staticDataToAuthenticate(ctx);
+  if (typeof staticData === 'string') {
+    ctx.decide(`ICC public key for PIN encipherment: ${staticData}`);
+    return undefined;
+  }
+  const icc = recoverIccPublicKey(ctx, issuer.key, staticData);
+  if (!icc.ok) {
+    ctx.decide(`ICC public key for PIN encipherment: ${icc.why}`);
+    return undefined;
+  }
+  ctx.decide(`${icc.how}: used as the PIN encipherment key (Book 2 §7.1)`);
+  return icc.key;
 }
 
 /** Offline PIN (plaintext or enciphered) with re-prompts while tries remain. */

@@ -8,6 +8,7 @@ import { type Bytes, toHex } from '../apdu/bytes.js';
 import { AUC, type AucBitName, isBitSet } from '../apdu/bitmaps.js';
 import { terminalTypeInfo } from './config.js';
 import type { TransactionContext } from './context.js';
+import { isCashback } from './environment.js';
 import { transactionDate } from './terminal-data.js';
 
 /** YYMMDD as a comparable number, years 50..99 meaning 19xx and 00..49 20xx (Book 3 §10.4.3). */
@@ -45,15 +46,18 @@ function checkUsageControl(ctx: TransactionContext, auc: Bytes): void {
       need(domestic ? 'domesticCash' : 'internationalCash', `${scope} cash`);
       break;
     case 'goods':
+    case 'cashback':
       need(domestic ? 'domesticGoods' : 'internationalGoods', `${scope} goods`);
       break;
     case 'services':
       need(domestic ? 'domesticServices' : 'internationalServices', `${scope} services`);
       break;
-    case 'cashback':
-      need(domestic ? 'domesticGoods' : 'internationalGoods', `${scope} goods with cashback`);
-      need(domestic ? 'domesticCashback' : 'internationalCashback', `${scope} cashback`);
-      break;
+  }
+  // Book 3 §10.4.2: "if the transaction has a cashback amount", whatever its type: the same
+  // test as the CV Rule condition "purchase with cashback" (isCashback).
+  if (isCashback(ctx.request)) {
+    const other = ctx.request.otherAmountMinor ?? 0;
+    need(domestic ? 'domesticCashback' : 'internationalCashback', `${scope} cashback${other > 0 ? `, amount other ${other}` : ''}`);
   }
 }
 

@@ -49,7 +49,9 @@ export function formatOutcome(o: TransactionOutcome, currencyAlpha = ''): string
   if (o.application) lines.push(`application  ${o.application.label} (${o.application.aid})${o.pan ? `, PAN ${o.pan}` : ''}`);
   else if (o.pan) lines.push(`PAN          ${o.pan} (entry mode ${o.facts.entryMode})`);
   lines.push(`amount       ${formatAmount(o.amountMinor, 2, currencyAlpha || o.currency)}`);
-  lines.push(`cryptogram   ${o.cryptogram ?? '-'}   ARC ${o.authorisationResponseCode ?? '-'}`);
+  // The card's own answer is shown when it differs from the decision (an untrusted TC, a terminated transaction).
+  const cardSaid = o.cardCryptogram !== undefined && o.cardCryptogram !== o.cryptogram ? `   (card answered ${o.cardCryptogram})` : '';
+  lines.push(`cryptogram   ${o.cryptogram ?? '-'}   ARC ${o.authorisationResponseCode ?? '-'}${cardSaid}`);
   lines.push(`TVR          ${o.tvr}${o.tvrBits.length ? `  (${o.tvrBits.join('; ')})` : ''}`);
   lines.push(`TSI          ${o.tsi}   CVM results ${o.cvmResults}   PIN try counter ${o.pinTryCounter ?? '-'}`);
   if (o.issuerScriptResults) lines.push(`script results ${o.issuerScriptResults}`);

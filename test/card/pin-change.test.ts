@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { concat, toHex } from '../../src/apdu/bytes.js';
-import { EmulatedCard, createCard, issueCard, loadProfile } from '../../src/card/index.js';
+import { EmulatedCard, type NonVolatileState, createCard, issueCard, loadProfile } from '../../src/card/index.js';
 import { deriveCommonSessionKey, deriveIccMasterKey } from '../../src/crypto/key-derivation.js';
 import { issuerScriptMac, issuerScriptMacInput, pinChangeData } from '../../src/crypto/secure-messaging.js';
 import { decodeVisPinBlock } from '../../src/card/app/pin-change.js';
@@ -36,7 +36,7 @@ const expected = (k: string) => cvn18.expected[k]!;
 /** The vector's CDOL1 data: amount 40.00, other 0, country 0124, TVR, currency 0124, date, type, UN. */
 const TERMINAL = terminalSource({ amount: 4000, otherAmount: 0, country: '0124', tvr: '8000048000', currency: '0124', date: '191105', type: '01', un: '52BF4585' });
 
-function vectorCard(pin: string): EmulatedCard {
+function vectorCard(pin: string, persist?: (state: NonVolatileState) => void): EmulatedCard {
   const profile = loadProfile('visa-cvn18', {
     overrides: {
       pan: input('pan'),
@@ -63,7 +63,7 @@ function vectorCard(pin: string): EmulatedCard {
   // not completed (80), velocity exceeded (20: currency 0124 is not the card's), new card (10),
   // issuer authentication failed in the last online transaction (08).
   Object.assign(image.state, { atc: 0x1b, lastOnlineAtc: 0, lastOnlineNotCompleted: true, issuerAuthFailedLastOnline: true });
-  return new EmulatedCard(image, { seed: 'pyemv' });
+  return new EmulatedCard(image, { seed: 'pyemv', ...(persist ? { persist } : {}) });
 }
 
 async function vectorTransaction(card: EmulatedCard) {
@@ -129,6 +129,36 @@ describe('PIN CHANGE/UNBLOCK against pyemv Visa CVN 18 (public known answers)', 
     await vectorTransaction(card);
     expect(swHex((await send(card, expected('pin_change_current_command'))).sw)).toBe('63C2');
     expect(loadCard(file).state.pinTryCounter).toBe(2);
+  });
+
+  it('P2 01 with the right current PIN persists the spent try (limit-1, old PIN) before the reset (limit, new PIN)', async () => {
+    const persisted: { ptc: number; pin: string }[] = [];
+    const card = vectorCard(input('current_pin'), (state) => persisted.push({ ptc: state.pinTryCounter, pin: state.pin }));
+    await vectorTransaction(card);
+    const before = persisted.length;
+    expect(swHex((await send(card, expected('pin_change_current_command'))).sw)).toBe('9000');
+    const during = persisted.slice(before);
+    // The first write of the command is the spent try with the PIN unchanged; the reset and
+    // the new PIN come only after it (a later write records the script counters, CVR byte 4).
+    expect(during[0]).toEqual({ ptc: 2, pin: input('current_pin') });
+    expect(during[1]).toEqual({ ptc: 3, pin: input('new_pin') });
+  });
+
+  it('P2 01 with the right current PIN and a power cut at the first write: no 9000, no reset, PIN unchanged', async () => {
+    let writes = 0;
+    let cutAt = Number.POSITIVE_INFINITY;
+    const durable: { ptc: number; pin: string }[] = [];
+    const card = vectorCard(input('current_pin'), (state) => {
+      if (++writes === cutAt) throw new Error('power cut');
+      durable.push({ ptc: state.pinTryCounter, pin: state.pin });
+    });
+    await vectorTransaction(card);
+    cutAt = writes + 1; // the PIN CHANGE's first write
+    const before = durable.length;
+    await expect(send(card, expected('pin_change_current_command'))).rejects.toThrow('power cut');
+    expect(durable.slice(before)).toEqual([]); // nothing of the comparison ever became durable
+    expect(card.state.pinTryCounter).toBe(2); // the spent try, never the reset
+    expect(card.state.pin).toBe(input('current_pin'));
   });
 
   it('P2 01 is 6A86 on a card whose PIN block is ISO format 2 (no current PIN in the block), with a valid MAC', async () => {

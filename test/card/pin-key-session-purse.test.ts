@@ -89,7 +89,9 @@ describe("AC session key 'mastercard' (R = ATC || 0000 || UN)", () => {
     expect(cidType(second.cid)).toBe('TC');
     // The second cryptogram keeps the first GENERATE AC's session key (UN of CDOL1, not of CDOL2).
     expect(toHex(second.ac!)).toBe(toHex(generateApplicationCryptogram(sk, concat(second.dolData, s.aip, second.atc, second.iad))));
-    expect(typeof cryptogramInput).toBe('function');
+    // The documented cryptogram input (README card section): CDOL data || AIP || ATC || IAD,
+    // built here from what went over the wire.
+    expect(toHex(cryptogramInput(card.engine, second.dolData, second.iad))).toBe(toHex(concat(second.dolData, s.aip, second.atc, second.iad)));
   });
 
   it('a profile without 9F37 04 in CDOL1 cannot use it', () => {

@@ -7,7 +7,7 @@ import { fromHex } from '../../src/apdu/bytes.js';
 import { encipherPinForVerify } from '../../src/crypto/enciphered-pin.js';
 import { offlinePlaintextPinBlock } from '../../src/crypto/pin-block.js';
 import { publicKeyOf } from '../../src/crypto/rsa.js';
-import { createCard, loadCard, loadProfile, newCardFile } from '../../src/card/index.js';
+import { EmulatedCard, createCard, issueCard, loadCard, loadProfile, newCardFile } from '../../src/card/index.js';
 import { selectCommand, send, startSession, swHex, verifyPlaintext } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emvsim-pin-'));
@@ -119,12 +119,45 @@ describe('offline enciphered PIN (P2 88, Book 2 §7.2)', () => {
     await startSession(card, 'A0000000041010');
     let challenge = (await send(card, '0084000000')).data;
     expect(await sw(card, enciphered(card, '4321', challenge))).toBe('63C2');
-    // The challenge was used up: the same block again is a failed try.
+    // The challenge was used up: the same block again is refused with 6985 before any
+    // comparison (Book 2 §7.2: GET CHALLENGE must come first), so no try is spent.
     expect(await sw(card, enciphered(card, '1234', challenge))).toBe('6985');
     const old = challenge;
     challenge = (await send(card, '0084000000')).data;
     expect(await sw(card, enciphered(card, '1234', old))).toBe('63C1');
     challenge = (await send(card, '0084000000')).data;
     expect(await sw(card, enciphered(card, '1234', challenge))).toBe('9000');
+  });
+});
+
+describe('the PIN try is persisted before the comparison (Book 3 §6.5.12; app/pin-try.ts)', () => {
+  /** A card whose durable store is a spy: records the counter at each persist call, throws when told to. */
+  function spiedCard(failOnCall?: number) {
+    const persisted: number[] = [];
+    const image = issueCard(loadProfile('visa-cvn18'), { seed: 'pin-persist' });
+    const card = new EmulatedCard(image, {
+      seed: 'pin-persist',
+      persist: (state) => {
+        if (persisted.length + 1 === failOnCall) throw new Error('power cut');
+        persisted.push(state.pinTryCounter);
+      },
+    });
+    return { card, persisted, limit: image.profile.pinTryLimit };
+  }
+
+  it('the right PIN persists the spent try (limit-1) first, then the reset counter (limit)', async () => {
+    const { card, persisted, limit } = spiedCard();
+    await startSession(card, 'A0000000031010');
+    expect(await sw(card, verifyPlaintext('1234'))).toBe('9000');
+    expect(persisted).toEqual([limit - 1, limit]);
+  });
+
+  it('a power cut at the first persist: the right PIN is not answered 9000 and the counter is not reset', async () => {
+    const { card, persisted, limit } = spiedCard(1);
+    await startSession(card, 'A0000000031010');
+    await expect(send(card, verifyPlaintext('1234'))).rejects.toThrow('power cut');
+    expect(persisted).toEqual([]); // nothing durable: no comparison result ever reached the store
+    expect(card.state.pinTryCounter).toBe(limit - 1); // RAM holds the spent try, never the reset
+    expect(card.state.pinTryCounter).not.toBe(limit);
   });
 });

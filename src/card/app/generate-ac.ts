@@ -3,8 +3,11 @@
  *   P1 b8b7: 00 AAC, 40 TC, 80 ARQC (C0 RFU -> 6A86); b5 (10): CDA signature requested.
  *   First GENERATE AC carries CDOL1 data, the second CDOL2 data; a third -> 6985.
  * The card decides (risk.ts) and never answers a stronger cryptogram than requested.
- * The ATC is incremented and persisted by the first GENERATE AC of each transaction,
- * before the cryptogram is computed.
+ * The ATC is incremented by the first GENERATE AC of each transaction before the cryptogram
+ * is computed (Book 3 §9.3, Annex C: the cryptogram covers the new ATC), and every change to
+ * non-volatile state (ATC, counters, flags, log) is persisted BEFORE the cryptogram is
+ * computed: a power cut after the cryptogram left the card can then never let the same ATC
+ * be used twice.
  * Response: format 1 '80' CID || ATC || AC || IAD, or format 2 '77' {9F27, 9F36, 9F26, 9F10};
  * with CDA (TC/ARQC): '77' {9F27, 9F36, 9F4B, 9F10}, the AC only inside 9F4B.
  */
@@ -35,6 +38,9 @@ function first(card: CardEngine, cmd: DecodedCommand, requested: number): Answer
   if (card.nv.atc >= 0xffff) return sw(0x6985); // ATC exhausted: the application cannot transact
   const nv = card.nv;
   const d = decideFirst(card, requested, cmd.data);
+  // What CVR byte 3 b8 says about the PREVIOUS transaction; the second GENERATE AC reports the
+  // same, not the flag this transaction's ARQC is about to set (risk.ts historyFlags).
+  card.v.previousOnlineNotCompleted = nv.lastOnlineNotCompleted;
   nv.atc += 1;
   if (d.type === ARQC) nv.lastOnlineNotCompleted = true;
   if (d.type === TC) {
@@ -44,12 +50,12 @@ function first(card: CardEngine, cmd: DecodedCommand, requested: number): Answer
   card.v.cdol1Data = cmd.data;
   card.v.phase = 'first-ac-done';
   card.v.firstAcType = d.type;
+  if (d.type !== ARQC) appendLogEntry(card, cmd.data, d.type | d.cidFlags);
+  card.commit(); // the new ATC is durable before any cryptogram over it exists
   const cvr = cardVerificationResults(card, d, d.type, undefined);
   const iad = issuerApplicationData(card, cvr);
   const ac = applicationCryptogram(card, cmd.data, iad);
   card.v.firstAc = ac;
-  if (d.type !== ARQC) appendLogEntry(card, cmd.data, d.type | d.cidFlags);
-  card.commit();
   return respond(card, cmd, d.type | d.cidFlags, ac, iad, cmd.data, undefined);
 }
 
@@ -61,7 +67,7 @@ function second(card: CardEngine, cmd: DecodedCommand, requested: number): Answe
   // Issuer authentication data in CDOL2 when EXTERNAL AUTHENTICATE was not used (Book 3 §10.9).
   const iadIssuer = dolValue(card.layout.cdol2, cmd.data, '91');
   if (v.issuerAuthResult === undefined && iadIssuer && iadIssuer.some((b) => b !== 0)) {
-    const result = checkIssuerAuthenticationData(card, v.firstAc!, stripTrailingZeros(iadIssuer, card));
+    const result = checkIssuerAuthenticationData(card, v.firstAc!, issuerAuthenticationDataOf(iadIssuer, card));
     v.issuerAuthResult = result === true;
   }
   const d = decideSecond(card, requested, cmd.data);
@@ -81,24 +87,36 @@ function second(card: CardEngine, cmd: DecodedCommand, requested: number): Answe
     }
   }
   v.phase = 'second-ac-done';
+  appendLogEntry(card, v.cdol1Data ?? new Uint8Array(0), d.type | d.cidFlags);
+  card.commit(); // durable before the cryptogram is computed (see the module comment)
   const cvr = cardVerificationResults(card, d, v.firstAcType, d.type);
   const iad = issuerApplicationData(card, cvr);
   const ac = applicationCryptogram(card, cmd.data, iad);
-  appendLogEntry(card, v.cdol1Data ?? new Uint8Array(0), d.type | d.cidFlags);
-  card.commit();
   return respond(card, cmd, d.type | d.cidFlags, ac, iad, v.cdol1Data ?? new Uint8Array(0), cmd.data);
 }
 
-/** Method 1 issuer authentication data is exactly 10 bytes; a longer CDOL2 field is zero-padded. */
-function stripTrailingZeros(value: Bytes, card: CardEngine): Bytes {
-  if (card.profile.cryptogram.arpcMethod === 1 && value.length > 10) return value.subarray(0, 10);
-  let end = value.length;
-  while (end > 8 && value[end - 1] === 0) end--;
-  return value.subarray(0, end);
+/**
+ * Issuer authentication data (91) out of its CDOL2 field, taken by length, never by content
+ * (Book 2 §8.2): method 1 is ARPC (8) || ARC (2); method 2 is ARPC (4) || CSU (4) || the
+ * proprietary authentication data (0..8 bytes, as many as the issuer and the card agreed at
+ * personalisation: profile cryptogram.arpcProprietaryDataLength). The rest of the field is the
+ * DOL padding of a shorter 91 (Book 3 §5.4: trailing hex zeroes). Stripping zeros instead would
+ * cut proprietary data that ends in 00.
+ */
+function issuerAuthenticationDataOf(field: Bytes, card: CardEngine): Bytes {
+  const c = card.profile.cryptogram;
+  const length = c.arpcMethod === 1 ? 10 : 8 + (c.arpcProprietaryDataLength ?? 0);
+  return field.subarray(0, Math.min(length, field.length));
 }
 
 function respond(card: CardEngine, cmd: DecodedCommand, cid: number, ac: Bytes, iad: Bytes, cdol1Data: Bytes, cdol2Data: Bytes | undefined): Answer {
   const atc = uintBytes(card.nv.atc, 2);
+  // P1 b5 (Book 3 §6.5.5.2 Table 12) on a card that cannot do CDA: the AIP (82 byte 1 b1 = 0)
+  // says CDA is unsupported, so a compliant terminal never sets the bit (Book 2 §6.6, Book 3
+  // §10.3: CDA is selected only when both sides support it). If it comes anyway the card
+  // ignores it and answers as without CDA (AC in 9F26 / format 1, no 9F4B), the common card
+  // behaviour; the terminal then fails CDA on the missing signature (Book 2 §6.6.2), which is
+  // its own error to report, not a reason for the card to refuse the transaction.
   const cdaRequested = (cmd.p1 & CDA_REQUESTED) !== 0 && card.profile.oda === 'cda' && card.iccKey !== undefined;
   const type = cid & 0xc0;
   if (cdaRequested && type !== AAC) {

@@ -4,7 +4,30 @@
  * compared, and given back (counter reset to the limit) only after a match, so cutting the
  * power mid-command never buys a free try.
  */
+import { constantTimeEqual } from '../../apdu/bytes.js';
+import { decodePinBlock } from '../../crypto/pin-block.js';
 import type { CardEngine } from '../engine.js';
+
+/**
+ * The status word for "how many tries are left" without spending one (VERIFY with no data,
+ * ISO/IEC 7816-4 §7.5.6): 63Cx, or 6983 when the counter is 0 (Book 3 §6.5.12.4).
+ */
+export function pinTryStatus(card: CardEngine): number {
+  const n = card.nv.pinTryCounter;
+  return n === 0 ? 0x6983 : 0x63c0 | Math.min(n, 15);
+}
+
+/** A plaintext offline PIN block (ISO 9564 format 2, Book 3 §6.5.12) against the reference PIN. */
+export function plaintextPinMatches(card: CardEngine, pinBlock: Uint8Array): boolean {
+  let pin: string;
+  try {
+    pin = decodePinBlock(2, pinBlock);
+  } catch {
+    return false; // a malformed PIN block is a wrong PIN; the try is already spent
+  }
+  const enc = new TextEncoder();
+  return constantTimeEqual(enc.encode(pin), enc.encode(card.nv.pin));
+}
 
 /** Spends one try durably; call before comparing anything. */
 export function spendPinTry(card: CardEngine): void {

@@ -73,11 +73,17 @@ function sameCurrency(card: CardEngine, data: Bytes): boolean {
   return Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('') === card.profile.currency;
 }
 
-/** CVR byte 3 flags that describe the card's history (not this transaction). */
+/**
+ * CVR byte 3 flags that describe the card's history (not this transaction). b8 "last online
+ * transaction not completed" is about the PREVIOUS transaction: in the second GENERATE AC the
+ * non-volatile flag has been set by this transaction's own ARQC, so the value the first
+ * GENERATE AC saw is used (volatile; a tear before the second GENERATE AC leaves the
+ * non-volatile flag set, and the next transaction reports it).
+ */
 function historyFlags(card: CardEngine): number {
   const nv = card.nv;
   let f = 0;
-  if (nv.lastOnlineNotCompleted) f |= 0x80;
+  if (card.v.previousOnlineNotCompleted ?? nv.lastOnlineNotCompleted) f |= 0x80;
   if (nv.pinTryCounter === 0) f |= 0x40;
   if (nv.lastOnlineAtc === 0) f |= 0x10;
   if (nv.issuerAuthFailedLastOnline) f |= 0x08;

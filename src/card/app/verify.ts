@@ -19,32 +19,14 @@
  * application state machine (Book 3 Annex C, Common Core Definitions) accepts
  * VERIFY only once GPO has initiated the transaction. See `transactionInitiated`.
  */
-import { constantTimeEqual } from '../../apdu/bytes.js';
 import type { DecodedCommand } from '../../apdu/command.js';
 import { decipherPinForVerify } from '../../crypto/enciphered-pin.js';
-import { decodePinBlock } from '../../crypto/pin-block.js';
 import { type Answer, type CardEngine, sw } from '../engine.js';
 import { transactionInitiated } from '../state.js';
-import { pinTryFailed, pinTryMatched, spendPinTry } from './pin-try.js';
+import { pinTryFailed, pinTryMatched, pinTryStatus, plaintextPinMatches, spendPinTry } from './pin-try.js';
 
 const PLAINTEXT = 0x80;
 const ENCIPHERED = 0x88;
-
-function remaining(card: CardEngine): Answer {
-  const n = card.nv.pinTryCounter;
-  return sw(n === 0 ? 0x6983 : 0x63c0 | Math.min(n, 15));
-}
-
-function pinMatches(card: CardEngine, pinBlock: Uint8Array): boolean {
-  let pin: string;
-  try {
-    pin = decodePinBlock(2, pinBlock);
-  } catch {
-    return false; // a malformed PIN block is a wrong PIN; the try is already spent
-  }
-  const want = new TextEncoder().encode(card.nv.pin);
-  return constantTimeEqual(new TextEncoder().encode(pin), want);
-}
 
 export function verify(card: CardEngine, cmd: DecodedCommand): Answer {
   if (cmd.p1 !== 0x00 || (cmd.p2 !== PLAINTEXT && cmd.p2 !== ENCIPHERED)) return sw(0x6a86);
@@ -52,7 +34,7 @@ export function verify(card: CardEngine, cmd: DecodedCommand): Answer {
   if (cmd.p2 === ENCIPHERED && (!pinKey || !card.profile.pinEncipherment)) return sw(0x6a86);
   if (card.selectedApplication === undefined) return sw(0x6985);
   if (!transactionInitiated(card.v)) return sw(0x6985); // before GPO: no transaction to verify for
-  if (cmd.data.length === 0) return cmd.p2 === PLAINTEXT ? remaining(card) : sw(0x6700);
+  if (cmd.data.length === 0) return cmd.p2 === PLAINTEXT ? sw(pinTryStatus(card)) : sw(0x6700);
   if (card.nv.pinTryCounter === 0) return sw(0x6983);
   if (cmd.p2 === PLAINTEXT && cmd.data.length !== 8) return sw(0x6700);
   if (cmd.p2 === ENCIPHERED) {
@@ -64,11 +46,11 @@ export function verify(card: CardEngine, cmd: DecodedCommand): Answer {
 
   let matched: boolean;
   if (cmd.p2 === PLAINTEXT) {
-    matched = pinMatches(card, cmd.data);
+    matched = plaintextPinMatches(card, cmd.data);
   } else {
     const result = decipherPinForVerify({ privateKey: pinKey!, enciphered: cmd.data, expectedUnpredictableNumber: card.v.challenge });
     card.v.challenge = undefined; // one challenge, one VERIFY
-    matched = result.ok && pinMatches(card, result.pinBlock);
+    matched = result.ok && plaintextPinMatches(card, result.pinBlock);
   }
 
   card.v.offlinePinPerformed = true;

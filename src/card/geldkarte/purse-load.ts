@@ -13,38 +13,31 @@
  */
 import { constantTimeEqual, fromHex, uintBytes } from '../../apdu/bytes.js';
 import type { DecodedCommand } from '../../apdu/command.js';
-import { decodePinBlock } from '../../crypto/pin-block.js';
+import { pinTryFailed, pinTryMatched, pinTryStatus, plaintextPinMatches, spendPinTry } from '../app/pin-try.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 import { appendCyclic, loadLogRecord } from './purse-files.js';
 import { commitPurse, purseId, purseSession, purseState } from './purse-session.js';
 import { LLOG_RECORDS, MAC_DOMAIN, SW, amountBcd, amountOf, schemeMac } from './scheme.js';
 
-/** VERIFY against the card's PIN and try counter (one PIN per girocard, as on real cards). */
+/**
+ * VERIFY against the card's PIN and try counter (one PIN per girocard, as on real cards),
+ * with the EMV application's PIN try rules (app/pin-try.ts, Book 3 §6.5.12): the counter is
+ * checked before the length, the try is spent durably before the comparison, the wrong PINs
+ * answer 63C2, 63C1, 63C0 (the last one blocking the application when the profile says so),
+ * then 6983.
+ */
 export function verifyPurse(card: CardEngine, cmd: DecodedCommand): Answer {
   if (cmd.p1 !== 0x00 || cmd.p2 !== 0x80) return sw(SW.WRONG_P1P2);
-  const remaining = (): Answer => sw(card.nv.pinTryCounter === 0 ? 0x6983 : 0x63c0 | Math.min(card.nv.pinTryCounter, 15));
-  if (cmd.data.length === 0) return remaining();
-  if (cmd.data.length !== 8) return sw(SW.WRONG_LENGTH);
+  if (cmd.data.length === 0) return sw(pinTryStatus(card));
   if (card.nv.pinTryCounter === 0) return sw(0x6983);
-  // Spend the try durably before comparing (a power cut must not buy a free try).
-  card.nv.pinTryCounter -= 1;
-  card.commit();
-  let pin = '';
-  try {
-    pin = decodePinBlock(2, cmd.data);
-  } catch {
-    pin = '';
-  }
-  const enc = new TextEncoder();
+  if (cmd.data.length !== 8) return sw(SW.WRONG_LENGTH);
   const session = purseSession(card);
-  if (pin !== '' && constantTimeEqual(enc.encode(pin), enc.encode(card.nv.pin))) {
-    card.nv.pinTryCounter = card.profile.pinTryLimit;
-    card.commit();
-    session.pinVerified = true;
-    return sw(SW.OK);
-  }
   session.pinVerified = false;
-  return remaining();
+  spendPinTry(card);
+  if (!plaintextPinMatches(card, cmd.data)) return sw(pinTryFailed(card));
+  pinTryMatched(card);
+  session.pinVerified = true;
+  return sw(SW.OK);
 }
 
 export function initialiseLoad(card: CardEngine, cmd: DecodedCommand): Answer {

@@ -40,6 +40,13 @@ export interface CryptogramProfile {
   padding: 1 | 2;
   /** ARPC method (Book 2 §8.2): 1 (ARPC = 8 bytes, ARC) or 2 (ARPC = 4 bytes, CSU). */
   arpcMethod: 1 | 2;
+  /**
+   * ARPC method 2 only: length of the proprietary authentication data the issuer appends to
+   * ARPC || CSU in 91 (Book 2 §8.2.2, 0..8, default 0). The card takes 91 out of its CDOL2 field
+   * by this length: DOL padding (Book 3 §5.4) makes a shorter 91 indistinguishable from one
+   * whose data ends in zeros, so the length is agreed at personalisation.
+   */
+  arpcProprietaryDataLength?: number;
   /** Key used for the ARPC: the AC session key or the ICC master key. */
   arpcKey: 'session' | 'master';
   /** Issuer master keys (16-byte TDES, hex): AC, secure-messaging integrity, secure-messaging confidentiality. */

@@ -162,6 +162,7 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
     padding: c.oneOf(cg, 'padding', cp, [1, 2] as const),
     arpcMethod: c.oneOf(cg, 'arpcMethod', cp, [1, 2] as const),
     arpcKey: c.oneOf(cg, 'arpcKey', cp, ['session', 'master'] as const),
+    arpcProprietaryDataLength: cg.arpcProprietaryDataLength === undefined ? 0 : c.int(cg, 'arpcProprietaryDataLength', cp, 0, 8),
     issuerMasterKeys: { ac: c.hex(imk, 'ac', ip, { exact: 16 }), smi: c.hex(imk, 'smi', ip, { exact: 16 }), smc: c.hex(imk, 'smc', ip, { exact: 16 }) },
     scriptMacLength: c.int(cg, 'scriptMacLength', cp, 4, 8),
     scriptKeys: c.oneOf(cg, 'scriptKeys', cp, ['common', 'visa'] as const),
