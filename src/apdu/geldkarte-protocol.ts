@@ -65,6 +65,16 @@ export const MERCHANT_INS = {
   STATUS: 0x74,
 } as const;
 
+/**
+ * Unresolved payments a merchant card parks (modelled): a payment interrupted
+ * after AUTHORISE whose purse is gone is set aside so the card keeps trading;
+ * beyond this many START answers TOO_MANY_UNRESOLVED until the day is settled.
+ */
+export const MAX_PARKED_PAYMENTS = 8;
+
+/** One parked payment in the end-of-day summary: kind(1) purse id(10) hseq(4) bseq(2) amount(3 BCD). */
+export const UNKNOWN_ENTRY_LENGTH = 20;
+
 /** The debit family: a debit (Abbuchen) or a refund (Rueckbuchen). */
 export type PaymentKind = 'debit' | 'refund';
 /** P1 of the debit family commands (modelled). */
@@ -96,4 +106,5 @@ export const GELDKARTE_SW = {
   OUTCOME_UNKNOWN: 0x9405, // the log no longer holds the record asked about
   PAYMENT_PENDING: 0x9410, // merchant card: an interrupted payment must be resolved first
   MERCHANT_TOTAL_INSUFFICIENT: 0x9411, // merchant card: refund above the unsettled total
+  TOO_MANY_UNRESOLVED: 0x9412, // merchant card: its list of parked unresolved payments is full; settle first
 } as const;

@@ -131,6 +131,29 @@ const dfName: Decoder = (v) => {
   return name ? { summary: name } : {};
 };
 
+/** The payment scheme of the application in context, by the RID of 4F / 84 / 9F06 (ISO/IEC 7816-5). */
+function contextScheme(ctx: PrettyContext): 'mastercard' | 'visa' | undefined {
+  for (const t of ['4F', '84', '9F06']) {
+    const rid = toHex(ctx.values?.get(t)?.subarray(0, 5) ?? new Uint8Array(0));
+    if (rid === 'A000000004') return 'mastercard';
+    if (rid === 'A000000003') return 'visa';
+  }
+  return undefined;
+}
+
+/**
+ * 9F53 means two things: Mastercard's Transaction Category Code (an 1, e.g. 'R', M/Chip
+ * and EMV Contactless C-2) and VIS's Consecutive Transaction Limit (International), b 1.
+ * The AID in context decides; without one, a printable byte is read as the Mastercard code.
+ */
+const transactionCategoryOrLimit: Decoder = (v, ctx) => {
+  const scheme = contextScheme(ctx);
+  const limit = `${v[0] ?? 0} (Visa consecutive transaction limit, international)`;
+  if (scheme === 'visa' || v.length !== 1) return { summary: limit };
+  if (scheme === 'mastercard' || isPrintable(v)) return { summary: `${text(v)} (Mastercard transaction category code)` };
+  return { summary: limit };
+};
+
 /** Decoders by tag; tags not listed fall back to their dictionary format. */
 const BY_TAG: Record<string, Decoder> = {
   '4F': dfName,
@@ -172,6 +195,7 @@ const BY_TAG: Record<string, Decoder> = {
   '97': details(dolEntries),
   '9F38': details(dolEntries),
   '9F49': details(dolEntries),
+  '9F53': transactionCategoryOrLimit,
   '9F69': () => ({}), // Visa fDDA data or Mastercard UDOL: ambiguous, left as hex
   '9F4A': details(tagList),
   '5C': details(tagList),

@@ -7,7 +7,7 @@
  */
 import { type Bytes, fromHex } from './bytes.js';
 import { DocumentError, TransportError } from './errors.js';
-import { type TraceRecord, maskCommandHex, parseMaskedHex, parseTraceJsonl } from './trace.js';
+import { type TraceRecord, maskCommandHex, maskRecordedCommandHex, parseMaskedHex, parseTraceJsonl } from './trace.js';
 import type { CardTransport, Protocol } from './transport.js';
 
 /** The sent command differs from the recorded one. */
@@ -126,7 +126,9 @@ function toStep(r: TraceRecord | ReplayPair, i: number): Step {
     throw new DocumentError('not hex', { field: `[${i}].response` });
   }
   if (response.length < 2) throw new DocumentError('a response needs SW1 SW2', { field: `[${i}].response` });
-  return { kind: 'apdu', command, response };
+  // Stored masked (trace.ts rule merged with the 'XX' already there): a PIN left in
+  // clear in a hand-made pair list never reaches a ReplayMismatchError message.
+  return { kind: 'apdu', command: maskRecordedCommandHex(command).hex, response };
 }
 
 /**

@@ -21,7 +21,9 @@ export const SCHEME_TAGS: readonly TagInfo[] = [
   e('9F50', 'Offline Accumulator Balance', 'n12', 6, 6, '', 'ICC', MC),
   e('9F51', 'Application Currency Code (VIS) / DRDOL (Mastercard)', 'n3', 2, 2, R, 'ICC', BOTH),
   e('9F52', 'Application Default Action (ADA)', 'b', 2, 4, R, 'ICC', VISA),
-  e('9F53', 'Consecutive Transaction Limit, International (VIS) / Transaction Category Code (Mastercard)', 'b', 1, 1, '', 'ICC', BOTH),
+  // Mastercard (M/Chip, C-2): Transaction Category Code, an 1 (e.g. 'R'). VIS reuses 9F53 for the
+  // Consecutive Transaction Limit (International), b 1: pretty.ts decodes by the AID in context.
+  e('9F53', 'Transaction Category Code (Mastercard, an 1) / Consecutive Transaction Limit, International (VIS, b 1)', 'an', 1, 1, '', 'ICC', BOTH),
   e('9F54', 'Cumulative Total Transaction Amount Limit (VIS) / DS ODS Card (Mastercard)', 'b', 6, 160, R, 'ICC', BOTH),
   e('9F55', 'Geographic Indicator (VIS)', 'b', 1, 1, R, 'ICC', VISA),
   e('9F56', 'Issuer Authentication Indicator (VIS)', 'b', 1, 1, R, 'ICC', VISA),

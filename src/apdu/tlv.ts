@@ -1,8 +1,9 @@
 /**
  * BER-TLV as EMV uses it (EMV Book 3 Annex B; ISO/IEC 8825-1 subset):
  * tags of 1 to 4 bytes, definite lengths of 1 to 5 bytes (short form, 81..84),
- * constructed objects decoded recursively, '00' (and trailing ISO 7816-4 'FF') padding
- * bytes skipped before, between and after objects. Truncation is a TlvError
+ * constructed objects decoded recursively, '00' padding bytes skipped before,
+ * between and after objects, and ISO 7816-4 'FF' filler skipped at the end of a
+ * buffer (see isTlvPadding). Truncation is a TlvError
  * with the absolute offset of the object at fault; nothing is dropped silently.
  */
 import { type Bytes, concat, fromHex, toHex } from './bytes.js';
@@ -41,17 +42,28 @@ const MAX_TAG_BYTES = 4;
 const MAX_LENGTH_BYTES = 4;
 
 /**
+ * Offset where the trailing padding of `buf` begins: the bytes from there to the
+ * end are all '00' or 'FF' (buf.length when the last byte is neither).
+ */
+function trailingPaddingStart(buf: Bytes): number {
+  let i = buf.length;
+  while (i > 0 && (buf[i - 1] === 0x00 || buf[i - 1] === 0xff)) i--;
+  return i;
+}
+
+/**
  * True when the byte at `pos` pads between objects. Book 3 Annex B allows '00'
  * before, between and after objects. ISO 7816-4 §5.2.2.1 also lets 'FF' pad
- * (erased EEPROM at the end of a record), but EMV Contactless C-2 uses 'FF81xx'
- * tags, so an 'FF' pads only when it is the last byte or another 'FF' follows.
+ * (erased EEPROM at the end of a record), but 'FF' is also the first byte of
+ * tags (EMV Contactless C-2 'FF81xx' templates, and 'FF 00' would be read as an
+ * empty object), so an 'FF' pads only when it is the last byte or only '00'/'FF'
+ * follow it to the end of the buffer. `paddingFrom` is trailingPaddingStart(buf)
+ * (computed once per buffer; pass it when testing many positions).
  */
-function isPadding(buf: Bytes, pos: number): boolean {
+export function isTlvPadding(buf: Bytes, pos: number, paddingFrom = trailingPaddingStart(buf)): boolean {
   const b = buf[pos];
   if (b === 0x00) return true;
-  if (b !== 0xff) return false;
-  const next = buf[pos + 1];
-  return next === undefined || next === 0xff;
+  return b === 0xff && pos >= paddingFrom;
 }
 
 export function isConstructedTag(tag: string | Bytes): boolean {
@@ -102,9 +114,10 @@ export function decodeTlv(input: Bytes | string, options: DecodeOptions = {}): T
   const base = options.baseOffset ?? 0;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const out: Tlv[] = [];
+  const paddingFrom = trailingPaddingStart(buf);
   let pos = 0;
   while (pos < buf.length) {
-    if (isPadding(buf, pos)) {
+    if (isTlvPadding(buf, pos, paddingFrom)) {
       pos++;
       continue;
     }

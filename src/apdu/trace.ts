@@ -96,6 +96,28 @@ export function parseMaskedHex(text: string): { bytes: Bytes; masked: boolean[] 
   return { bytes: fromHex(plain), masked };
 }
 
+/**
+ * Masks recorded command text (a trace file, a replay pair) that may already
+ * contain 'XX': position by position, a byte stays 'XX' where the text had it
+ * and becomes 'XX' wherever the masking rule (maskCommandHex) masks it; every
+ * other byte is the rebuilt hex. The raw text is never kept as a whole, so a
+ * trace masked in one place cannot carry a PIN in clear in another
+ * (Book 3 §6.5.12 VERIFY, §6.5.10 PIN CHANGE/UNBLOCK data).
+ */
+export function maskRecordedCommandHex(text: string): { hex: string; masked: boolean } {
+  const { bytes, masked: fileMasked } = parseMaskedHex(text);
+  const rule = maskCommandHex(bytes).hex;
+  let hex = '';
+  let anyMasked = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const pair = rule.slice(2 * i, 2 * i + 2);
+    const isMask = fileMasked[i] === true || pair === MASKED_BYTE;
+    anyMasked ||= isMask;
+    hex += isMask ? MASKED_BYTE : pair;
+  }
+  return { hex, masked: anyMasked };
+}
+
 /** Builds the record of one exchange from raw bytes, masking first. */
 export function recordExchange(index: number, time: Date, durationMs: number, command: Bytes, response: Bytes): TraceExchange {
   const { hex, masked } = maskCommandHex(command);
@@ -253,9 +275,10 @@ function recordFromJson(
   const response = fromHex(responseHex);
   if (response.length < 2) throw new DocumentError('a response needs SW1 SW2', where('response'));
   const rebuilt = recordExchange(index, new Date(0), Number(o.durationMs ?? 0) || 0, bytes, response);
-  // Keep bytes masked in the file masked; mask anything secret the file left in clear.
-  const command = commandHex.includes(MASKED_BYTE) ? commandHex : rebuilt.command;
-  return { ...rebuilt, time, command, ...(command.includes(MASKED_BYTE) ? { masked: true } : {}) };
+  // Keep bytes masked in the file masked AND mask anything secret the file left in clear.
+  const { hex: command, masked } = maskRecordedCommandHex(commandHex);
+  // The merged mask covers the rule's mask, so `masked` only ever widens rebuilt.masked.
+  return { ...rebuilt, time, command, ...(masked ? { masked: true } : {}) };
 }
 
 /** The exchanges of a trace, without the resets. */

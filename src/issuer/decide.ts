@@ -5,11 +5,13 @@
  *   1. unknown card                                        14
  *   2. card status: lost 41, stolen 43 (+ APPLICATION BLOCK script), blocked 62
  *   3. expired                                             54
+ *      no chip data (no field 55): card data checks, card-data-check.ts (30 field 14/35, 54, 05 service-code)
  *   4. cryptogram: ARQC wrong or missing on a chip read,   05  (decidedBy arqc / arqc-missing)
  *      ATC at or below the last seen (replay),             05  (decidedBy atc-replay)
  *      ATC beyond the last seen + window (clone suspected) 05  (decidedBy atc-window)
  *   5. online PIN: wrong 55, issuer try limit reached 75 (+ PIN UNBLOCK script after a good PIN on a blocked card)
- *   6. funds                                               51
+ *   6. currency (field 49): converted into the account's (currency.ts, TEST ONLY rates); no rate: 12 (decidedBy currency)
+ *      funds (in the account's currency)                   51
  *   7. daily limits: amount 61, count 65
  *   8. risk rules (rules.yaml): first rule that fires decides (its own code; refer = 01)
  *
@@ -20,6 +22,7 @@
  */
 import type { Bytes } from '../apdu/bytes.js';
 import type { AuthorisationRequest } from '../terminal/host.js';
+import { checkNonChipCardData } from './card-data-check.js';
 import { checkArqc, type CryptogramContext } from './cryptogram-check.js';
 import { type Account, type CardRecord, findCard, findIssuerKeys, getAccount } from './db/records.js';
 import type { IssuerDatabase } from './db/schema.js';
@@ -27,6 +30,7 @@ import { accountUsageOnDay, startOfDay } from './ledger.js';
 import { verifyOnlinePin, type ZoneKeys } from './online-pin.js';
 import { evaluateRules, type RuleFiring } from './rules/evaluate.js';
 import type { RiskRule } from './rules/types.js';
+import { convertAmount } from './currency.js';
 import { issuerScript } from './scripts.js';
 import { seedCard, type SeedCard } from './seed.js';
 
@@ -57,6 +61,8 @@ export interface Decision {
   ruleFirings: RuleFiring[];
   /** Method 2 CSU: ask the card to block its application. */
   blockApplication: boolean;
+  /** Amount plus cashback in the account's currency (set once the currency check passed). */
+  billingAmountMinor?: number;
 }
 
 const CHIP_ENTRY_MODES = new Set(['05', '07']);
@@ -104,6 +110,10 @@ export function decide(input: DecisionInput): Decision {
 
   // 3. Expiry (54): the card record's YYMM, valid through the end of that month.
   if (card.expiry < yymmOf(now)) return decline('54', 'expiry', `card expired ${card.expiry}`);
+  if (request.iccData.size === 0) {
+    const bad = checkNonChipCardData(card, request);
+    if (bad) return decline(bad.code, bad.decidedBy, bad.reason);
+  }
 
   // 4. Cryptogram and ATC (05).
   const chipRead = CHIP_ENTRY_MODES.has(request.posEntryMode.slice(0, 2));
@@ -136,10 +146,16 @@ export function decide(input: DecisionInput): Decision {
     }
   }
 
+  // 6. Currency: the amount is held, posted and checked in the account's currency (700 JPY is not 7.00 EUR).
+  // A currency without a rate cannot be booked: 12 invalid transaction (ISO 8583:1987 field 39).
+  const billing = convertAmount(request.amountMinor + (request.otherAmountMinor ?? 0), request.currency, account.currency);
+  if (billing === undefined) return decline('12', 'currency', `no conversion rate from currency ${request.currency} (field 49) to the account's ${account.currency}`);
+  d.billingAmountMinor = billing;
+
   const refund = request.transactionType === '20';
   if (!refund) {
     // 6. Funds (51): available = balance - held.
-    const amount = request.amountMinor + (request.otherAmountMinor ?? 0);
+    const amount = billing;
     const available = account.balanceMinor - account.heldMinor;
     if (amount > available) return decline('51', 'funds', `amount ${amount} exceeds available ${available}`);
 

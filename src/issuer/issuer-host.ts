@@ -6,27 +6,20 @@
  * decide, write the authorisation row, the hold or posting, the rule decisions
  * and the card's new ATC/PIN state, commit, and only then answer.
  * On a file database the commit's fsync runs off the event loop
- * (db/durability.ts): answers wait for it, the next batch does not.
+ * (db/durability.ts): answers wait for it, the next batch does not. A failed
+ * fsync is fatal (DurabilityError): nothing more is answered, the database is
+ * closed, and `onFatal` tells the embedding server or CLI to stop.
  */
 import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/host.js';
 import { issuerAuthenticationData } from './cryptogram-check.js';
 import { decide, type Decision } from './decide.js';
-import { WalDurability } from './db/durability.js';
+import { DurabilityError, WalDurability } from './db/durability.js';
 import { updateCardState } from './db/records.js';
 import { statement, type IssuerDatabase } from './db/schema.js';
 import { countryDigits } from './iso8583/mapping.js';
-import {
-  addDailyUsage,
-  findOriginal,
-  startOfDay,
-  findStoredAnswer,
-  placeHold,
-  post,
-  recordAnswer,
-  recordRuleDecisions,
-  reverseOriginal,
-  type LedgerEntry,
-} from './ledger.js';
+import { addDailyUsage, startOfDay, findStoredAnswer, placeHold, post, recordAnswer, recordRuleDecisions, type LedgerEntry } from './ledger.js';
+import { idempotencyKey, originalOf, requestDigest, traceDate, type IssuerRequest } from './request-identity.js';
+import { decideReversal, DUPLICATE_TRANSMISSION, findOrphanReversal, linkLateOriginal, reverseOriginal, REVERSED_BEFORE_ORIGINAL } from './reversals.js';
 import type { ZoneKeys } from './online-pin.js';
 import type { RiskRule } from './rules/types.js';
 import { type SeedCard, TEST_ZONE_KEYS } from './seed.js';
@@ -51,6 +44,8 @@ export interface IssuerHostOptions {
   onDecision?: (event: DecisionEvent) => void;
   /** Enrol an unknown PAN on first sight (in-process development hosts; see shipped-cards.ts). */
   enrol?: (request: AuthorisationRequest) => SeedCard | undefined;
+  /** Called once when the host stops for good (a failed fsync): the server stops, the CLI exits. */
+  onFatal?: (error: DurabilityError) => void;
 }
 
 type Outcome = { response: AuthorisationResponse; reason: string; repeated: boolean };
@@ -61,10 +56,7 @@ function malfunction(err: unknown): Outcome {
   return { response: { responseCode: '96', decidedBy: 'system', message }, reason: message, repeated: false };
 }
 
-/** Retransmissions of a request share this key: message class, terminal, STAN, RRN and transaction date. */
-export function idempotencyKey(request: AuthorisationRequest): string {
-  return [request.kind, request.terminalId, request.stan, request.rrn ?? '', request.date].join('|');
-}
+export { idempotencyKey } from './request-identity.js';
 
 export class IssuerHost implements AuthorisationHost {
   readonly db: IssuerDatabase;
@@ -80,6 +72,9 @@ export class IssuerHost implements AuthorisationHost {
   /** Off-loop WAL fsync for file databases (undefined for ':memory:'). */
   readonly durability: WalDurability | undefined;
   private flushScheduled = false;
+  private readonly onFatal: ((error: DurabilityError) => void) | undefined;
+  /** Set when a commit could not be made durable: the host answers nothing any more. */
+  failure: DurabilityError | undefined;
 
   constructor(options: IssuerHostOptions) {
     this.db = options.db;
@@ -89,6 +84,7 @@ export class IssuerHost implements AuthorisationHost {
     this.atcWindow = options.atcWindow ?? 50;
     this.onDecision = options.onDecision;
     this.enrol = options.enrol;
+    this.onFatal = options.onFatal;
     this.durability = WalDurability.attach(this.db);
     // One request = one transaction (a savepoint when inside a batch): its decision, ledger rows and card state.
     const one = this.db.transaction((request: AuthorisationRequest) => this.book(request));
@@ -106,6 +102,7 @@ export class IssuerHost implements AuthorisationHost {
 
   /** Queues the request for the next group commit; resolves once its decision is durable. */
   authorise(request: AuthorisationRequest): Promise<AuthorisationResponse> {
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       if (!this.flushScheduled) {
@@ -119,6 +116,10 @@ export class IssuerHost implements AuthorisationHost {
     this.flushScheduled = false;
     const batch = this.queue;
     this.queue = [];
+    if (this.failure) {
+      for (const b of batch) b.reject(this.failure);
+      return;
+    }
     let outcomes: Outcome[];
     try {
       outcomes = this.bookBatch(batch.map((b) => b.request));
@@ -131,18 +132,41 @@ export class IssuerHost implements AuthorisationHost {
         b.resolve(outcomes[i]!.response);
       });
     if (!this.durability) return answer();
-    // Answer only once the commit is on disk. Should the fsync fail, nothing is answered (the terminal
-    // retransmits and gets the stored answer once the database is durable again, or reverses).
-    this.durability.afterCommit().then(answer, (err: unknown) => {
-      const error = err instanceof Error ? err : new Error(String(err));
+    // Answer only once the commit is on disk. Should the fsync fail, nothing is answered, now or later:
+    // the host stops (fail), and after a restart the terminal's retransmission finds what the WAL holds.
+    const durability = this.durability;
+    durability.afterCommit().then(answer, (err: unknown) => {
+      const error = this.fail(DurabilityError.of(durability.walPath, err));
       for (const b of batch) b.reject(error);
     });
   }
 
+  /** Stops the host for good after a failed fsync: rejects what is queued, closes the database, tells onFatal. */
+  private fail(error: DurabilityError): DurabilityError {
+    if (this.failure) return this.failure;
+    this.failure = error;
+    const queued = this.queue;
+    this.queue = [];
+    for (const q of queued) q.reject(error);
+    this.durability?.close();
+    try {
+      this.db.close();
+    } catch {
+      // closing may itself hit the failing disk; the host is stopping either way
+    }
+    this.onFatal?.(error);
+    return error;
+  }
+
   /** The synchronous core: one request, one transaction (benchmarks and tools). */
   authoriseSync(request: AuthorisationRequest): AuthorisationResponse {
+    if (this.failure) throw this.failure;
     const outcome = this.bookOne(request);
-    this.durability?.afterCommitSync();
+    try {
+      this.durability?.afterCommitSync();
+    } catch (err) {
+      throw this.fail(DurabilityError.of(this.durability!.walPath, err));
+    }
     this.onDecision?.({ request, ...outcome });
     return outcome.response;
   }
@@ -169,23 +193,36 @@ export class IssuerHost implements AuthorisationHost {
       response,
       reason,
       originalId: null,
+      requestDigest: requestDigest(request),
+      traceDate: traceDate(request),
+      originalStan: null,
+      originalDate: null,
       ...extra,
     };
   }
 
-  private book(request: AuthorisationRequest): Outcome {
+  private book(request: IssuerRequest): Outcome {
     const stored = findStoredAnswer(this.db, idempotencyKey(request));
-    if (stored) return { response: stored, reason: 'retransmission: stored answer', repeated: true };
+    if (stored) {
+      // Pre-version-2 rows carry no digest: they are taken as retransmissions, as before.
+      if (stored.digest === null || stored.digest === requestDigest(request)) return { response: stored.response, reason: 'retransmission: stored answer', repeated: true };
+      return { ...this.duplicateTransmission(request), repeated: false };
+    }
     if (request.kind === 'reversal') return { ...this.reverse(request), repeated: false };
+    const lateOriginal = this.declineIfReversed(request);
+    if (lateOriginal) return { ...lateOriginal, repeated: false };
 
     const decision = decide({ db: this.db, request, rules: this.rules, zoneKeys: this.zoneKeys, now: this.clock(), atcWindow: this.atcWindow, ...(this.enrol ? { enrol: this.enrol } : {}) });
     const response = this.responseOf(decision);
+    // Booked in the account's currency once converted (currency.ts); the reason keeps the amount as sent.
+    const billed = decision.account && decision.billingAmountMinor !== undefined ? { amountMinor: decision.billingAmountMinor, currency: decision.account.currency } : {};
     const id = recordAnswer(
       this.db,
       this.entry(request, response, decision.reason, {
         psn: decision.card?.psn ?? request.panSequenceNumber ?? null,
         accountId: decision.account?.id ?? null,
         atc: decision.cryptogram?.atc ?? null,
+        ...billed,
       }),
     );
     if (decision.card && Object.keys(decision.cardChanges).length > 0) updateCardState(this.db, decision.card, decision.cardChanges);
@@ -196,8 +233,8 @@ export class IssuerHost implements AuthorisationHost {
         decision.ruleFirings.map((f, i) => ({ rule: f.rule, action: i === 0 ? f.action.kind : `${f.action.kind} (not deciding)`, detail: f.detail })),
       );
     }
-    if (response.responseCode === '00' && decision.account) {
-      const amount = request.amountMinor + (request.otherAmountMinor ?? 0);
+    if (response.responseCode === '00' && decision.account && decision.billingAmountMinor !== undefined) {
+      const amount = decision.billingAmountMinor;
       const refund = request.transactionType === '20';
       if (!refund) addDailyUsage(this.db, decision.account.id, startOfDay(this.clock()), 1, amount);
       if (request.kind === 'authorisation' && !refund) placeHold(this.db, id, decision.account.id, amount);
@@ -219,19 +256,52 @@ export class IssuerHost implements AuthorisationHost {
     return response;
   }
 
-  /** 0400: releases the original's hold (or credits its debit) exactly once; 25 when no original is found. */
-  private reverse(request: AuthorisationRequest): { response: AuthorisationResponse; reason: string } {
-    const originalStan = request.originalStan ?? request.stan;
-    const original = findOriginal(this.db, request.terminalId, originalStan);
-    if (!original) {
-      const response: AuthorisationResponse = { responseCode: '25', decidedBy: 'reversal', message: `no original with STAN ${originalStan}` };
-      recordAnswer(this.db, this.entry(request, response, response.message!, {}));
+  /**
+   * Same terminal, STAN, RRN and date as an answered request, but another PAN, amount, currency or
+   * cryptogram: not a retransmission. ISO 8583:1987 response code 94 "duplicate transmission"; nothing is
+   * decided or posted (the row records the attempt under a key of its own).
+   */
+  private duplicateTransmission(request: AuthorisationRequest): { response: AuthorisationResponse; reason: string } {
+    const message = `terminal ${request.terminalId} STAN ${request.stan} was already used by another transaction`;
+    const response: AuthorisationResponse = { responseCode: '94', decidedBy: DUPLICATE_TRANSMISSION, message };
+    const key = `${idempotencyKey(request)}|duplicate|${requestDigest(request)}`;
+    if (!findStoredAnswer(this.db, key)) recordAnswer(this.db, { ...this.entry(request, response, message, {}), idempotencyKey: key });
+    return { response, reason: message };
+  }
+
+  /**
+   * A 0100/0200 whose reversal came first (the terminal timed out and reversed; its original arrived late).
+   * Issuer practice ("reversal before original": the unmatched reversal is kept and applied to the late
+   * original, as ISO 8583:1987 §4.1.2.3 has the acquirer send a reversal precisely so that the transaction
+   * does not stand): the original is declined 12 (invalid transaction) and holds or posts nothing, rather
+   * than approved and auto-reversed, so the two rows tell the story and no hold ever exists.
+   */
+  private declineIfReversed(request: AuthorisationRequest): { response: AuthorisationResponse; reason: string } | undefined {
+    const target = { terminalId: request.terminalId, stan: request.stan, date: traceDate(request), pan: request.pan, amountMinor: request.amountMinor + (request.otherAmountMinor ?? 0), currency: request.currency };
+    const reversalId = findOrphanReversal(this.db, target);
+    if (reversalId === undefined) return undefined;
+    const message = `reversal #${reversalId} arrived before this original`;
+    const response: AuthorisationResponse = { responseCode: '12', decidedBy: REVERSED_BEFORE_ORIGINAL, message };
+    const id = recordAnswer(this.db, this.entry(request, response, message, {}));
+    linkLateOriginal(this.db, id, reversalId);
+    return { response, reason: message };
+  }
+
+  /** 0400: see reversals.ts (matching, amount, declined originals, reversals before their original). */
+  private reverse(request: IssuerRequest): { response: AuthorisationResponse; reason: string } {
+    const original = originalOf(request);
+    const amountMinor = request.amountMinor + (request.otherAmountMinor ?? 0);
+    const decision = decideReversal(this.db, { terminalId: request.terminalId, stan: original.stan, date: original.date, pan: request.pan, amountMinor, currency: request.currency });
+    const { response } = decision;
+    const named = { originalStan: original.stan, originalDate: original.date };
+    if (decision.outcome === 'orphan') {
+      recordAnswer(this.db, this.entry(request, response, response.message!, named));
       return { response, reason: response.message! };
     }
-    const response: AuthorisationResponse = { responseCode: '00', decidedBy: 'reversal', message: `reversal of #${original.id}` };
-    const id = recordAnswer(this.db, this.entry(request, response, response.message!, { accountId: original.accountId, originalId: original.id }));
-    const done = reverseOriginal(this.db, original, id);
-    const reason = done ? `reversed #${original.id}` : `#${original.id} was already reversed`;
-    return { response, reason };
+    const id = recordAnswer(this.db, this.entry(request, response, response.message!, { ...named, accountId: decision.original.accountId, originalId: decision.original.id }));
+    if (decision.outcome === 'amount-mismatch') return { response, reason: response.message! };
+    const done = reverseOriginal(this.db, decision.original, id);
+    const what = decision.original.approved ? 'reversed' : 'marked reversed (declined original: nothing to release)';
+    return { response, reason: done ? `${what} #${decision.original.id}` : `#${decision.original.id} was already reversed` };
   }
 }

@@ -30,6 +30,13 @@ export interface LedgerEntry {
   /** Why it was declined, in words the ledger keeps ("ATC replay: 5 <= last 7"). */
   reason: string | null;
   originalId: number | null;
+  /** requestDigest (request-identity.ts): what the request asked for; retransmissions must match it. */
+  requestDigest: string | null;
+  /** Transaction date MMDD (field 13). */
+  traceDate: string;
+  /** Reversals: the original's STAN and date MMDD as named by field 90 (or fields 11/13). */
+  originalStan: string | null;
+  originalDate: string | null;
 }
 
 export interface RuleDecisionRow {
@@ -68,20 +75,24 @@ export function deserialiseResponse(json: string): AuthorisationResponse {
   return r;
 }
 
-/** The stored answer for a retransmitted request, if the request was answered before. */
-export function findStoredAnswer(db: IssuerDatabase, idempotencyKey: string): AuthorisationResponse | undefined {
-  const row = statement(db, 'SELECT response_json FROM authorisations WHERE idempotency_key = ?').get(idempotencyKey) as
-    | { response_json: string }
+/**
+ * The stored answer for a request with this idempotency key, if one was answered before, with the digest
+ * of what that request asked for (null for rows written before schema version 2).
+ */
+export function findStoredAnswer(db: IssuerDatabase, idempotencyKey: string): { response: AuthorisationResponse; digest: string | null } | undefined {
+  const row = statement(db, 'SELECT response_json, request_digest FROM authorisations WHERE idempotency_key = ?').get(idempotencyKey) as
+    | { response_json: string; request_digest: string | null }
     | undefined;
-  return row ? deserialiseResponse(row.response_json) : undefined;
+  return row ? { response: deserialiseResponse(row.response_json), digest: row.request_digest } : undefined;
 }
 
 export function recordAnswer(db: IssuerDatabase, e: LedgerEntry): number {
   const approved = e.response.responseCode === '00' ? 1 : 0;
   const info = statement(db, 
       `INSERT INTO authorisations (idempotency_key, kind, transaction_type, created_at, pan, psn, account_id, terminal_id, merchant_id, mcc, country,
-         stan, rrn, amount_minor, currency, atc, response_code, approved, auth_code, decided_by, reason, response_json, original_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         stan, rrn, amount_minor, currency, atc, response_code, approved, auth_code, decided_by, reason, response_json, original_id,
+         request_digest, trace_date, original_stan, original_date)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       e.idempotencyKey,
@@ -107,6 +118,10 @@ export function recordAnswer(db: IssuerDatabase, e: LedgerEntry): number {
       e.reason,
       serialiseResponse(e.response),
       e.originalId,
+      e.requestDigest,
+      e.traceDate,
+      e.originalStan,
+      e.originalDate,
     );
   return Number(info.lastInsertRowid);
 }
@@ -131,49 +146,6 @@ export function post(db: IssuerDatabase, authorisationId: number, accountId: num
     kind,
   );
   statement(db, 'UPDATE accounts SET balance_minor = balance_minor + ? WHERE id = ?').run(amountMinor, accountId);
-}
-
-export interface OriginalTransaction {
-  id: number;
-  kind: MessageKind;
-  createdAt: number;
-  refund: boolean;
-  accountId: number | null;
-  amountMinor: number;
-  approved: boolean;
-  reversedBy: number | null;
-}
-
-/** The most recent 0100/0200 from this terminal with this STAN (the original of a reversal). */
-export function findOriginal(db: IssuerDatabase, terminalId: string, stan: string): OriginalTransaction | undefined {
-  const r = statement(db, 
-      `SELECT id, kind, created_at, transaction_type, account_id, amount_minor, approved, reversed_by FROM authorisations
-       WHERE terminal_id = ? AND stan = ? AND kind IN ('authorisation', 'financial') ORDER BY id DESC LIMIT 1`,
-    )
-    .get(terminalId, stan) as
-    | { id: number; kind: MessageKind; created_at: number; transaction_type: string; account_id: number | null; amount_minor: number; approved: number; reversed_by: number | null }
-    | undefined;
-  if (!r) return undefined;
-  return { id: r.id, kind: r.kind, createdAt: r.created_at, refund: r.transaction_type === '20', accountId: r.account_id, amountMinor: r.amount_minor, approved: r.approved === 1, reversedBy: r.reversed_by };
-}
-
-/**
- * Reverses an approved original exactly once: releases its hold (0100) or
- * credits its debit back (0200). Returns false when it was already reversed.
- */
-export function reverseOriginal(db: IssuerDatabase, original: OriginalTransaction, reversalId: number): boolean {
-  const claimed = statement(db, 'UPDATE authorisations SET reversed_by = ? WHERE id = ? AND reversed_by IS NULL').run(reversalId, original.id);
-  if (claimed.changes !== 1 || !original.approved || original.accountId === null) return claimed.changes === 1;
-  if (!original.refund) addDailyUsage(db, original.accountId, startOfDay(original.createdAt), -1, -original.amountMinor);
-  if (original.refund) {
-    if (original.kind === 'financial') post(db, reversalId, original.accountId, -original.amountMinor, 'reversal');
-  } else if (original.kind === 'authorisation') {
-    const released = statement(db, 'UPDATE holds SET released_by = ? WHERE authorisation_id = ? AND released_by IS NULL').run(reversalId, original.id);
-    if (released.changes === 1) statement(db, 'UPDATE accounts SET held_minor = held_minor - ? WHERE id = ?').run(original.amountMinor, original.accountId);
-  } else {
-    post(db, reversalId, original.accountId, original.amountMinor, 'reversal');
-  }
-  return true;
 }
 
 /** Start of the UTC day holding `ms` (daily limits reset at midnight UTC). */

@@ -9,10 +9,19 @@
  * 64/128 (iso8583/mac.ts); one that does not is answered 63 (ISO 8583:1987
  * "security violation") and never reaches the host either. Answers to a
  * terminal with a key are MACed under it.
+ *
+ * Robustness: a connection idle (or stalled mid-frame) for `idleTimeoutMs` is
+ * closed; at most `maxConnections` connections; at most
+ * `maxInFlightPerConnection` frames read and not yet answered per connection,
+ * beyond which the socket stops reading (TCP backpressure reaches the client),
+ * and a client that does not read its answers stops being read too. A fatal
+ * host error (DurabilityError: a commit could not be made durable) stops the
+ * server: no more connections, every socket closed, `onFatal` called.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Bytes } from '../apdu/bytes.js';
 import type { AuthorisationHost } from '../terminal/host.js';
+import { DurabilityError } from './db/durability.js';
 import { decodeMessage, encodeMessage, Iso8583Error, type Iso8583Message } from './iso8583/codec.js';
 import { frame, FrameReader } from './iso8583/framing.js';
 import { encodeSignedMessage, MacError, verifyMessageMac } from './iso8583/mac.js';
@@ -31,7 +40,19 @@ export interface Iso8583ServerOptions {
   macKeys?: ReadonlyMap<string, Bytes>;
   /** Called for each request answered 63 (bad, missing or unverifiable MAC). */
   onSecurityViolation?: (error: MacError, terminalId: string) => void;
+  /** A connection that sends nothing for this long, also in the middle of a frame, is closed (default 30 000 ms; 0 = never). */
+  idleTimeoutMs?: number;
+  /** Connections accepted at once (node:net `server.maxConnections`; default 1024); more are refused. */
+  maxConnections?: number;
+  /** Frames read but not yet answered per connection before the server stops reading from it (default 32). */
+  maxInFlightPerConnection?: number;
+  /** Called once when the host failed for good (DurabilityError): the server has stopped and closed every socket. */
+  onFatal?: (error: DurabilityError) => void;
 }
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_CONNECTIONS = 1024;
+export const DEFAULT_MAX_IN_FLIGHT = 32;
 
 function yymmdd(now: number): string {
   const d = new Date(now);
@@ -75,10 +96,13 @@ export class Iso8583Server {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly options: Iso8583ServerOptions;
+  /** Set when the host failed for good: the server answers nothing more. */
+  failure: DurabilityError | undefined;
 
   constructor(options: Iso8583ServerOptions) {
     this.options = options;
     this.server = createServer((socket) => this.accept(socket));
+    this.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   }
 
   /** Answers one message body (exposed for tests and the fuzz target). */
@@ -123,23 +147,57 @@ export class Iso8583Server {
   }
 
   private accept(socket: Socket): void {
+    if (this.failure) {
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     socket.setNoDelay(true);
+    const idle = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    const maxInFlight = Math.max(1, this.options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT);
     const reader = new FrameReader();
+    let inFlight = 0;
     let queue: Promise<void> = Promise.resolve();
+    if (idle > 0) {
+      socket.setTimeout(idle);
+      // Idle or stalled mid-frame: a half-sent frame would otherwise hold its buffer forever. A request
+      // still being answered is not idleness (the answer's write restarts the timer).
+      socket.on('timeout', () => {
+        if (inFlight === 0) socket.destroy();
+      });
+    }
+    const settled = () => {
+      inFlight--;
+      if (inFlight < maxInFlight && socket.isPaused() && !socket.destroyed) socket.resume();
+    };
     socket.on('data', (chunk) => {
       for (const body of reader.push(chunk)) {
-        queue = queue.then(async () => {
-          const answer = await this.answer(body);
-          if (!socket.destroyed) socket.write(frame(answer));
-        });
+        inFlight++;
+        if (inFlight >= maxInFlight) socket.pause();
+        queue = queue
+          .then(async () => {
+            const answer = await this.answer(body);
+            if (socket.destroyed) return;
+            // The client does not read its answers: stop reading its requests until it does.
+            if (!socket.write(frame(answer))) await drained(socket);
+          })
+          .finally(settled);
       }
       queue = queue.catch((err: unknown) => {
+        if (err instanceof DurabilityError) this.stop(err);
         socket.destroy(err instanceof Error ? err : new Error(String(err)));
       });
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  /** The host failed for good: stop accepting, close every connection, tell the embedder once. */
+  private stop(error: DurabilityError): void {
+    if (this.failure) return;
+    this.failure = error;
+    void this.close();
+    this.options.onFatal?.(error);
   }
 
   /** Listens on host:port (default loopback; port 0 = ephemeral); resolves with the bound address. */
@@ -157,4 +215,21 @@ export class Iso8583Server {
     for (const s of this.sockets) s.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
+
+  /** Open connections (tests). */
+  get connections(): number {
+    return this.sockets.size;
+  }
+}
+
+function drained(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
 }

@@ -200,7 +200,15 @@ export class VpcdBridge extends EventEmitter {
       try {
         message = decodeVpcdPayload(payload, this.decoder.offset);
       } catch (err) {
-        this.log((err as Error).message);
+        // vpcd (vsmartcard vpcd.c) sends only four controls: 00 off, 01 on and 02 reset
+        // with sendToVICC (no answer read), 04 ATR with vicc_transmit (answer read).
+        // Every other payload comes from IFDHTransmitToICC -> vicc_transmit, which
+        // blocks in recvFromVICC until it gets an answer: an unknown 1-byte code is an
+        // application's 1-byte APDU, and an empty or 2-3 byte payload an APDU shorter
+        // than its header. Leaving them unanswered hangs the pcscd reader, so each is
+        // answered 6700 (ISO/IEC 7816-4 §5.6 "wrong length"), in order, and logged.
+        this.log(`${(err as Error).message}: answered 6700`);
+        this.chain = this.chain.then(() => this.handle(socket, { kind: 'malformed', apdu: payload }));
         continue;
       }
       // One exchange at a time, in arrival order: the card is a sequential device.
@@ -212,10 +220,16 @@ export class VpcdBridge extends EventEmitter {
     if (!socket.destroyed) socket.write(encodeVpcdFrame(payload));
   }
 
-  private async handle(socket: net.Socket, message: VpcdMessage): Promise<void> {
+  private async handle(socket: net.Socket, message: VpcdMessage | { kind: 'malformed'; apdu: Bytes }): Promise<void> {
     if (socket !== this.socket) return; // a message from a connection we already dropped
     try {
       switch (message.kind) {
+        case 'malformed': {
+          const response = Uint8Array.of(0x67, 0x00);
+          this.reply(socket, response);
+          this.emit('apdu', message.apdu, response);
+          return;
+        }
         case 'power-off':
           this.emit('power', 'off');
           return;

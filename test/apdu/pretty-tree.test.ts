@@ -32,6 +32,17 @@ describe('decodeValue', () => {
     expect(decodeValue('9F02', fromHex('000000001234'), values({ '5F2A': '0978', '5F36': '03' })).summary).toBe('1.234 EUR');
   });
 
+  it("9F53: Mastercard Transaction Category Code (an 1) or the VIS consecutive transaction limit (b 1), by the AID", () => {
+    // 'R' = 0x52 under a Mastercard AID (RID A000000004): the character, not the number 82.
+    expect(decodeValue('9F53', fromHex('52'), values({ '4F': 'A0000000041010' })).summary).toBe('R (Mastercard transaction category code)');
+    // The same byte under a Visa AID (RID A000000003) is a count.
+    expect(decodeValue('9F53', fromHex('05'), values({ '84': 'A0000000031010' })).summary).toBe('5 (Visa consecutive transaction limit, international)');
+    expect(decodeValue('9F53', fromHex('52'), values({ '9F06': 'A0000000032010' })).summary).toMatch(/^82 \(Visa/);
+    // No AID: a printable byte reads as the Mastercard code, a control byte as the Visa limit.
+    expect(decodeValue('9F53', fromHex('52')).summary).toBe('R (Mastercard transaction category code)');
+    expect(decodeValue('9F53', fromHex('03')).summary).toMatch(/^3 \(Visa/);
+  });
+
   it('dates YYMMDD as ISO dates (Book 4: YY < 50 is 20YY)', () => {
     expect(decodeValue('5F24', fromHex('251231')).summary).toBe('2025-12-31');
     expect(decodeValue('5F25', fromHex('991231')).summary).toBe('1999-12-31');

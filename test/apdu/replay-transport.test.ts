@@ -86,6 +86,27 @@ describe('ReplayTransport', () => {
     await expect(replay.transmit(fromHex('0020008008247391FFFFFFFFFF'))).rejects.toThrow(/0020008008XXXXXXXXXXXXXXXX/);
   });
 
+  it('never prints a recorded PIN in a mismatch message, even from a partly masked or clear pair', async () => {
+    for (const recorded of ['0020008008247391FFFFFFFFFF', '0020008008XX7391FFFFFFFFFF', '00200080082473XXFFFFFFFFFF']) {
+      const replay = new ReplayTransport([{ command: recorded, response: '9000' }]);
+      // Enciphered PIN (P2 88) sent where the trace has plaintext (P2 80): mismatch at offset 3.
+      const caught = await replay.transmit(fromHex('0020008808247391FFFFFFFFFF')).catch((e: unknown) => e);
+      expect(caught).toBeInstanceOf(ReplayMismatchError);
+      expect((caught as ReplayMismatchError).offset).toBe(3);
+      const message = (caught as Error).message;
+      expect(message).toContain('recorded 0020008008XXXXXXXXXXXXXXXX');
+      expect(message).not.toMatch(/7391|2473/);
+    }
+  });
+
+  it('a JSONL trace with a partly masked PIN change replays and its mismatch shows no digits', async () => {
+    const records = loadReplayTrace('{"command":"8424000208XX5678FFFFFFFFFF00","response":"9000"}\n');
+    const replay = new ReplayTransport(records);
+    const caught = await replay.transmit(fromHex('8424000108245678FFFFFFFFFF00')).catch((e: unknown) => e);
+    expect(caught).toBeInstanceOf(ReplayMismatchError);
+    expect((caught as Error).message).not.toContain('5678');
+  });
+
   it('a shorter command differs where it ends', () => {
     expect(firstDifference(fromHex('00A404'), fromHex('00A40400'))).toBe(3);
     expect(firstDifference(fromHex('00A40400'), fromHex('00A40400'))).toBe(-1);

@@ -33,6 +33,12 @@ describe('tag dictionary', () => {
     }
   });
 
+  it("9F53 is the Mastercard Transaction Category Code, format an 1 (not b)", () => {
+    expect(lookupTag('9F53')).toMatchObject({ format: 'an', minLength: 1, maxLength: 1 });
+    expect(tagName('9F53')).toMatch(/Transaction Category Code \(Mastercard, an 1\)/);
+    expect(tagName('9F53')).toMatch(/VIS, b 1/);
+  });
+
   it('includes every Annex A1 tag', () => {
     const missing = ANNEX_A1.filter((t) => !lookupTag(t));
     expect(missing).toEqual([]);

@@ -48,6 +48,25 @@ describe('BER-TLV decoding (Book 3 Annex B)', () => {
     expect(decodeTlv('FF810103 5F3400')[0]!.tag).toBe('FF8101');
   });
 
+  it("'FF 00' at the end of a record is filler, not an empty object FF00", () => {
+    // 70 07 | 5F34 01 01 | FF 00 00: erased EEPROM after the PAN Sequence Number.
+    const record = decodeTlv('70075F340101FF0000')[0]!;
+    expect(record.children!.map((o) => o.tag)).toEqual(['5F34']);
+    expect(decodeTlv('9F360200 01 FF 00 00 FF FF').map((o) => o.tag)).toEqual(['9F36']);
+    expect(decodeTlv('FF 00 FF FF 00')).toEqual([]);
+  });
+
+  it("an 'FF' followed by anything but padding begins a tag (FF81xx), also after leading filler", () => {
+    // 70 08 | FF8105 03 (5F34 00) | FF: the FF8105 template decodes, the last FF is filler.
+    const record = decodeTlv('7008 FF8105035F3400 FF')[0]!;
+    expect(record.children!.map((o) => o.tag)).toEqual(['FF8105']);
+    expect(record.children![0]!.children![0]).toMatchObject({ tag: '5F34', length: 0, offset: 6 }); // 70 08 | FF8105 03 |
+    // '00' padding before an FF81xx object (Book 3 Annex B) and FF filler after it.
+    const list = decodeTlv('0000 FF810103 9F0100 FFFF');
+    expect(list.map((o) => o.tag)).toEqual(['FF8101']);
+    expect(list[0]!.offset).toBe(2);
+  });
+
   it('reads tags of three bytes (subsequent bytes continue while b8 = 1)', () => {
     // DF8129 (Outcome Parameter Set, EMV Contactless C-2) and a 3-byte constructed FF8105.
     const list = decodeTlv('DF8129 08 1090F00000000000');

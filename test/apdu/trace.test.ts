@@ -118,6 +118,40 @@ describe('TracingTransport', () => {
     expect((r as TraceExchange).masked).toBe(true);
   });
 
+  it('a partly masked VERIFY in a trace file is masked in full, not kept as written (Book 3 §6.5.12)', () => {
+    // One 'XX' in the file must not make the importer trust the rest of the text.
+    const jsonl = '{"command":"0020008008XX1234FFFFFFFFFF","response":"9000"}';
+    const [r] = parseTraceJsonl(jsonl) as TraceExchange[];
+    expect(r!.command).toBe('0020008008' + 'XX'.repeat(8));
+    expect(r!.masked).toBe(true);
+    expect(JSON.stringify(r)).not.toContain('1234');
+    expect(toJsonl([r!])).not.toContain('1234');
+    expect(formatTrace([r!])).not.toContain('1234');
+  });
+
+  it('keeps a header byte masked in the file masked, and masks the data by the rule', () => {
+    // XX over P2 (a hand-redacted trace): kept; the PIN block after it is masked by the VERIFY rule.
+    const [r] = parseTraceJsonl('{"command":"002000XX08247391FFFFFFFFFF","response":"9000"}') as TraceExchange[];
+    expect(r!.command).toBe('002000XX08' + 'XX'.repeat(8));
+    // A masked Lc: the data length is unknown, so everything after the header is masked.
+    const [s] = parseTraceJsonl('{"command":"00200080XX247391FFFFFFFFFF","response":"9000"}') as TraceExchange[];
+    expect(s!.command).toBe('00200080' + 'XX'.repeat(9));
+  });
+
+  it('masks partly masked PIN CHANGE/UNBLOCK (INS 24) data (Book 3 §6.5.10)', () => {
+    // New PIN 5678 and old PIN 7391 (CHANGE REFERENCE DATA, two PIN blocks), one byte pre-masked.
+    const jsonl = [
+      '{"command":"8424000208XX5678FFFFFFFFFF00","response":"9000"}',
+      '{"command":"0024000110' + PIN_BLOCK + 'XX5678FFFFFFFFFF","response":"9000"}',
+    ].join('\n');
+    const records = parseTraceJsonl(jsonl) as TraceExchange[];
+    expect(records[0]!.command).toBe('8424000208' + 'XX'.repeat(8) + '00');
+    expect(records[1]!.command).toBe('0024000110' + 'XX'.repeat(16));
+    const all = JSON.stringify(records) + formatTrace(records);
+    expect(all).not.toContain('5678');
+    expect(all).not.toContain('7391');
+  });
+
   it('import errors name file:line and the field', () => {
     const bad = `${JSON.stringify({ type: 'apdu', command: '00A4', response: '9000' })}\n`;
     expect(() => parseTraceJsonl(bad, 't.jsonl')).toThrow(/t\.jsonl:1: command: a command needs at least 4 bytes/);

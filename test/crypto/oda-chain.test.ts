@@ -86,6 +86,22 @@ describe('emvsim crypto oda on the shipped example chains', () => {
     expect(out.failures[0]).toMatch(/^signed dynamic data: transaction data hash code mismatch/);
   });
 
+  it.each([
+    ['auto-detected', undefined],
+    ['explicit', 'DDA' as const],
+  ])('DDA (%s method) without 9F4B fails: certificates alone are not DDA (Book 2 §6.5.2 step 1)', (_label, method) => {
+    const { inputs } = buildInputs(args({ input: example('dda') }));
+    const { '9F4B': _sdad, ...tags } = inputs.tags;
+    const r = verifyOdaChain({ ...inputs, tags, ...(method ? { method } : { method: undefined }) });
+    expect(r.method).toBe('DDA');
+    expect(r.ok).toBe(false);
+    // The certificates themselves still verify: the only failure is the missing signature.
+    expect(r.steps.map((s) => s.object)).toEqual(['issuer certificate', 'ICC certificate', 'signed dynamic data']);
+    expect(r.steps[1]!.failures).toEqual([]);
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0]).toMatch(/signed dynamic data \(9F4B\) missing/);
+  });
+
   it('CAPK by --capk-modulus, or from tags 4F + 8F; unknown CAPK is a DocumentError', () => {
     const fe = loadDefaultCapks().get('A000000004', 'E5')!;
     const byModulus = buildInputs(args({ input: example('sda'), capk: undefined, 'capk-modulus': toHex(fe.modulus), 'capk-exponent': '03' }));

@@ -128,6 +128,24 @@ describe.each(chains)('$name', ({ ca, issuer, icc }) => {
     expect(r.failures).toEqual([]);
     expect(r.fields).toMatchObject({ iccDynamicNumber: 'A1B2', cid: '80', applicationCryptogram: '0102030405060708', transactionDataHashCode: toHex(tdhc) });
   });
+
+  it('CDA transaction data hash code covers an FF81xx object and skips only trailing FF filler (Book 2 §6.6.1)', () => {
+    const pdol = '0000000010000978';
+    const cdol1 = '00000000100000000000000002760000000000097826112100CAFEBABE';
+    // 77 1E template: 9F27 | FF8105 (a C-2 style template holding 9F60 01 AB) | 9F4B (8 dummy bytes) | 9F36 | FF FF filler.
+    const response = '771E' + '9F270180' + 'FF8105049F6001AB' + '9F4B08' + '1111111111111111' + '9F36020012' + 'FFFF';
+    expect(fromHex(response).length).toBe(2 + 0x1e);
+    // Hash input by hand: PDOL data || CDOL1 data || every object but 9F4B, in order, as sent.
+    const expected = createHash('sha1')
+      .update(Buffer.from(pdol + cdol1 + '9F270180' + 'FF8105049F6001AB' + '9F36020012', 'hex'))
+      .digest('hex')
+      .toUpperCase();
+    const tdhc = transactionDataHashCode({ pdolData: fromHex(pdol), cdol1Data: fromHex(cdol1), responseTlvs: fromHex(response) });
+    expect(toHex(tdhc)).toBe(expected);
+    // The same objects given as the template's content (no 77) hash the same.
+    const content = fromHex(response).subarray(2);
+    expect(toHex(transactionDataHashCode({ pdolData: fromHex(pdol), cdol1Data: fromHex(cdol1), responseTlvs: content }))).toBe(expected);
+  });
 });
 
 /** BER length field (Book 3 Annex B2): short form below 128, else 81 xx or 82 xxxx. */

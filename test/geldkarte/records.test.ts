@@ -91,6 +91,18 @@ describe('log records', () => {
     expect(logStatusText(0x51)).toMatch(/^debit/);
     expect(logStatusText(0x71)).toMatch(/^refund/);
   });
+
+  it('decodes the command as (b & 0x60) >> 5 (devnied getType): 50/51 Abbuchen, 70/71 Rueckbuchen, also with bit 8 set', () => {
+    // facts §1: "status: 50/51 Abbuchen, 70/71 Rueckbuchen"; bits 7-5 = command 010 / 011.
+    expect(logStatusText(0x50)).toBe('debit (Abbuchen)');
+    expect(logStatusText(0x51)).toBe('debit (Abbuchen)');
+    expect(logStatusText(0x70)).toBe('refund (Rueckbuchen)');
+    expect(logStatusText(0x71)).toBe('refund (Rueckbuchen)');
+    // Bit 8 (0x80) is outside the two bits that tell the four commands apart: 0xD1 is still Abbuchen.
+    expect(logStatusText(0xd1)).toBe('debit (Abbuchen)');
+    expect(logStatusText(0xf0)).toBe('refund (Rueckbuchen)');
+    expect(logStatusText(0x90)).toBe('load (Laden)');
+  });
 });
 
 describe('amounts', () => {

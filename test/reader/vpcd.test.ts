@@ -160,6 +160,26 @@ describe('VpcdBridge against a fake vpcd', () => {
     expect(lines.join('\n')).toMatch(/card failed on 00A40400: card OS crashed/);
   });
 
+  it('a payload shorter than an APDU header or an unknown 1-byte code is answered 6700, in order, and logged: vpcd never waits in vain', async () => {
+    // vpcd.c: 00/01/02 go out with sendToVICC (no answer read), 04 and every APDU with
+    // vicc_transmit, which blocks in recvFromVICC: anything else 1-byte is an application's APDU.
+    const vpcd = new FakeVpcd();
+    const port = await vpcd.listen();
+    const card = new FakeCard();
+    const lines: string[] = [];
+    const bridge = new VpcdBridge(card, { port, log: (l) => lines.push(l) });
+    cleanup.push(() => vpcd.close(), () => bridge.stop());
+    bridge.start();
+    await bridge.insert();
+    await vpcd.send(['01', '00A4', '03', PSE_SELECT, '00B201', '', '7F', '04']);
+    // The ATR answer (04) still comes after them, in order.
+    expect(await vpcd.replies(7)).toEqual(['6700', '6700', PSE_FCI + '9000', '6700', '6700', '6700', FAKE_ATR]);
+    expect(lines.filter((l) => /answered 6700/.test(l))).toHaveLength(5);
+    expect(lines.join('\n')).toMatch(/unknown control code 0x03/);
+    expect(lines.join('\n')).toMatch(/2-byte command is shorter than a header/);
+    expect(bridge.state).toBe('inserted');
+  });
+
   it('insert() times out with a clear message when nothing listens', async () => {
     const probe = net.createServer();
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));

@@ -18,7 +18,7 @@ import { type MerchantContext, type MerchantSession, merchantCommand } from './m
 import { DEMO_MERCHANT, type MerchantPersonalisation, type MerchantState, parseMerchantState, personaliseMerchant } from './merchant-state.js';
 
 function freshSession(): MerchantSession {
-  return { selected: false, payment: undefined, confirmChallenge: undefined };
+  return { selected: false, payment: undefined, confirmChallenge: undefined, resolvingParked: undefined };
 }
 
 export interface MerchantCardOptions {

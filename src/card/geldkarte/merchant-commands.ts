@@ -11,19 +11,35 @@
  *                           answer: debit order MAC(8); the payment is now PENDING (persisted)
  *   90 54 00 00  CONFIRM    data: purse receipt(14)  answer: status(1); credits (01) or drops (00)
  *   90 56 00 00  GET PENDING answer: kind(1) purse id(10) hseq(4) bseq(2) amount(3) challenge(8); 6A88 none
- *   90 70 00 00  SETTLE     answer: summary(44) = merchant id(10) sseq(4) count(4) debit total(5 BCD)
- *                           refund total(5 BCD) first hseq(4) last hseq(4) MAC(8)
+ *                           no data: the pending payment; data purse id(10) index(1): the index-th
+ *                           unresolved payment (pending or parked) of that purse. The next CONFIRM
+ *                           resolves the payment named here.
+ *   90 70 00 00  SETTLE     answer: summary = merchant id(10) sseq(4) count(4) debit total(5 BCD)
+ *                           refund total(5 BCD) first hseq(4) last hseq(4) unknown count(1)
+ *                           unknown payments(20 each: kind(1) purse id(10) hseq(4) bseq(2) amount(3))
+ *                           MAC(8)
  *   90 72 00 00  LAST SUMMARY  the last summary again (6A88 before the first)
- *   90 74 00 00  STATUS     merchant id(10) hseq(4) sseq(4) count(4) debit total(5) refund total(5) pending(1)
- * P1: 00 debit, 01 refund. While a payment is pending, START and SETTLE answer 9410.
+ *   90 74 00 00  STATUS     merchant id(10) hseq(4) sseq(4) count(4) debit total(5) refund total(5)
+ *                           pending(1) parked(1)
+ * P1: 00 debit, 01 refund.
+ *
+ * Interrupted payments (modelled): START with a payment still pending PARKS it
+ * (the terminal has moved on to another purse; the first purse may be gone for
+ * good), so one abandoned payment never blocks the card. Up to
+ * MAX_PARKED_PAYMENTS are kept; beyond that START answers 9412 until the day is
+ * settled. A parked payment is resolved early when its purse is presented again
+ * (GET PENDING with the purse id, then the purse's DEBIT STATUS receipt to
+ * CONFIRM); the rest go to the clearing side in the summary as "outcome
+ * unknown", resolved there against the purse issuer's shadow account.
  */
 import { type Bytes, concat, constantTimeEqual, equal, fromHex, readUint, toHex, uintBytes } from '../../apdu/bytes.js';
 import type { DecodedCommand } from '../../apdu/command.js';
 import { type Answer, ok, sw } from '../engine.js';
-import { type MerchantState, seq4 } from './merchant-state.js';
+import { type MerchantState, type PendingPayment, seq4 } from './merchant-state.js';
 import {
   type DebitKind,
   KIND_P1,
+  MAX_PARKED_PAYMENTS,
   KIND_STATUS,
   MAC_DOMAIN,
   MERCHANT_AID,
@@ -42,6 +58,8 @@ export interface MerchantSession {
   payment: { kind: DebitKind; purseId: Bytes; purseKey: Bytes; hseq: number; challenge: Bytes } | undefined;
   /** Challenge the next CONFIRM's receipt must be bound to. */
   confirmChallenge: Bytes | undefined;
+  /** The parked payment (by hseq) the next CONFIRM resolves; undefined: the pending one. */
+  resolvingParked: number | undefined;
 }
 
 export interface MerchantContext {
@@ -60,7 +78,10 @@ function start(ctx: MerchantContext, cmd: DecodedCommand): Answer {
   const kind = kindOf(cmd.p1);
   if (!kind || cmd.p2 !== 0) return sw(SW.WRONG_P1P2);
   if (cmd.data.length !== 10) return sw(SW.WRONG_LENGTH);
-  if (ctx.state.pending) return sw(SW.PAYMENT_PENDING);
+  // A full list of parked payments refuses new payments (the card could not park another).
+  if (ctx.state.parked.length >= MAX_PARKED_PAYMENTS) return sw(SW.TOO_MANY_UNRESOLVED);
+  // The terminal moved on: park the interrupted payment and keep trading.
+  if (ctx.state.pending) ctx.commit({ ...ctx.state, pending: undefined, parked: [...ctx.state.parked, ctx.state.pending] });
   const purseId = cmd.data.slice();
   let purseKey: Bytes;
   try {
@@ -72,6 +93,7 @@ function start(ctx: MerchantContext, cmd: DecodedCommand): Answer {
   const challenge = ctx.random(8);
   ctx.session.payment = { kind, purseId, purseKey, hseq, challenge };
   ctx.session.confirmChallenge = undefined;
+  ctx.session.resolvingParked = undefined;
   return ok(concat(fromHex(ctx.state.merchantId), seq4(hseq), seq4(ctx.state.sseq), challenge));
 }
 
@@ -111,16 +133,22 @@ function authorise(ctx: MerchantContext, cmd: DecodedCommand): Answer {
     pending: { kind, purseId: toHex(payment.purseId), hseq: payment.hseq, bseq: readUint(bseq, 0, 2), amount },
   });
   ctx.session.confirmChallenge = payment.challenge;
+  ctx.session.resolvingParked = undefined;
   return ok(order);
 }
 
 function confirm(ctx: MerchantContext, cmd: DecodedCommand): Answer {
   if (cmd.p1 !== 0 || cmd.p2 !== 0) return sw(SW.WRONG_P1P2);
   if (cmd.data.length !== 14) return sw(SW.WRONG_LENGTH);
-  const pending = ctx.state.pending;
+  const parkedHseq = ctx.session.resolvingParked;
+  const pending = parkedHseq === undefined ? ctx.state.pending : ctx.state.parked.find((p) => p.hseq === parkedHseq);
   const challenge = ctx.session.confirmChallenge;
   ctx.session.confirmChallenge = undefined;
+  ctx.session.resolvingParked = undefined;
   if (!pending || !challenge) return sw(SW.CONDITIONS);
+  // The resolved payment leaves the pending slot or the parked list, whichever held it.
+  const resolved = (): Pick<MerchantState, 'pending' | 'parked'> =>
+    parkedHseq === undefined ? { pending: undefined, parked: ctx.state.parked } : { pending: ctx.state.pending, parked: ctx.state.parked.filter((p) => p.hseq !== parkedHseq) };
   const d = cmd.data;
   const status = d[0]!;
   const bseq = readUint(d, 1, 2);
@@ -135,14 +163,14 @@ function confirm(ctx: MerchantContext, cmd: DecodedCommand): Answer {
   const expected = receiptMac(purseKey, challenge, status, pending.kind, fromHex(ctx.state.merchantId), seq4(pending.hseq), bseq, amount);
   if (!constantTimeEqual(d.subarray(6, 14), expected) || bseq !== pending.bseq) return sw(SW.SECURITY);
   if (status === 0x00) {
-    ctx.commit({ ...ctx.state, pending: undefined });
+    ctx.commit({ ...ctx.state, ...resolved() });
     return ok(Uint8Array.of(0x00));
   }
   if (status !== 0x01 || amount !== pending.amount) return sw(SW.WRONG_DATA);
   const s = ctx.state;
   ctx.commit({
     ...s,
-    pending: undefined,
+    ...resolved(),
     debitTotal: s.debitTotal + (pending.kind === 'debit' ? amount : 0),
     refundTotal: s.refundTotal + (pending.kind === 'refund' ? amount : 0),
     records: [...s.records, { hseq: pending.hseq, kind: pending.kind, purseId: pending.purseId, bseq, amount }],
@@ -152,19 +180,31 @@ function confirm(ctx: MerchantContext, cmd: DecodedCommand): Answer {
 
 function getPending(ctx: MerchantContext, cmd: DecodedCommand): Answer {
   if (cmd.p1 !== 0 || cmd.p2 !== 0) return sw(SW.WRONG_P1P2);
-  const p = ctx.state.pending;
+  if (cmd.data.length !== 0 && cmd.data.length !== 11) return sw(SW.WRONG_LENGTH);
+  let p: PendingPayment | undefined = ctx.state.pending;
+  let parkedHseq: number | undefined;
+  if (cmd.data.length === 11) {
+    // The index-th unresolved payment of this purse: the pending one first, then the parked ones.
+    const purseId = toHex(cmd.data.subarray(0, 10));
+    const mine = [ctx.state.pending, ...ctx.state.parked].filter((q): q is PendingPayment => q?.purseId === purseId);
+    p = mine[cmd.data[10]!];
+    parkedHseq = p && p !== ctx.state.pending ? p.hseq : undefined;
+  }
   if (!p) return sw(SW.NO_DATA);
   const challenge = ctx.random(8);
   ctx.session.payment = undefined;
   ctx.session.confirmChallenge = challenge;
+  ctx.session.resolvingParked = parkedHseq;
   return ok(concat(Uint8Array.of(KIND_P1[p.kind]), fromHex(p.purseId), seq4(p.hseq), uintBytes(p.bseq, 2), amountBcd(p.amount), challenge));
 }
 
 function settle(ctx: MerchantContext, cmd: DecodedCommand): Answer {
   if (cmd.p1 !== 0 || cmd.p2 !== 0) return sw(SW.WRONG_P1P2);
   const s = ctx.state;
-  if (s.pending) return sw(SW.PAYMENT_PENDING);
-  const first = s.records[0]?.hseq ?? s.hseq + 1;
+  // Whatever is still unresolved goes to the clearing side as "outcome unknown".
+  const unknown = s.pending ? [...s.parked, s.pending] : s.parked;
+  const hseqs = [...s.records.map((r) => r.hseq), ...unknown.map((u) => u.hseq)];
+  const first = hseqs.length > 0 ? Math.min(...hseqs) : s.hseq + 1;
   const body = concat(
     fromHex(s.merchantId),
     seq4(s.sseq),
@@ -173,9 +213,11 @@ function settle(ctx: MerchantContext, cmd: DecodedCommand): Answer {
     amountBcd(s.refundTotal, 5),
     seq4(first),
     seq4(s.hseq),
+    Uint8Array.of(unknown.length),
+    ...unknown.map((u) => concat(Uint8Array.of(KIND_P1[u.kind]), fromHex(u.purseId), seq4(u.hseq), uintBytes(u.bseq, 2), amountBcd(u.amount))),
   );
   const summary = concat(body, schemeMac(fromHex(s.merchantKey), MAC_DOMAIN.SUMMARY, body));
-  ctx.commit({ ...s, sseq: s.sseq + 1, debitTotal: 0, refundTotal: 0, records: [], lastSummary: toHex(summary) });
+  ctx.commit({ ...s, sseq: s.sseq + 1, debitTotal: 0, refundTotal: 0, records: [], pending: undefined, parked: [], lastSummary: toHex(summary) });
   return ok(summary);
 }
 
@@ -186,7 +228,7 @@ function lastSummary(ctx: MerchantContext): Answer {
 function status(ctx: MerchantContext): Answer {
   const s = ctx.state;
   return ok(
-    concat(fromHex(s.merchantId), seq4(s.hseq), seq4(s.sseq), seq4(s.records.length), amountBcd(s.debitTotal, 5), amountBcd(s.refundTotal, 5), Uint8Array.of(s.pending ? 1 : 0)),
+    concat(fromHex(s.merchantId), seq4(s.hseq), seq4(s.sseq), seq4(s.records.length), amountBcd(s.debitTotal, 5), amountBcd(s.refundTotal, 5), Uint8Array.of(s.pending ? 1 : 0, s.parked.length)),
   );
 }
 
@@ -198,6 +240,7 @@ export function merchantCommand(ctx: MerchantContext, cmd: DecodedCommand): Answ
     ctx.session.selected = true;
     ctx.session.payment = undefined;
     ctx.session.confirmChallenge = undefined;
+    ctx.session.resolvingParked = undefined;
     return ok();
   }
   if (cmd.cla !== 0x90) return sw(0x6e00);

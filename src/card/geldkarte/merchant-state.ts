@@ -2,8 +2,10 @@
  * The merchant card (Haendlerkarte) state: its identity and keys, the merchant
  * sequence number (Haendlersequenznummer, one per payment or refund), the
  * summary sequence number (Summensequenznummer, one per end-of-day summary),
- * the totals and records since the last summary, and a payment interrupted
- * after authorisation (resolved against the purse before anything else).
+ * the totals and records since the last summary, a payment interrupted after
+ * authorisation (pending) and the interrupted payments parked because their
+ * purse went away (bounded by MAX_PARKED_PAYMENTS; carried as "outcome unknown"
+ * in the end-of-day summary for the clearing side to resolve).
  * Persisted as a JSON card file written atomically (temp, fsync, rename).
  */
 import { bcd, concat, fromHex, toHex, uintBytes } from '../../apdu/bytes.js';
@@ -48,6 +50,12 @@ export interface MerchantState {
   refundTotal: number;
   records: MerchantRecord[];
   pending: PendingPayment | undefined;
+  /**
+   * Interrupted payments set aside so the card keeps trading (modelled): each is
+   * resolved early when its purse is presented again (DEBIT STATUS), or goes to
+   * the clearing side in the next summary as "outcome unknown".
+   */
+  parked: PendingPayment[];
   /** The last summary (hex), kept so an interrupted end of day can be fetched again. */
   lastSummary: string | undefined;
 }
@@ -78,6 +86,7 @@ export function personaliseMerchant(p: MerchantPersonalisation): MerchantState {
     refundTotal: 0,
     records: [],
     pending: undefined,
+    parked: [],
     lastSummary: undefined,
   };
 }
@@ -98,7 +107,8 @@ export function parseMerchantState(text: string, file: string): MerchantState {
     if (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0) throw new DocumentError('must be a non-negative integer', { file, field: k });
   }
   if (!Array.isArray(o.records)) throw new DocumentError('must be a list', { file, field: 'records' });
-  return { ...o, pending: o.pending ?? undefined, lastSummary: o.lastSummary ?? undefined } as MerchantState;
+  if (o.parked !== undefined && !Array.isArray(o.parked)) throw new DocumentError('must be a list', { file, field: 'parked' });
+  return { ...o, pending: o.pending ?? undefined, parked: o.parked ?? [], lastSummary: o.lastSummary ?? undefined } as MerchantState;
 }
 
 /** The 4-byte merchant / summary sequence number field. */

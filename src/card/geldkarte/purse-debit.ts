@@ -50,15 +50,17 @@ export function initialiseDebit(card: CardEngine, cmd: DecodedCommand): Answer {
   return ok(Uint8Array.from([...purseChallenge, ...bseq, ...balance, ...mac]));
 }
 
-/** The purse's limits (real rules: balance, maximum per transaction, maximum balance 200.00). */
+/**
+ * The purse's limits (real rules, payments-domain-facts.md §1 EF_BETRAG: maximum
+ * per transaction, maximum balance 200.00 EUR). The per-transaction maximum
+ * applies to a refund as to a debit, and a refund must not push the balance
+ * over the maximum balance.
+ */
 function limitViolation(state: PurseState, kind: DebitKind, amount: number): number | undefined {
   if (amount <= 0) return SW.WRONG_DATA;
-  if (kind === 'debit') {
-    if (amount > state.maxTransaction) return SW.ABOVE_TRANSACTION_MAXIMUM;
-    if (amount > state.balance) return SW.BALANCE_INSUFFICIENT;
-  } else if (state.balance + amount > state.maxBalance) {
-    return SW.ABOVE_MAXIMUM_BALANCE;
-  }
+  if (amount > state.maxTransaction) return SW.ABOVE_TRANSACTION_MAXIMUM;
+  if (kind === 'debit' && amount > state.balance) return SW.BALANCE_INSUFFICIENT;
+  if (kind === 'refund' && state.balance + amount > state.maxBalance) return SW.ABOVE_MAXIMUM_BALANCE;
   return undefined;
 }
 

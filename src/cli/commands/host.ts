@@ -23,6 +23,8 @@ export const hostCommand: CommandModule = {
             .option('atc-window', { type: 'number', default: 50, describe: 'ATC jump beyond the last seen that is declined as a suspected clone' })
             .option('enrol', { type: 'boolean', default: false, describe: 'enrol unknown PANs of a shipped BIN on first sight' })
             .option('quiet', { type: 'boolean', default: false, describe: 'do not print each decision' })
+            .option('idle-timeout', { type: 'number', describe: 'seconds before an idle or stalled-mid-frame connection is closed (default 30)' })
+            .option('max-connections', { type: 'number', describe: 'maximum concurrent terminal connections (default 1024)' })
             .option('mac-key', {
               type: 'string',
               array: true,

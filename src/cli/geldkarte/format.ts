@@ -54,6 +54,7 @@ export function formatSettlement(s: SettlementSummary, r: SettlementResult, stat
     `End-of-day summary ${s.summarySequence} of merchant card ${s.merchantId}`,
     `  transactions ${s.count} (merchant sequence ${s.count > 0 ? `${s.firstHseq}-${s.lastHseq}` : 'none'})`,
     `  payments     ${formatAmount(s.debitTotal)}, refunds ${formatAmount(s.refundTotal)}, net ${formatAmount(s.debitTotal - s.refundTotal)}`,
+    ...s.unknown.map((u) => `  unknown      ${u.kind} ${formatAmount(u.amount)}, purse ${u.purseId} BSEQ ${u.bseq}, merchant sequence ${u.hseq}: outcome unknown, resolved by the clearing`),
     `  MAC          ${s.mac}`,
     `  clearing     ${r.accepted ? 'ACCEPTED' : 'REFUSED'}: ${r.message}`,
   ];

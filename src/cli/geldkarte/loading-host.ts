@@ -8,6 +8,7 @@
 import { type Bytes, constantTimeEqual, fromHex, toHex, uintBytes } from '../../apdu/bytes.js';
 import { DEMO_MASTER_KEYS, MAC_DOMAIN, amountBcd, deriveCardKey, schemeMac } from '../../card/geldkarte/scheme.js';
 import type { LoadApproval, LoadRequest, LoadingHost } from '../../terminal/geldkarte/load.js';
+import { type PurseDebitFinding, type PurseShadowAccounts, ShadowAccounts } from './shadow-account.js';
 
 export interface LoadingHostOptions {
   /** Load master key (hex); default the demo system's. */
@@ -27,8 +28,10 @@ interface LoadRecord {
 
 export const LOAD_CENTRE_ID = fromHex('000001');
 
-export class InProcessLoadingHost implements LoadingHost {
+export class InProcessLoadingHost implements LoadingHost, PurseShadowAccounts {
   readonly accounts: Record<string, number>;
+  /** The issuer's shadow account of each purse's debits (modelled, see shadow-account.ts). */
+  readonly shadow = new ShadowAccounts();
   /** Shadow balance of each purse as last confirmed. */
   readonly shadowBalances: Record<string, number> = {};
   private readonly masterKey: Bytes;
@@ -44,6 +47,14 @@ export class InProcessLoadingHost implements LoadingHost {
 
   private account(purseId: string): number {
     return (this.accounts[purseId] ??= this.defaultBalance);
+  }
+
+  async observePurseLog(purseId: Bytes, bseqCounter: number, blog: readonly Bytes[]): Promise<void> {
+    this.shadow.observe(purseId, bseqCounter, blog);
+  }
+
+  findDebit(purseId: string, bseq: number): PurseDebitFinding {
+    return this.shadow.findDebit(purseId, bseq);
   }
 
   async authoriseLoad(r: LoadRequest): Promise<LoadApproval> {

@@ -81,7 +81,7 @@ export async function runGeldkarte(args: GeldkarteArgs): Promise<void> {
       const rules = loadLiabilityTable(join(projectRoot(), 'scripts', 'liability', 'default.yaml')).rules;
       const outcome = await pay(purse, merchant, amount, { kind: args.action === 'pay' ? 'debit' : 'refund', liabilityRules: rules });
       emit(outcome, formatPayment(outcome));
-      if (outcome.result === 'declined') process.exitCode = 1;
+      if (outcome.result !== 'approved') process.exitCode = 1;
       return;
     }
     case 'load': {
@@ -89,7 +89,7 @@ export async function runGeldkarte(args: GeldkarteArgs): Promise<void> {
       if (args.pin === undefined) throw new DocumentError('loading needs the card PIN: --pin', { field: '--pin' });
       const outcome = await loadPurse(openPurse(args.card), new InProcessLoadingHost(), amount, args.pin);
       emit(outcome, formatLoad(outcome));
-      if (outcome.result === 'declined') process.exitCode = 1;
+      if (outcome.result !== 'approved') process.exitCode = 1;
       return;
     }
     case 'settle': {

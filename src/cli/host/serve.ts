@@ -1,6 +1,7 @@
 /** `emvsim host --listen`: serves ISO 8583 and prints each decision as it happens. */
 import { parseHostAddress } from '../../issuer/client.js';
 import { openSeededDatabase, enrolFromShippedBin } from '../../issuer/index.js';
+import type { DurabilityError } from '../../issuer/db/durability.js';
 import { IssuerHost, type DecisionEvent } from '../../issuer/issuer-host.js';
 import { loadRules } from '../../issuer/rules/load.js';
 import { Iso8583Server } from '../../issuer/server.js';
@@ -19,6 +20,10 @@ export interface ServeArgs {
   enrol: boolean;
   quiet: boolean;
   macKey?: string[];
+  /** Seconds a connection may stay idle or mid-frame (default 30). */
+  idleTimeout?: number;
+  /** Connections accepted at once (default 1024). */
+  maxConnections?: number;
 }
 
 /** `--mac-key TERMINAL=HEX` values -> terminal id -> 16-byte key. */
@@ -70,9 +75,19 @@ export async function serve(args: ServeArgs): Promise<void> {
   const db = openSeededDatabase(args.db);
   const rulesFile = rulesFileOf(args.rules);
   const rules = rulesFile ? loadRules(rulesFile).rules : [];
+  // A failed fsync (DurabilityError) ends the command: the server stops, and the CLI prints the error on
+  // one line and exits non-zero (src/cli/output.ts), so a supervisor restarts the host and SQLite
+  // recovers from what the WAL really holds.
+  let fatal: (error: DurabilityError) => void = () => {};
+  const stopped = new Promise<never>((_, reject) => {
+    fatal = (error) => {
+      void server.close().then(() => reject(error));
+    };
+  });
   const issuer = new IssuerHost({
     db,
     rules,
+    onFatal: (error) => fatal(error),
     atcWindow: args.atcWindow,
     ...(args.enrol ? { enrol: enrolFromShippedBin } : {}),
     ...(args.quiet ? {} : { onDecision: (e: DecisionEvent) => println(formatDecision(e)) }),
@@ -80,6 +95,9 @@ export async function serve(args: ServeArgs): Promise<void> {
   const macKeys = args.macKey?.length ? parseMacKeys(args.macKey) : undefined;
   const server = new Iso8583Server({
     host: issuer,
+    ...(args.idleTimeout !== undefined ? { idleTimeoutMs: args.idleTimeout * 1000 } : {}),
+    ...(args.maxConnections !== undefined ? { maxConnections: args.maxConnections } : {}),
+    onFatal: (error) => fatal(error),
     ...(macKeys ? { macKeys } : {}),
     onSecurityViolation: (e, terminal) => println(`${new Date().toISOString().slice(11, 23)}  security violation (63) from '${terminal}': ${e.message}`),
     onFormatError: (e) => println(`${new Date().toISOString().slice(11, 23)}  format error (30): ${e.message}`),
@@ -91,14 +109,15 @@ export async function serve(args: ServeArgs): Promise<void> {
   const shown = rulesFile && !relative(process.cwd(), rulesFile).startsWith('..') ? relative(process.cwd(), rulesFile) : rulesFile;
   const rulesText = rulesFile ? `${rules.length} risk rules from ${shown}${rulesFile === shippedRulesPath() ? ' (shipped default; --no-rules for none)' : ''}` : 'no risk rules (--rules none / --no-rules)';
   println(`database ${args.db}: ${cards} cards; ${rulesText}; Ctrl-C stops`);
-  await new Promise<void>((resolve) => {
+  const interrupted = new Promise<void>((resolve) => {
     const stop = () => {
       void server.close().then(() => {
-        db.close();
+        if (db.open) db.close();
         resolve();
       });
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await Promise.race([interrupted, stopped]);
 }

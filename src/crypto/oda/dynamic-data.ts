@@ -9,6 +9,7 @@
  *      hash over bytes 2..N_IC-21 || Unpredictable Number (9F37).
  */
 import { type Bytes, bytesOf, concat, equal, toHex, uintBytes } from '../../apdu/bytes.js';
+import { TlvError } from '../../apdu/errors.js';
 import { decodeTlv, readLength, readTag } from '../../apdu/tlv.js';
 import { type RsaKeyPair, type RsaPublicKey } from '../rsa.js';
 import { FORMAT, HASH_SHA1, OdaError, PAD, type Recovered, checkHash, checkHashAlgorithm, recoverBlock, signWithRecovery } from './certificate-format.js';
@@ -65,26 +66,30 @@ export interface CdaTransactionData {
   responseTlvs: Bytes;
 }
 
-/** The TLV objects of a response in their original encoding, without 9F4B (Book 2 §6.6.1). */
+/**
+ * The TLV objects of a response in their original encoding, without 9F4B (Book 2 §6.6.1).
+ * Objects are found by the decoder itself (decodeTlv's padding rule: '00' anywhere, 'FF'
+ * only as trailing filler), so an 'FF81xx' object is hashed like any other and the
+ * kernel and the card agree on what was signed.
+ */
 function responseObjectsExceptSdad(response: Bytes): Bytes {
-  let content = response;
-  const top = decodeTlv(response, { recursive: false });
-  if (top.length === 1 && top[0]!.tag === '77') content = top[0]!.value;
-  const parts: Bytes[] = [];
-  let pos = 0;
-  while (pos < content.length) {
-    if (content[pos] === 0x00 || content[pos] === 0xff) {
-      pos++;
-      continue;
+  try {
+    let content = response;
+    const top = decodeTlv(response, { recursive: false });
+    if (top.length === 1 && top[0]!.tag === '77') content = top[0]!.value;
+    const parts: Bytes[] = [];
+    for (const o of decodeTlv(content, { recursive: false })) {
+      if (o.tag === '9F4B') continue;
+      // Tag and length bytes as sent (a non-minimal length field is hashed as received).
+      const { size: tagSize } = readTag(content, o.offset);
+      const { size: lengthSize } = readLength(content, o.offset + tagSize);
+      parts.push(content.subarray(o.offset, o.offset + tagSize + lengthSize + o.length));
     }
-    const { tag, size: tagSize } = readTag(content, pos);
-    const { length, size: lengthSize } = readLength(content, pos + tagSize);
-    const end = pos + tagSize + lengthSize + length;
-    if (end > content.length) throw new OdaError('transaction data hash code', `response object ${tag} at offset ${pos} is truncated`);
-    if (tag !== '9F4B') parts.push(content.subarray(pos, end));
-    pos = end;
+    return concat(...parts);
+  } catch (e) {
+    if (e instanceof TlvError) throw new OdaError('transaction data hash code', `response objects: ${e.message}`);
+    throw e;
   }
-  return concat(...parts);
 }
 
 /** Transaction Data Hash Code = SHA-1(PDOL data || CDOL1 data [|| CDOL2 data] || response TLVs except 9F4B). */

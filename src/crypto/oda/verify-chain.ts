@@ -85,6 +85,10 @@ function skipped(object: OdaObject, reason: string): OdaChainStep {
   return { object, recovered: '', fields: {}, hashValid: false, failures: [`${object}: not verified: ${reason}`] };
 }
 
+function missingStep(object: OdaObject, failure: string): OdaChainStep {
+  return { object, recovered: '', fields: {}, hashValid: false, failures: [failure] };
+}
+
 function chooseMethod(inputs: OdaChainInputs): OdaMethod | 'none' {
   if (inputs.method) return inputs.method;
   if (inputs.cda) return 'CDA';
@@ -157,7 +161,11 @@ export function verifyOdaChain(inputs: OdaChainInputs): OdaChainResult {
         if (r.fields.iccDynamicNumber) result.iccDynamicNumber = r.fields.iccDynamicNumber;
         if (r.fields.applicationCryptogram) result.applicationCryptogram = r.fields.applicationCryptogram;
       } else steps.push(skipped('signed dynamic data', 'CDA needs the unpredictable number, CID and transaction data'));
-    } else if (sdad) {
+    } else if (!sdad) {
+      // Book 2 §6.5.2 step 1: DDA needs the Signed Dynamic Application Data from INTERNAL
+      // AUTHENTICATE; a recovered ICC certificate alone authenticates nothing dynamic.
+      steps.push(missingStep('signed dynamic data', 'signed dynamic data (9F4B) missing: certificates only, not DDA (Book 2 §6.5.2 step 1)'));
+    } else {
       const r = recoverDdaSignature({ iccPublicKey: iccKey, signedDynamicData: sdad, ddolData: inputs.ddolData ?? new Uint8Array(0) });
       if (!inputs.ddolData) r.failures.push('signed dynamic data: no DDOL data given');
       steps.push(step('signed dynamic data', r));

@@ -14,13 +14,42 @@
  * committed during the fsync.
  * (sqlite.org/pragma.html#pragma_synchronous, sqlite.org/wal.html "Durability".)
  */
-import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { EmvsimError } from '../../apdu/errors.js';
 import type { IssuerDatabase } from './schema.js';
+
+/**
+ * A failed fsync of the WAL (or of its directory). Fatal, as in PostgreSQL since "fsyncgate" (2018): after
+ * an fsync error Linux may have dropped the dirty pages and reports the error only once, so a later fsync
+ * that succeeds proves nothing about the commits before it. The host stops answering and closes its
+ * database; a restart lets SQLite recover from what the WAL really holds, and terminals retransmit.
+ */
+export class DurabilityError extends EmvsimError {
+  constructor(
+    readonly path: string,
+    readonly errno: string,
+    detail: string,
+  ) {
+    super('ISSUER_DURABILITY', `fsync of ${path} failed (${errno}): ${detail}; the issuer host stopped answering, restart it to recover from the WAL`);
+    this.name = 'DurabilityError';
+  }
+
+  static of(path: string, err: unknown): DurabilityError {
+    if (err instanceof DurabilityError) return err;
+    const errno = (err as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
+    return new DurabilityError(path, errno, err instanceof Error ? err.message : String(err));
+  }
+}
 
 export type FsyncFunction = (fd: number, callback: (err: NodeJS.ErrnoException | null) => void) => void;
 
 export class WalDurability {
   private fd: number | undefined;
+  /** The database directory has been fsynced since the WAL file was opened (its directory entry is durable). */
+  private directorySynced = false;
+  /** Set by the first failed sync: every later call fails with it (see DurabilityError). */
+  failure: DurabilityError | undefined;
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
   /** Completed fdatasync calls (tests and benchmarks). */
@@ -28,7 +57,9 @@ export class WalDurability {
 
   constructor(
     readonly walPath: string,
-    private readonly sync: FsyncFunction = fdatasync,
+    private sync: FsyncFunction = fdatasync,
+    /** fsync of the database directory, once (tests inject a failing one). */
+    private readonly syncDirectory: (fd: number) => void = fsyncSync,
   ) {}
 
   /** For a file database in WAL mode: switches the connection to synchronous=NORMAL and returns its WAL syncer. */
@@ -42,29 +73,45 @@ export class WalDurability {
   private descriptor(): number {
     // Opened after the first commit: the WAL file exists then, and the host's open connection keeps it
     // (SQLite deletes it only when the last connection closes; a WAL reset rewrites the same file).
-    this.fd ??= openSync(this.walPath, 'r');
+    if (this.fd === undefined) {
+      const fd = openSync(this.walPath, 'r');
+      try {
+        this.syncDirectoryOnce();
+      } catch (err) {
+        closeSync(fd);
+        throw err;
+      }
+      this.fd = fd;
+    }
     return this.fd;
+  }
+
+  /**
+   * fsync(2) of the database directory once the WAL file exists: a new file's directory entry is durable
+   * only once its directory is synced (fsync(2), NOTES), else a power cut could lose the whole -wal file.
+   * Once per host, a few ms, on the event loop: simpler than ordering it before the first WAL fsync.
+   */
+  private syncDirectoryOnce(): void {
+    if (this.directorySynced) return;
+    const directory = dirname(this.walPath);
+    try {
+      const fd = openSync(directory, 'r');
+      try {
+        this.syncDirectory(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (err) {
+      throw this.fail(directory, err);
+    }
+    this.directorySynced = true;
   }
 
   /** Resolves once everything committed before this call is on disk (one fdatasync may serve many callers). */
   afterCommit(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     if (!this.running) {
-      const run = new Promise<void>((resolve, reject) => {
-        let fd: number;
-        try {
-          fd = this.descriptor();
-        } catch (err) {
-          reject(err as Error);
-          return;
-        }
-        this.sync(fd, (err) => {
-          if (err) reject(err);
-          else {
-            this.syncs++;
-            resolve();
-          }
-        });
-      });
+      const run = this.syncWal();
       this.running = run.finally(() => {
         this.running = undefined;
       });
@@ -79,6 +126,35 @@ export class WalDurability {
     return this.queued;
   }
 
+  private fail(path: string, err: unknown): DurabilityError {
+    this.failure ??= DurabilityError.of(path, err);
+    return this.failure;
+  }
+
+  private syncWal(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let fd: number;
+      try {
+        fd = this.descriptor();
+      } catch (err) {
+        reject(this.fail(this.walPath, err));
+        return;
+      }
+      this.sync(fd, (err) => {
+        if (err) reject(this.fail(this.walPath, err));
+        else {
+          this.syncs++;
+          resolve();
+        }
+      });
+    });
+  }
+
+  /** Replaces the fsync function (tests inject failures, as a failing disk would). */
+  injectSync(sync: FsyncFunction): void {
+    this.sync = sync;
+  }
+
   private next(): Promise<void> {
     this.queued = undefined;
     return this.afterCommit();
@@ -86,7 +162,12 @@ export class WalDurability {
 
   /** The same guarantee, blocking (authoriseSync, tools). */
   afterCommitSync(): void {
-    fdatasyncSync(this.descriptor());
+    if (this.failure) throw this.failure;
+    try {
+      fdatasyncSync(this.descriptor());
+    } catch (err) {
+      throw this.fail(this.walPath, err);
+    }
     this.syncs++;
   }
 

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 
 export type IssuerDatabase = Database.Database;
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -91,7 +91,12 @@ CREATE TABLE IF NOT EXISTS authorisations (
   reason TEXT,
   response_json TEXT NOT NULL,
   original_id INTEGER REFERENCES authorisations(id),
-  reversed_by INTEGER REFERENCES authorisations(id)
+  reversed_by INTEGER REFERENCES authorisations(id),
+  -- Version 2 columns (LEDGER_V2_COLUMNS below adds them to a version 1 database).
+  request_digest TEXT,
+  trace_date TEXT,
+  original_stan TEXT,
+  original_date TEXT
 );
 CREATE INDEX IF NOT EXISTS authorisations_by_card ON authorisations (pan, created_at);
 CREATE INDEX IF NOT EXISTS authorisations_by_account ON authorisations (account_id, created_at);
@@ -132,6 +137,20 @@ CREATE TABLE IF NOT EXISTS rule_decisions (
 );
 `;
 
+/**
+ * Columns added in schema version 2: the digest of what a request asks for (a retransmission must
+ * carry the same PAN, amount, currency and cryptogram), the transaction date MMDD (field 13) that with
+ * terminal and STAN identifies a transaction, and a reversal's original STAN and date (field 90).
+ */
+const LEDGER_V2_COLUMNS = ['request_digest', 'trace_date', 'original_stan', 'original_date'] as const;
+
+function migrate(db: Database.Database): void {
+  const have = new Set((db.prepare('PRAGMA table_info(authorisations)').all() as { name: string }[]).map((c) => c.name));
+  for (const column of LEDGER_V2_COLUMNS) if (!have.has(column)) db.exec(`ALTER TABLE authorisations ADD COLUMN ${column} TEXT`);
+  db.exec('CREATE INDEX IF NOT EXISTS authorisations_by_original ON authorisations (terminal_id, original_stan) WHERE original_stan IS NOT NULL');
+  db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(SCHEMA_VERSION));
+}
+
 /** Opens (creating when new) the issuer database; `':memory:'` for an in-process host. */
 export function openIssuerDatabase(path: string): IssuerDatabase {
   const db = new Database(path);
@@ -140,7 +159,7 @@ export function openIssuerDatabase(path: string): IssuerDatabase {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
-  db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+  migrate(db);
   return db;
 }
 

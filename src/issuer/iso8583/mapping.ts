@@ -9,6 +9,8 @@ import { type Bytes, toHex } from '../../apdu/bytes.js';
 import { decodeTlv, encodeTlv, encodeTlvList, flattenTlv } from '../../apdu/tlv.js';
 import { TlvError } from '../../apdu/errors.js';
 import type { AuthorisationRequest, AuthorisationResponse, MessageKind } from '../../terminal/host.js';
+import type { IssuerRequest } from '../request-identity.js';
+import { parseTrack2 } from '../track2.js';
 import { Iso8583Error, type Iso8583Message, optionalBytes, optionalText, textField } from './codec.js';
 
 const REQUEST_MTI: Record<MessageKind, string> = { authorisation: '0100', financial: '0200', reversal: '0400' };
@@ -91,7 +93,8 @@ export function requestToMessage(request: AuthorisationRequest, repeat = false):
   if (request.kind === 'reversal') {
     // Original data elements: original MTI, STAN, transmission date/time, acquirer and forwarding institution ids.
     const originalStan = (request.originalStan ?? request.stan).padStart(6, '0');
-    fields.set(90, '0100' + originalStan + mmdd + request.time + '0'.repeat(22));
+    const originalDate = (request as IssuerRequest).originalDate ?? mmdd;
+    fields.set(90, '0100' + originalStan + originalDate + request.time + '0'.repeat(22));
   }
   return { mti: requestMti(request.kind, repeat), fields };
 }
@@ -118,7 +121,7 @@ function digitsOr(message: Iso8583Message, n: number, pattern: RegExp, what: str
  * Builds the AuthorisationRequest from a decoded 0100/0200/0400 message.
  * `today` (YYMMDD) supplies the year when the ICC data carries no 9A.
  */
-export function messageToRequest(message: Iso8583Message, today: string): AuthorisationRequest {
+export function messageToRequest(message: Iso8583Message, today: string): IssuerRequest {
   const kind = kindOfMti(message.mti);
   if (!kind) throw new Iso8583Error(0, `${message.mti} is not a request this host answers`, 0, message);
   const iccData = iccDataOf(message);
@@ -132,7 +135,7 @@ export function messageToRequest(message: Iso8583Message, today: string): Author
   if (!/^([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$/.test(time)) throw new Iso8583Error(12, `'${time}' is not hhmmss`, 0, message);
   const dateFromIcc = iccData.get('9A');
   const date = dateFromIcc && dateFromIcc.length === 3 ? toHex(dateFromIcc) : today.slice(0, 2) + mmdd;
-  const request: AuthorisationRequest = {
+  const request: IssuerRequest = {
     kind,
     pan,
     amountMinor: amount,
@@ -157,7 +160,13 @@ export function messageToRequest(message: Iso8583Message, today: string): Author
   const mcc = optionalText(message, 18);
   if (mcc !== undefined) request.merchantCategoryCode = mcc;
   const track2 = optionalText(message, 35);
-  if (track2 !== undefined) request.track2 = track2.replace('=', 'D') + (track2.length % 2 ? 'F' : '');
+  if (track2 !== undefined) {
+    // ISO/IEC 7813: exactly one separator, and the PAN before it is the card's (field 2).
+    const parsed = parseTrack2(track2);
+    if ('error' in parsed) throw new Iso8583Error(35, parsed.error, 0, message);
+    if (parsed.pan !== pan) throw new Iso8583Error(35, `PAN ${parsed.pan} in track 2 differs from field 2 ${pan}`, 0, message);
+    request.track2 = track2.replace('=', 'D') + (track2.length % 2 ? 'F' : '');
+  }
   const rrn = optionalText(message, 37);
   if (rrn !== undefined) request.rrn = rrn;
   const location = optionalText(message, 43);
@@ -181,7 +190,15 @@ export function messageToRequest(message: Iso8583Message, today: string): Author
   }
   if (kind === 'reversal') {
     const original = optionalText(message, 90);
-    if (original !== undefined) request.originalStan = original.slice(4, 10);
+    if (original !== undefined) {
+      // Original data elements: MTI (4), STAN (6), transmission date and time MMDDhhmmss (10), ids (22).
+      request.originalStan = original.slice(4, 10);
+      const originalDate = original.slice(10, 14);
+      if (originalDate !== '0000') {
+        if (!/^(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$/.test(originalDate)) throw new Iso8583Error(90, `original date '${originalDate}' is not MMDD`, 10, message);
+        request.originalDate = originalDate;
+      }
+    }
   }
   return request;
 }

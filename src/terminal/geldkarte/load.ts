@@ -11,6 +11,7 @@ import type { CardTransport } from '../../apdu/transport.js';
 import { offlinePlaintextPinBlock } from '../../crypto/pin-block.js';
 import { GeldkarteError, PURSE_CMD, PURSE_SFI, logTimestamp, purseCommand, readRecordCommand, selectPurse, send, sendRaw } from './protocol.js';
 import { formatAmount } from './records.js';
+import { BLOG_RECORDS } from '../../apdu/geldkarte-protocol.js';
 import { readPurseAmounts } from './read-purse.js';
 
 export interface LoadRequest {
@@ -34,6 +35,11 @@ export interface LoadingHost {
   confirmLoad(purseId: Bytes, traceId: Bytes, receipt: Bytes): Promise<void>;
   /** The purse did not load: give the money back to the account. */
   reverseLoad(purseId: Bytes, traceId: Bytes): Promise<void>;
+  /**
+   * The purse's debit counter (EF_BSEQ) and debit log (EF_BLOG) as read at the
+   * load, for the issuer's shadow account (MODELLED, optional).
+   */
+  observePurseLog?(purseId: Bytes, bseqCounter: number, blog: readonly Bytes[]): Promise<void>;
 }
 
 export interface LoadOutcome {
@@ -60,6 +66,7 @@ export async function loadPurse(purse: CardTransport, host: LoadingHost, amount:
   if (amounts.balance + amount > amounts.maxBalance) {
     return declined(`loading ${formatAmount(amount)} would take the purse from ${formatAmount(amounts.balance)} above its maximum of ${formatAmount(amounts.maxBalance)}; nothing was loaded`);
   }
+  if (host.observePurseLog) await host.observePurseLog(purseId, ...(await readDebitLog(purse)));
   const v = await sendRaw(purse, { cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x80, data: offlinePlaintextPinBlock(pin) });
   if (v.sw !== 0x9000) {
     const text = v.sw === 0x6983 ? 'PIN blocked' : v.sw >> 4 === 0x63c ? `wrong PIN, ${v.sw & 0x0f} tries left` : `VERIFY answered ${v.sw.toString(16).toUpperCase()}`;
@@ -97,4 +104,16 @@ export async function loadPurse(purse: CardTransport, host: LoadingHost, amount:
     await host.reverseLoad(purseId, approval.traceId);
     return declined(`the load was interrupted (${(err as Error).message}); the account debit was reversed; nothing was loaded`);
   }
+}
+
+/** EF_BSEQ and the EF_BLOG records (READ RECORD by SFI, record 1 newest, until 6A83). */
+async function readDebitLog(purse: CardTransport): Promise<[number, Bytes[]]> {
+  const counter = await sendRaw(purse, readRecordCommand(PURSE_SFI.BSEQ, 1));
+  const records: Bytes[] = [];
+  for (let n = 1; n <= BLOG_RECORDS; n++) {
+    const r = await sendRaw(purse, readRecordCommand(PURSE_SFI.BLOG, n));
+    if (r.sw !== 0x9000) break;
+    records.push(r.data);
+  }
+  return [counter.sw === 0x9000 ? readUint(counter.data, 0, 2) : 0, records];
 }

@@ -16,7 +16,8 @@ export interface OutcomeOptions {
 }
 
 export interface GeldkarteOutcome {
-  result: 'approved' | 'declined';
+  /** 'unknown': a card went away after the debit order; the merchant card keeps it unresolved. */
+  result: 'approved' | 'declined' | 'unknown';
   kind: PaymentKind;
   amount: number;
   reason: string;
@@ -36,11 +37,11 @@ export interface GeldkarteOutcome {
 }
 
 interface OutcomeInput {
-  result: 'approved' | 'declined';
+  result: 'approved' | 'declined' | 'unknown';
   kind: PaymentKind;
   amount: number;
   reason: string;
-  purse: EfId;
+  purse: Pick<EfId, 'bankCode' | 'cardNumber' | 'currency'>;
   balanceBefore: number;
   balanceAfter?: number | undefined;
   merchantId?: Bytes | undefined;
@@ -88,7 +89,7 @@ export function makeOutcome(input: OutcomeInput, options: OutcomeOptions): Geldk
     hseq: input.hseq,
     cvm: 'none',
     guarantee: GELDKARTE_GUARANTEE,
-    liability: options.liabilityRules ? determineLiability(geldkarteFacts(input.result), options.liabilityRules) : undefined,
+    liability: options.liabilityRules ? determineLiability(geldkarteFacts(input.result === 'approved' ? 'approved' : 'declined'), options.liabilityRules) : undefined,
     notes: input.notes,
   };
 }

@@ -10,7 +10,11 @@
  *   5 merchant CONFIRM      receipt checked; amount credited and recorded
  * Steps 2-5 are MODELLED (the command bytes were never published). If a card
  * loses power or does not answer, both are reset and the pending payment is
- * resolved (recovery.ts): the outcome says what really happened.
+ * resolved (recovery.ts): the outcome says what really happened. If a card is
+ * gone for good (TransportError even after a reset) pay() does not throw: it
+ * answers declined (nothing can have been debited before the merchant card
+ * issued the debit order) or, once the order was issued, 'unknown': the merchant
+ * card parks the payment and the clearing side resolves it.
  */
 import { type Bytes, bcd, readUint, toHex } from '../../apdu/bytes.js';
 import { TransportError } from '../../apdu/errors.js';
@@ -33,7 +37,7 @@ import {
 import { type GeldkarteOutcome, type OutcomeOptions, makeOutcome } from './outcome.js';
 import { decodeDebitLog, formatAmount } from './records.js';
 import { readPurseAmounts } from './read-purse.js';
-import { type RecoveryResult, resolvePending } from './recovery.js';
+import { type RecoveryResult, resolveParked, resolvePending } from './recovery.js';
 
 export interface PaymentOptions extends OutcomeOptions {
   kind?: PaymentKind;
@@ -46,15 +50,35 @@ export interface PaymentOptions extends OutcomeOptions {
 interface Progress {
   merchantId: Bytes | undefined;
   hseq: number | undefined;
+  /** The merchant card issued the debit order: from here the purse may have debited. */
+  ordered: boolean;
+}
+
+const NO_PURSE = { bankCode: '', cardNumber: '', currency: 'EUR' };
+
+function isCardFailure(err: unknown): err is TransportError | GeldkarteError {
+  return err instanceof TransportError || err instanceof GeldkarteError;
 }
 
 /** Pays (or refunds) `amount` cents between purse and merchant card. */
 export async function pay(purse: CardTransport, merchant: CardTransport, amount: number, options: PaymentOptions = {}): Promise<GeldkarteOutcome> {
   const kind = options.kind ?? 'debit';
   if (!Number.isSafeInteger(amount) || amount <= 0 || amount > 999999) throw new RangeError(`amount must be 0.01 to 9999.99 EUR, got ${amount} cents`);
-  const earlier = await withRecovery(purse, merchant, options, () => resolvePending(purse, merchant));
-  const notes = earlier.pending ? [earlier.message] : [];
-  const { id, purseId, amounts } = await readPurseAmounts(purse);
+  const notes: string[] = [];
+  let purseData: Awaited<ReturnType<typeof readPurseAmounts>>;
+  try {
+    // Earlier interrupted payments: the pending one, then those parked for this purse.
+    const earlier = await withRecovery(purse, merchant, options, () => resolvePending(purse, merchant));
+    if (earlier.pending) notes.push(earlier.message);
+    else if (earlier.note) notes.push(earlier.note);
+    notes.push(...(await withRecovery(purse, merchant, options, () => resolveParked(purse, merchant))));
+    purseData = await readPurseAmounts(purse);
+  } catch (err) {
+    if (!isCardFailure(err)) throw err;
+    const nothing = kind === 'debit' ? 'nothing was debited' : 'nothing was credited';
+    return makeOutcome({ kind, amount, purse: NO_PURSE, balanceBefore: 0, notes, result: 'declined', reason: `terminated before the payment started: ${err.message}; ${nothing}` }, options);
+  }
+  const { id, purseId, amounts } = purseData;
   const base = { kind, amount, purse: id, balanceBefore: amounts.balance, notes };
 
   // The rules, checked before anything changes (the purse checks them again).
@@ -64,27 +88,52 @@ export async function pay(purse: CardTransport, merchant: CardTransport, amount:
   if (kind === 'debit' && amount > amounts.balance) {
     return makeOutcome({ ...base, result: 'declined', reason: `balance insufficient: the purse holds ${formatAmount(amounts.balance)}, less than ${formatAmount(amount)}; nothing was debited` }, options);
   }
+  if (kind === 'refund' && amount > amounts.maxTransaction) {
+    return makeOutcome({ ...base, result: 'declined', reason: `a refund of ${formatAmount(amount)} is above the purse's maximum per transaction of ${formatAmount(amounts.maxTransaction)}; nothing was changed` }, options);
+  }
   if (kind === 'refund' && amounts.balance + amount > amounts.maxBalance) {
     return makeOutcome({ ...base, result: 'declined', reason: `a refund of ${formatAmount(amount)} would take the purse above its maximum of ${formatAmount(amounts.maxBalance)}; nothing was changed` }, options);
   }
 
-  const progress: Progress = { merchantId: undefined, hseq: undefined };
+  const progress: Progress = { merchantId: undefined, hseq: undefined, ordered: false };
   try {
     const balanceAfter = await runPayment(purse, merchant, purseId, amount, kind, progress, options);
     return makeOutcome({ ...base, result: 'approved', reason: approvedText(kind, amount), balanceAfter, merchantId: progress.merchantId, hseq: progress.hseq }, options);
   } catch (err) {
-    if (!(err instanceof TransportError) && !(err instanceof GeldkarteError)) throw err;
+    if (!isCardFailure(err)) throw err;
     // Whatever was interrupted: resolve the merchant card's pending payment, then look at the purse log.
-    const recovery = await withRecovery(purse, merchant, options, () => resolvePending(purse, merchant), err instanceof TransportError);
-    const logged = progress.hseq !== undefined && progress.merchantId ? await findLogged(purse, progress.merchantId, progress.hseq) : undefined;
+    let recovery: RecoveryResult;
+    let logged: { balance: number } | undefined;
+    try {
+      recovery = await withRecovery(purse, merchant, options, () => resolvePending(purse, merchant), err instanceof TransportError);
+      logged = progress.hseq !== undefined && progress.merchantId ? await findLogged(purse, progress.merchantId, progress.hseq) : undefined;
+    } catch (lost) {
+      if (!isCardFailure(lost)) throw lost;
+      return makeOutcome(terminated(base, kind, amount, progress, err, lost), options);
+    }
     const what = err instanceof GeldkarteError ? err.message : `interrupted: ${err.message}`;
-    const recoveryNotes = recovery.pending ? [...notes, recovery.message] : notes;
+    const recoveryNotes = recovery.pending ? [...notes, recovery.message] : recovery.note ? [...notes, recovery.note] : notes;
     if (logged) {
       return makeOutcome({ ...base, notes: [...recoveryNotes, what], result: 'approved', reason: `${approvedText(kind, amount)} (completed by recovery)`, balanceAfter: logged.balance, merchantId: progress.merchantId, hseq: progress.hseq }, options);
     }
     const nothing = kind === 'debit' ? 'nothing was debited' : 'nothing was credited';
     return makeOutcome({ ...base, notes: recoveryNotes, result: 'declined', reason: `${declineText(err)}; ${nothing}` }, options);
   }
+}
+
+/** A card went away for good during the payment: declined if no debit order was issued, else outcome unknown. */
+function terminated(base: { kind: PaymentKind; amount: number; purse: Parameters<typeof makeOutcome>[0]['purse']; balanceBefore: number; notes: string[] }, kind: PaymentKind, amount: number, progress: Progress, err: Error, lost: Error) {
+  const why = `the payment was interrupted (${err.message}) and could not be resolved (${lost.message})`;
+  if (!progress.ordered) {
+    return { ...base, result: 'declined' as const, reason: `terminated: ${why}; ${kind === 'debit' ? 'nothing was debited' : 'nothing was credited'}` };
+  }
+  return {
+    ...base,
+    result: 'unknown' as const,
+    merchantId: progress.merchantId,
+    hseq: progress.hseq,
+    reason: `terminated, outcome unknown: ${why}; the merchant card keeps the ${kind} of ${formatAmount(amount)} (merchant sequence ${progress.hseq}) as unresolved: it is resolved when the purse is presented again, or by the clearing side after the end-of-day summary`,
+  };
 }
 
 function approvedText(kind: PaymentKind, amount: number): string {
@@ -104,6 +153,7 @@ async function runPayment(purse: CardTransport, merchant: CardTransport, purseId
   progress.hseq = readUint(started, 10, 4);
   const init = await send(purse, 'purse INITIALISE', purseCommand(PURSE_CMD.INITIALISE_DEBIT, p1, started));
   const amountField = bcd(amount, 3);
+  progress.ordered = true; // AUTHORISE may run on the card even if its answer is lost
   const order = await send(merchant, 'merchant AUTHORISE', merchantCommand(MERCHANT_CMD.AUTHORISE, p1, Uint8Array.from([...init.subarray(0, 21), ...amountField])));
   const { date, time } = logTimestamp((options.now ?? (() => new Date()))());
   const receipt = await send(purse, kind === 'debit' ? 'purse DEBIT' : 'purse REFUND', purseCommand(PURSE_CMD.DEBIT, p1, Uint8Array.from([...amountField, ...date, ...time, ...order])));
@@ -112,13 +162,13 @@ async function runPayment(purse: CardTransport, merchant: CardTransport, purseId
 }
 
 /** Runs a recovery step; after a lost answer resets both cards first and retries. */
-async function withRecovery(
+async function withRecovery<T>(
   purse: CardTransport,
   merchant: CardTransport,
   options: PaymentOptions,
-  step: () => Promise<RecoveryResult>,
+  step: () => Promise<T>,
   resetFirst = false,
-): Promise<RecoveryResult> {
+): Promise<T> {
   const attempts = options.recoveryAttempts ?? 3;
   let reset = resetFirst;
   for (let i = 0; ; i++) {

@@ -37,6 +37,7 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   [SW.OUTCOME_UNKNOWN]: 'outcome unknown: the purse log no longer holds the record',
   [SW.PAYMENT_PENDING]: 'the merchant card has an interrupted payment to resolve first',
   [SW.MERCHANT_TOTAL_INSUFFICIENT]: 'refund above the merchant card total',
+  [SW.TOO_MANY_UNRESOLVED]: 'the merchant card holds the maximum of unresolved payments; settle the day first',
 };
 
 /** A GeldKarte step failed: the card answered an error status word. */

@@ -140,9 +140,17 @@ export function decodeEfBoerse(b: Bytes): EfBoerse {
   };
 }
 
-/** The command in a log status byte: bits 8-6 (libchipcard geldkarte.xml). */
+/**
+ * The command in a log status byte (payments-domain-facts.md §1): bits 7-5
+ * counted from 0 (8-6 counted from 1) hold it, 000 Laden, 001 Entladen,
+ * 010 Abbuchen, 011 Rueckbuchen (libchipcard geldkarte.xml); the four defined
+ * codes differ only in bits 6-5, and the command is read as devnied's getType
+ * does, (b & 0x60) >> 5, so the top bit does not turn a known command into an
+ * unknown one. Bits 4-2 are the variant (P1 bits), bit 1 secure messaging,
+ * bit 0 which file was written last: 50/51 Abbuchen, 70/71 Rueckbuchen.
+ */
 export function logStatusText(status: number): string {
-  const command = ['load (Laden)', 'unload (Entladen)', 'debit (Abbuchen)', 'refund (Rueckbuchen)'][status >> 5];
+  const command = ['load (Laden)', 'unload (Entladen)', 'debit (Abbuchen)', 'refund (Rueckbuchen)'][(status & 0x60) >> 5];
   return command ?? `status ${toHex(Uint8Array.of(status))}`;
 }
 

@@ -5,11 +5,25 @@
  * side (Haendlerevidenzzentrale), which detects a summary submitted twice by
  * those sequence numbers (payments-domain-facts.md §1 "Settlement"; the
  * summary format is MODELLED). The clearing side is injected (ClearingHost).
+ * The summary also carries the merchant card's unresolved payments as
+ * "outcome unknown" (purse id, purse BSEQ, amount): the clearing side resolves
+ * them against the purse issuer's shadow account.
  */
 import { type Bytes, readUint, toHex } from '../../apdu/bytes.js';
 import { ParseError } from '../../apdu/errors.js';
 import type { CardTransport } from '../../apdu/transport.js';
-import { MERCHANT_CMD, merchantCommand, selectMerchant, send } from './protocol.js';
+import { KIND_P1, MERCHANT_CMD, type PaymentKind, merchantCommand, selectMerchant, send } from './protocol.js';
+import { UNKNOWN_ENTRY_LENGTH } from '../../apdu/geldkarte-protocol.js';
+
+/** A payment whose outcome the merchant card could not learn (its purse went away). */
+export interface UnknownPayment {
+  kind: PaymentKind;
+  purseId: string;
+  hseq: number;
+  /** The purse's debit sequence number (EF_BSEQ) the debit would have used. */
+  bseq: number;
+  amount: number;
+}
 
 export interface SettlementSummary {
   merchantId: string;
@@ -19,14 +33,35 @@ export interface SettlementSummary {
   refundTotal: number;
   firstHseq: number;
   lastHseq: number;
+  /** Payments with outcome unknown, for the clearing side to resolve. */
+  unknown: UnknownPayment[];
   mac: string;
   raw: string;
 }
 
-export const SUMMARY_LENGTH = 44;
+/** Length of a summary without unknown payments: 37 bytes of body and the 8-byte MAC. */
+export const SUMMARY_LENGTH = 45;
+/** Offset of the unknown-payment count (the fixed body before it is 36 bytes). */
+const UNKNOWN_COUNT_OFFSET = 36;
 
 export function decodeSummary(b: Bytes): SettlementSummary {
-  if (b.length !== SUMMARY_LENGTH) throw new ParseError('settlement summary', `${b.length} bytes, ${SUMMARY_LENGTH} expected`, Math.min(b.length, SUMMARY_LENGTH));
+  if (b.length < SUMMARY_LENGTH) throw new ParseError('settlement summary', `${b.length} bytes, at least ${SUMMARY_LENGTH} expected`, b.length);
+  const n = b[UNKNOWN_COUNT_OFFSET]!;
+  const expected = SUMMARY_LENGTH + n * UNKNOWN_ENTRY_LENGTH;
+  if (b.length !== expected) throw new ParseError('settlement summary', `${b.length} bytes, ${expected} expected for ${n} unknown payments`, UNKNOWN_COUNT_OFFSET);
+  const unknown: UnknownPayment[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = UNKNOWN_COUNT_OFFSET + 1 + i * UNKNOWN_ENTRY_LENGTH;
+    if (b[o] !== KIND_P1.debit && b[o] !== KIND_P1.refund) throw new ParseError('settlement summary', `unknown payment ${i + 1}: kind ${b[o]} is neither 00 debit nor 01 refund`, o);
+    unknown.push({
+      kind: b[o] === KIND_P1.refund ? 'refund' : 'debit',
+      purseId: toHex(b.subarray(o + 1, o + 11)),
+      hseq: readUint(b, o + 11, 4),
+      bseq: readUint(b, o + 15, 2),
+      amount: Number(toHex(b.subarray(o + 17, o + 20))),
+    });
+  }
+  const macAt = b.length - 8;
   return {
     merchantId: toHex(b.subarray(0, 10)),
     summarySequence: readUint(b, 10, 4),
@@ -35,13 +70,14 @@ export function decodeSummary(b: Bytes): SettlementSummary {
     refundTotal: Number(toHex(b.subarray(23, 28))),
     firstHseq: readUint(b, 28, 4),
     lastHseq: readUint(b, 32, 4),
-    mac: toHex(b.subarray(36, 44)),
+    unknown,
+    mac: toHex(b.subarray(macAt)),
     raw: toHex(b),
   };
 }
 
 export type SettlementResult =
-  | { accepted: true; credited: number; message: string }
+  | { accepted: true; credited: number; message: string; warnings?: string[] }
   | { accepted: false; reason: 'duplicate' | 'mac' | 'sequence' | 'unknown-merchant'; message: string };
 
 export interface ClearingHost {

@@ -1,0 +1,57 @@
+/**
+ * The purse issuer's shadow account (Kartenevidenzzentrale: "shadow balance per
+ * card", payments-domain-facts.md §1 "Loading"/"Settlement"). MODELLED: how the
+ * real centre learned each purse's debits was never published. Here the
+ * loading host is told, at every load, the purse's debit sequence counter
+ * (EF_BSEQ) and its debit log (EF_BLOG, the newest 15 records) as read by the
+ * load terminal, and keeps every debit record it has seen, by purse and BSEQ.
+ * That answers the clearing side's question about a payment with outcome
+ * unknown: did the purse make the debit with this sequence number?
+ *   - a record with that BSEQ was seen: the purse made THAT debit (the clearing
+ *     credits the merchant if merchant card, hseq and amount match, and drops
+ *     the unknown payment if the sequence number went to another debit)
+ *   - otherwise unknown, to be asked again after the purse's next load. The
+ *     counter alone proves nothing: it may have been read before the payment.
+ *     A purse never loaded again keeps its unknown payment open.
+ */
+import { type Bytes, readUint, toHex } from '../../apdu/bytes.js';
+import { KIND_STATUS, type PaymentKind } from '../../apdu/geldkarte-protocol.js';
+import { decodeDebitLog } from '../../terminal/geldkarte/records.js';
+
+export type PurseDebitFinding =
+  | { status: 'done'; kind: PaymentKind; amount: number; merchantId: string; hseq: number }
+  | { status: 'unknown' };
+
+export interface PurseShadowAccounts {
+  findDebit(purseId: string, bseq: number): PurseDebitFinding;
+}
+
+interface ShadowPurse {
+  /** EF_BSEQ when last seen (next debit sequence number): the shadow's view of the purse's debit count. */
+  counter: number;
+  debits: Map<number, { kind: PaymentKind; amount: number; merchantId: string; hseq: number }>;
+}
+
+export class ShadowAccounts implements PurseShadowAccounts {
+  private readonly purses = new Map<string, ShadowPurse>();
+
+  /** The purse's EF_BSEQ counter and EF_BLOG records as read at a load. */
+  observe(purseId: Bytes, bseqCounter: number, blog: readonly Bytes[]): void {
+    const id = toHex(purseId);
+    const p = this.purses.get(id) ?? { counter: 0, debits: new Map() };
+    p.counter = Math.max(p.counter, bseqCounter);
+    for (const raw of blog) {
+      const r = decodeDebitLog(raw);
+      const kind: PaymentKind | undefined = r.status === KIND_STATUS.debit ? 'debit' : r.status === KIND_STATUS.refund ? 'refund' : undefined;
+      if (kind) p.debits.set(readUint(raw, 1, 2), { kind, amount: r.amount, merchantId: r.merchantId, hseq: r.hseq });
+    }
+    this.purses.set(id, p);
+  }
+
+  findDebit(purseId: string, bseq: number): PurseDebitFinding {
+    const p = this.purses.get(purseId);
+    if (!p) return { status: 'unknown' };
+    const seen = p.debits.get(bseq);
+    return seen ? { status: 'done', ...seen } : { status: 'unknown' };
+  }
+}
