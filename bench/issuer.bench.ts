@@ -18,26 +18,18 @@ import { seedCards, type SeedCard } from '../src/issuer/seed.js';
 import { Iso8583Server } from '../src/issuer/server.js';
 import type { AuthorisationRequest } from '../src/terminal/host.js';
 import { percentile, type BenchRow, type BenchSuite } from './harness.js';
+import { IMK, issuerSeedCard } from './issuer-cards.js';
 
-const IMK = { ac: '0123456789ABCDEFFEDCBA9876543210', smi: '11111111111111112222222222222222', smc: '33333333333333334444444444444444' };
 const NOW = Date.UTC(2025, 5, 15, 12);
 
 function card(i: number): SeedCard {
-  return {
+  return issuerSeedCard({
     label: `bench ${i}`,
     pan: `47617300000000${String(i).padStart(2, '0')}`,
-    psn: '01',
-    expiry: '2912',
-    pin: '1234',
-    pinTryLimit: 3,
-    country: '0826',
-    currency: '0978',
-    cdol1: '9F0206 9F0306 9F1A02 9505 5F2A02 9A03 9C01 9F3704 9F3501 9F3403',
-    cryptogram: { derivation: 'A', sessionKey: 'common', padding: 2, arpcMethod: 1, arpcKey: 'session', issuerMasterKeys: IMK, scriptMacLength: 8 },
     balanceMinor: 1e12,
     dailyAmountLimitMinor: 1e13,
     dailyCountLimit: 1e9,
-  };
+  });
 }
 
 /** A 0100 with the ARQC the card would compute (CDOL1 data || AIP || ATC || IAD). */

@@ -13,7 +13,7 @@ import { type RsaKeyPair, keyPairFromJson } from '../crypto/rsa.js';
 import { answerToReset } from './atr.js';
 import { CardEngine } from './engine.js';
 import { type CardImage, parseCardImage } from './factory.js';
-import { FaultInjector, applyResponseFault, muteError, tearError } from './faults.js';
+import { FaultInjector, assertCardReady, exchangeWithFaults } from './faults.js';
 // The purse applet module, not src/card/geldkarte/index.js: purse-card.ts imports this file
 // (loadCard), and purse-applet.ts / purse-files.ts import nothing that leads back here.
 import { purseApplet } from './geldkarte/purse-applet.js';
@@ -94,21 +94,11 @@ export class EmulatedCard implements CardTransport {
   }
 
   async transmit(command: Bytes): Promise<Bytes> {
-    if (this.closed) throw new TransportError('CLOSED', `${this.name}: transport closed`);
-    if (!this.powered) throw new TransportError('NO_POWER', `${this.name}: the card lost power; reset it first`);
-    const fault = this.faults.select(command);
-    if (fault) {
-      if (fault.action === 'status') return Uint8Array.of((fault.sw ?? 0x6f00) >> 8, (fault.sw ?? 0x6f00) & 0xff);
-      if (fault.action === 'mute') throw muteError();
-      if (fault.action === 'delay') await new Promise((r) => setTimeout(r, fault.delayMs ?? 100));
-    }
-    const response = processApdu(this.engine, command);
-    if (fault?.action === 'tear') {
+    assertCardReady(this.name, this.closed, this.powered);
+    return exchangeWithFaults(this.faults, command, (c) => processApdu(this.engine, c), () => {
       this.powered = false;
       this.engine.resetVolatile();
-      throw tearError();
-    }
-    return fault ? applyResponseFault(fault, response) : response;
+    });
   }
 
   /** Synchronous exchange without faults, for benchmarks and fuzzing. */
@@ -117,7 +107,7 @@ export class EmulatedCard implements CardTransport {
   }
 
   async coldReset(): Promise<Bytes> {
-    if (this.closed) throw new TransportError('CLOSED', `${this.name}: transport closed`);
+    assertCardReady(this.name, this.closed);
     this.powered = true;
     this.engine.resetVolatile();
     return this.atr;

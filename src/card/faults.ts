@@ -132,3 +132,29 @@ export function muteError(): TransportError {
 export function tearError(): TransportError {
   return new TransportError('TEAR', 'emulated card: power lost before the answer (tearing fault); reset the card');
 }
+
+/** Refuses an exchange on a closed transport, or on a card that lost power (tear) until it is reset. */
+export function assertCardReady(name: string, closed: boolean, powered = true): void {
+  if (closed) throw new TransportError('CLOSED', `${name}: transport closed`);
+  if (!powered) throw new TransportError('NO_POWER', `${name}: the card lost power; reset it first`);
+}
+
+/**
+ * One exchange with an emulated card through its fault rules: a status, mute or delay fault
+ * acts before the command runs; a tear runs the command (its state persisted), then calls
+ * `onTear` (lose power, drop volatile state) and throws; truncate/corrupt alter the response.
+ */
+export async function exchangeWithFaults(faults: FaultInjector, command: Uint8Array, execute: (command: Uint8Array) => Uint8Array, onTear: () => void): Promise<Uint8Array> {
+  const fault = faults.select(command);
+  if (fault) {
+    if (fault.action === 'status') return Uint8Array.of((fault.sw ?? 0x6f00) >> 8, (fault.sw ?? 0x6f00) & 0xff);
+    if (fault.action === 'mute') throw muteError();
+    if (fault.action === 'delay') await new Promise((r) => setTimeout(r, fault.delayMs ?? 100));
+  }
+  const response = execute(command);
+  if (fault?.action === 'tear') {
+    onTear();
+    throw tearError();
+  }
+  return fault ? applyResponseFault(fault, response) : response;
+}

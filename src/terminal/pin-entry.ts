@@ -128,14 +128,9 @@ export async function offlinePin(ctx: TransactionContext, enciphered: boolean): 
       return 'unavailable';
     }
   }
-  // Book 4 §6.3.4: read the PIN try counter before asking for the PIN.
-  let tries = await readPinTryCounter(ctx);
-  ctx.pinTryCounter = tries ?? ctx.pinTryCounter;
-  if (tries === 0) {
-    ctx.setTvr('pinTryLimitExceeded', 'PIN try counter (9F17) is 0 before entry');
-    return 'try-limit-exceeded';
-  }
-  if (tries !== undefined) ctx.decide(`PIN try counter ${tries}`);
+  const before = await pinTriesBeforeEntry(ctx);
+  if (before === 'try-limit-exceeded') return before;
+  let tries = before;
   let afterWrongPin = false;
   for (let prompt = 0; prompt < MAX_PROMPTS; prompt++) {
     const lastTry = tries === 1;
@@ -202,6 +197,21 @@ export async function offlinePin(ctx: TransactionContext, enciphered: boolean): 
 /** PIN lengths a VERIFY PIN block can carry (Book 3 §6.5.12: 4 to 12 digits). */
 const SECURE_PIN_DIGITS = { minDigits: 4, maxDigits: 12 } as const;
 /** Seconds the reader waits for the first key before it reports a time-out (6400). */
+/**
+ * Book 4 §6.3.4: reads the PIN try counter (9F17) before asking for the PIN. A counter of 0
+ * sets TVR "PIN try limit exceeded" and the PIN is not asked for.
+ */
+async function pinTriesBeforeEntry(ctx: TransactionContext): Promise<number | undefined | 'try-limit-exceeded'> {
+  const tries = await readPinTryCounter(ctx);
+  ctx.pinTryCounter = tries ?? ctx.pinTryCounter;
+  if (tries === 0) {
+    ctx.setTvr('pinTryLimitExceeded', 'PIN try counter (9F17) is 0 before entry');
+    return 'try-limit-exceeded';
+  }
+  if (tries !== undefined) ctx.decide(`PIN try counter ${tries}`);
+  return tries;
+}
+
 const SECURE_PIN_TIMEOUT_SECONDS = 30;
 
 const triesText = (n: number) => `${n} ${n === 1 ? 'try' : 'tries'} left`;
@@ -215,13 +225,9 @@ const triesText = (n: number) => `${n} ${n === 1 ? 'try' : 'tries'} left`;
  */
 async function securePlaintextPin(ctx: TransactionContext, pad: SecurePinEntry): Promise<PinOutcome> {
   const reader = pad.readerName ? `'${pad.readerName}'` : "the reader's PIN pad";
-  let tries = await readPinTryCounter(ctx);
-  ctx.pinTryCounter = tries ?? ctx.pinTryCounter;
-  if (tries === 0) {
-    ctx.setTvr('pinTryLimitExceeded', 'PIN try counter (9F17) is 0 before entry');
-    return 'try-limit-exceeded';
-  }
-  if (tries !== undefined) ctx.decide(`PIN try counter ${tries}`);
+  const before = await pinTriesBeforeEntry(ctx);
+  if (before === 'try-limit-exceeded') return before;
+  let tries = before;
   for (let prompt = 0; prompt < MAX_PROMPTS; prompt++) {
     if (tries === 1) ctx.env.cardholder.display('LAST PIN TRY');
     ctx.env.cardholder.display(`ENTER PIN ON THE READER${tries !== undefined ? ` (${triesText(tries)})` : ''}`);

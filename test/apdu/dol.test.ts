@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ascii, fromHex, toHex } from '../../src/apdu/bytes.js';
 import { TlvError } from '../../src/apdu/errors.js';
 import { buildDolData, dolDataLength, encodeDol, fitDolValue, parseDol, parseDolData } from '../../src/apdu/dol.js';
+import { catchError } from './helpers.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const vectorsPath = path.resolve(repoRoot, '..', 'shared', 'vectors', 'emv-known-answers.json');
@@ -123,12 +124,3 @@ describe('fitDolValue and parseDolData', () => {
     expect((err as TlvError).offset).toBe(1);
   });
 });
-
-function catchError(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected an error');
-}

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/apdu/bytes.js';
 import { TlvError } from '../../src/apdu/errors.js';
 import { decodeTlv, encodeTlv, encodeTlvList, findPath, findTag, type TlvInput } from '../../src/apdu/tlv.js';
+import { catchError } from './helpers.js';
 
 describe('BER-TLV decoding (Book 3 Annex B)', () => {
   it('decodes the PSE FCI from Book 1 §12.2 into its template tree', () => {
@@ -172,15 +173,6 @@ describe('BER-TLV properties', () => {
     );
   });
 });
-
-function catchError(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected an error');
-}
 
 // fromHex is used by the helpers above through decodeTlv; keep the import explicit for readers.
 void fromHex;

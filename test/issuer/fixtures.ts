@@ -19,6 +19,7 @@ import { openIssuerDatabase, type IssuerDatabase } from '../../src/issuer/db/sch
 import { IssuerHost, type IssuerHostOptions } from '../../src/issuer/issuer-host.js';
 import { seedCard, TEST_ZONE_KEYS, type SeedCard } from '../../src/issuer/seed.js';
 import type { AuthorisationRequest } from '../../src/terminal/host.js';
+import { issuerSeedCard } from '../../bench/issuer-cards.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -30,38 +31,10 @@ export function vectors(): any {
 /** 2025-06-15 12:00 UTC: the host clock of most tests. */
 export const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
 
-export const CDOL1 = '9F0206 9F0306 9F1A02 9505 5F2A02 9A03 9C01 9F3704 9F3501 9F3403';
-export const IMK = {
-  ac: '0123456789ABCDEFFEDCBA9876543210',
-  smi: '11111111111111112222222222222222',
-  smc: '33333333333333334444444444444444',
-};
+export { CDOL1, IMK } from '../../bench/issuer-cards.js';
 
 export function testCard(overrides: Partial<SeedCard> = {}): SeedCard {
-  return {
-    label: 'test',
-    pan: '4761739001010010',
-    psn: '01',
-    expiry: '2912',
-    pin: '1234',
-    pinTryLimit: 3,
-    country: '0826',
-    currency: '0978',
-    cdol1: CDOL1,
-    cryptogram: {
-      derivation: 'A',
-      sessionKey: 'common',
-      padding: 2,
-      arpcMethod: 1,
-      arpcKey: 'session',
-      issuerMasterKeys: IMK,
-      scriptMacLength: 8,
-    },
-    balanceMinor: 100_000,
-    dailyAmountLimitMinor: 80_000,
-    dailyCountLimit: 20,
-    ...overrides,
-  };
+  return issuerSeedCard({ label: 'test', pan: '4761739001010010', balanceMinor: 100_000, dailyAmountLimitMinor: 80_000, dailyCountLimit: 20, ...overrides });
 }
 
 export interface RequestOptions {

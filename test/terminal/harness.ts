@@ -4,6 +4,8 @@
  * and host, fixed clock and seeded randomness.
  */
 import { join } from 'node:path';
+import { type Bytes, fromHex, toHex } from '../../src/apdu/bytes.js';
+import { encodeTlv } from '../../src/apdu/tlv.js';
 import type { CardTransport } from '../../src/apdu/transport.js';
 import { createCard, type EmulatedCard } from '../../src/card/index.js';
 import { capksForTerminal } from '../../src/terminal/capk-lookup.js';
@@ -88,4 +90,31 @@ export async function run(o: RunOptions): Promise<{ outcome: TransactionOutcome;
 /** TVR byte/mask check helper: true when all named bits are set. */
 export function tvrHas(tvrHex: string, byte: number, mask: number): boolean {
   return (parseInt(tvrHex.slice((byte - 1) * 2, byte * 2), 16) & mask) !== 0;
+}
+
+/** The one record of the minimal scripted cards: PAN, expiry, CDOL1 = amount + UN, CDOL2 = ARC + UN (no ODA, no CVM data). */
+export function minimalCardRecord(): Bytes {
+  return encodeTlv('70', [
+    { tag: '5A', value: fromHex('4761739001010010') },
+    { tag: '5F24', value: fromHex('291231') },
+    { tag: '8C', value: fromHex('9F02069F3704') },
+    { tag: '8D', value: fromHex('8A029F3704') },
+  ]);
+}
+
+/** A T=1 card (ATR 3B00) that answers each command with `respond`, logging every command in hex. */
+export function scriptedTransport(name: string, respond: (command: Bytes) => Bytes): CardTransport & { log: string[] } {
+  const log: string[] = [];
+  return {
+    log,
+    name,
+    protocol: 'T=1',
+    coldReset: async () => fromHex('3B00'),
+    warmReset: async () => fromHex('3B00'),
+    close: async () => {},
+    async transmit(c: Bytes) {
+      log.push(toHex(c));
+      return respond(c);
+    },
+  };
 }

@@ -9,7 +9,7 @@ import { type Bytes, ascii, concat, fromHex, toHex } from '../../src/apdu/bytes.
 import { encodeTlv } from '../../src/apdu/tlv.js';
 import type { CardTransport } from '../../src/apdu/transport.js';
 import { ScriptedHost } from '../../src/terminal/scripted-host.js';
-import { card, hostFor, run, terminal } from './harness.js';
+import { card, hostFor, minimalCardRecord, run, scriptedTransport, terminal } from './harness.js';
 
 const ok = (data: Bytes) => concat(data, fromHex('9000'));
 const sw = (s: string) => fromHex(s);
@@ -23,7 +23,6 @@ interface AppSpec {
 
 /** A minimal card: no ODA, no CVM (AIP 0000), CDOL1/2 with amount and UN, format 1 GENERATE AC. */
 function scriptedCard(o: { pse?: AppSpec[]; apps: AppSpec[]; records?: Bytes[]; cid?: number; gpo?: (aid: string) => Bytes }): CardTransport & { log: string[] } {
-  const log: string[] = [];
   let selected = '';
   const occurrence = new Map<string, number>();
   const fci = (a: AppSpec) =>
@@ -31,59 +30,42 @@ function scriptedCard(o: { pse?: AppSpec[]; apps: AppSpec[]; records?: Bytes[]; 
       { tag: '84', value: fromHex(a.aid) },
       { tag: 'A5', children: [{ tag: '50', value: ascii(a.label) }, ...(a.priority !== undefined ? [{ tag: '87', value: Uint8Array.of(a.priority) }] : [])] },
     ]);
-  const records = o.records ?? [
-    encodeTlv('70', [
-      { tag: '5A', value: fromHex('4761739001010010') },
-      { tag: '5F24', value: fromHex('291231') },
-      { tag: '8C', value: fromHex('9F02069F3704') },
-      { tag: '8D', value: fromHex('8A029F3704') },
-    ]),
-  ];
-  return {
-    log,
-    name: 'scripted card',
-    protocol: 'T=1',
-    coldReset: async () => fromHex('3B00'),
-    warmReset: async () => fromHex('3B00'),
-    close: async () => {},
-    async transmit(c: Bytes) {
-      const hex = toHex(c);
-      log.push(hex);
-      const ins = c[1];
-      if (ins === 0xa4) {
-        const name = toHex(c.subarray(5, 5 + c[4]!));
-        if (name === toHex(ascii('1PAY.SYS.DDF01'))) {
-          if (!o.pse) return sw('6A82');
-          return ok(encodeTlv('6F', [{ tag: '84', value: ascii('1PAY.SYS.DDF01') }, { tag: 'A5', children: [{ tag: '88', value: Uint8Array.of(1) }] }]));
-        }
-        // Partial selection: P2 = 02 returns the next application whose AID starts with the name.
-        const matches = o.apps.filter((a) => a.aid.startsWith(name));
-        const n = c[3] === 0x02 ? (occurrence.get(name) ?? 0) + 1 : 0;
-        occurrence.set(name, n);
-        const a = matches[n];
-        if (!a) return sw('6A82');
-        selected = a.aid;
-        return concat(fci(a), sw(a.selectSw ?? '9000'));
+  const records = o.records ?? [minimalCardRecord()];
+  return scriptedTransport('scripted card', (c) => {
+    const ins = c[1];
+    if (ins === 0xa4) {
+      const name = toHex(c.subarray(5, 5 + c[4]!));
+      if (name === toHex(ascii('1PAY.SYS.DDF01'))) {
+        if (!o.pse) return sw('6A82');
+        return ok(encodeTlv('6F', [{ tag: '84', value: ascii('1PAY.SYS.DDF01') }, { tag: 'A5', children: [{ tag: '88', value: Uint8Array.of(1) }] }]));
       }
-      if (ins === 0xb2) {
-        const rec = c[2]!;
-        const sfi = c[3]! >> 3;
-        if (sfi === 1 && o.pse) {
-          if (rec > 1) return sw('6A83');
-          return ok(encodeTlv('70', o.pse.map((a) => ({ tag: '61', children: [{ tag: '4F', value: fromHex(a.aid) }, { tag: '50', value: ascii(a.label) }, ...(a.priority !== undefined ? [{ tag: '87', value: Uint8Array.of(a.priority) }] : [])] }))));
-        }
-        const r = records[rec - 1];
-        return r ? ok(r) : sw('6A83');
+      // Partial selection: P2 = 02 returns the next application whose AID starts with the name.
+      const matches = o.apps.filter((a) => a.aid.startsWith(name));
+      const n = c[3] === 0x02 ? (occurrence.get(name) ?? 0) + 1 : 0;
+      occurrence.set(name, n);
+      const a = matches[n];
+      if (!a) return sw('6A82');
+      selected = a.aid;
+      return concat(fci(a), sw(a.selectSw ?? '9000'));
+    }
+    if (ins === 0xb2) {
+      const rec = c[2]!;
+      const sfi = c[3]! >> 3;
+      if (sfi === 1 && o.pse) {
+        if (rec > 1) return sw('6A83');
+        return ok(encodeTlv('70', o.pse.map((a) => ({ tag: '61', children: [{ tag: '4F', value: fromHex(a.aid) }, { tag: '50', value: ascii(a.label) }, ...(a.priority !== undefined ? [{ tag: '87', value: Uint8Array.of(a.priority) }] : [])] }))));
       }
-      if (ins === 0xa8) return o.gpo ? o.gpo(selected) : ok(encodeTlv('80', fromHex(`0000 ${toHex(Uint8Array.of(0x10))}01${toHex(Uint8Array.of(records.length))}00`)));
-      if (ins === 0xca) return sw('6A88');
-      if (ins === 0xae) {
-        const requested = c[2]! & 0xc0;
-        return ok(encodeTlv('80', concat(Uint8Array.of(o.cid ?? requested), fromHex('0001'), fromHex('1122334455667788'))));
-      }
-      return sw('6D00');
-    },
-  };
+      const r = records[rec - 1];
+      return r ? ok(r) : sw('6A83');
+    }
+    if (ins === 0xa8) return o.gpo ? o.gpo(selected) : ok(encodeTlv('80', fromHex(`0000 ${toHex(Uint8Array.of(0x10))}01${toHex(Uint8Array.of(records.length))}00`)));
+    if (ins === 0xca) return sw('6A88');
+    if (ins === 0xae) {
+      const requested = c[2]! & 0xc0;
+      return ok(encodeTlv('80', concat(Uint8Array.of(o.cid ?? requested), fromHex('0001'), fromHex('1122334455667788'))));
+    }
+    return sw('6D00');
+  });
 }
 
 const cfg = (delta = {}) =>

@@ -17,7 +17,7 @@ import type { CardTransport } from '../../src/apdu/transport.js';
 import type { EmulatedCard } from '../../src/card/index.js';
 import { isCashback } from '../../src/terminal/environment.js';
 import { formatOutcome } from '../../src/terminal/report.js';
-import { card, hostFor, run, terminal } from './harness.js';
+import { card, hostFor, minimalCardRecord, run, scriptedTransport, terminal } from './harness.js';
 
 const NO_RANDOM = { randomSelection: { thresholdMinor: 0, targetPercent: 0, maxTargetPercent: 0 } };
 const ONLINE = { amountMinor: 6000 }; // above the 50.00 floor limit of eu-pos-pin
@@ -25,36 +25,21 @@ const tvrBit = (tvrHex: string, bit: keyof typeof TVR) => isBitSet(fromHex(tvrHe
 
 /** A card answering SELECT by name from a table (PSE and AIDs); other AIDs 6A82. No ODA, no CVM. */
 function selectCard(selectSw: Record<string, string>): CardTransport & { log: string[] } {
-  const log: string[] = [];
   const ok = (d: Bytes) => concat(d, fromHex('9000'));
-  const record = encodeTlv('70', [
-    { tag: '5A', value: fromHex('4761739001010010') },
-    { tag: '5F24', value: fromHex('291231') },
-    { tag: '8C', value: fromHex('9F02069F3704') },
-    { tag: '8D', value: fromHex('8A029F3704') },
-  ]);
-  return {
-    log,
-    name: 'select card',
-    protocol: 'T=1',
-    coldReset: async () => fromHex('3B00'),
-    warmReset: async () => fromHex('3B00'),
-    close: async () => {},
-    async transmit(c: Bytes) {
-      log.push(toHex(c));
-      if (c[1] === 0xa4) {
-        const name = toHex(c.subarray(5, 5 + c[4]!));
-        const key = name === toHex(ascii('1PAY.SYS.DDF01')) ? 'PSE' : name;
-        const status = selectSw[key] ?? '6A82';
-        if (status !== '9000') return fromHex(status);
-        return ok(encodeTlv('6F', [{ tag: '84', value: fromHex(name) }, { tag: 'A5', children: [{ tag: '50', value: ascii('APP') }] }]));
-      }
-      if (c[1] === 0xb2) return c[2] === 1 ? ok(record) : fromHex('6A83');
-      if (c[1] === 0xa8) return ok(encodeTlv('80', fromHex('0000 08010100')));
-      if (c[1] === 0xae) return ok(encodeTlv('80', concat(Uint8Array.of(c[2]! & 0xc0), fromHex('0001 1122334455667788'))));
-      return fromHex('6A88');
-    },
-  };
+  const record = minimalCardRecord();
+  return scriptedTransport('select card', (c) => {
+    if (c[1] === 0xa4) {
+      const name = toHex(c.subarray(5, 5 + c[4]!));
+      const key = name === toHex(ascii('1PAY.SYS.DDF01')) ? 'PSE' : name;
+      const status = selectSw[key] ?? '6A82';
+      if (status !== '9000') return fromHex(status);
+      return ok(encodeTlv('6F', [{ tag: '84', value: fromHex(name) }, { tag: 'A5', children: [{ tag: '50', value: ascii('APP') }] }]));
+    }
+    if (c[1] === 0xb2) return c[2] === 1 ? ok(record) : fromHex('6A83');
+    if (c[1] === 0xa8) return ok(encodeTlv('80', fromHex('0000 08010100')));
+    if (c[1] === 0xae) return ok(encodeTlv('80', concat(Uint8Array.of(c[2]! & 0xc0), fromHex('0001 1122334455667788'))));
+    return fromHex('6A88');
+  });
 }
 
 const selects = (log: string[]) => log.filter((c) => c.startsWith('00A404'));

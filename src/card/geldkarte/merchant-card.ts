@@ -12,7 +12,7 @@ import { decodeCommand } from '../../apdu/command.js';
 import { ApduError, DocumentError, TransportError } from '../../apdu/errors.js';
 import type { CardTransport, Protocol } from '../../apdu/transport.js';
 import { answerToReset } from '../atr.js';
-import { FaultInjector, applyResponseFault, muteError, tearError } from '../faults.js';
+import { FaultInjector, assertCardReady, exchangeWithFaults } from '../faults.js';
 import { writeFileAtomic } from '../persistence.js';
 import { type MerchantContext, type MerchantSession, merchantCommand } from './merchant-commands.js';
 import { DEMO_MERCHANT, type MerchantPersonalisation, type MerchantState, parseMerchantState, personaliseMerchant } from './merchant-state.js';
@@ -84,25 +84,15 @@ export class MerchantCard implements CardTransport {
   }
 
   async transmit(command: Bytes): Promise<Bytes> {
-    if (this.closed) throw new TransportError('CLOSED', `${this.name}: transport closed`);
-    if (!this.powered) throw new TransportError('NO_POWER', `${this.name}: the card lost power; reset it first`);
-    const fault = this.faults.select(command);
-    if (fault) {
-      if (fault.action === 'status') return Uint8Array.of((fault.sw ?? 0x6f00) >> 8, (fault.sw ?? 0x6f00) & 0xff);
-      if (fault.action === 'mute') throw muteError();
-      if (fault.action === 'delay') await new Promise((r) => setTimeout(r, fault.delayMs ?? 100));
-    }
-    const response = this.transmitSync(command);
-    if (fault?.action === 'tear') {
+    assertCardReady(this.name, this.closed, this.powered);
+    return exchangeWithFaults(this.faults, command, (c) => this.transmitSync(c), () => {
       this.powered = false;
       this.session = freshSession();
-      throw tearError();
-    }
-    return fault ? applyResponseFault(fault, response) : response;
+    });
   }
 
   async coldReset(): Promise<Bytes> {
-    if (this.closed) throw new TransportError('CLOSED', `${this.name}: transport closed`);
+    assertCardReady(this.name, this.closed);
     this.powered = true;
     this.session = freshSession();
     return this.atr;

@@ -31,10 +31,17 @@ function kindOf(p1: number): DebitKind | undefined {
   return undefined;
 }
 
-export function initialiseDebit(card: CardEngine, cmd: DecodedCommand): Answer {
+/** The kind P1 names, with P2 00 and `dataLength` data bytes; otherwise the refusal (6A86 / 6700). */
+function checkedKind(cmd: DecodedCommand, dataLength: number): DebitKind | Answer {
   const kind = kindOf(cmd.p1);
   if (!kind || cmd.p2 !== 0) return sw(SW.WRONG_P1P2);
-  if (cmd.data.length !== 26) return sw(SW.WRONG_LENGTH);
+  if (cmd.data.length !== dataLength) return sw(SW.WRONG_LENGTH);
+  return kind;
+}
+
+export function initialiseDebit(card: CardEngine, cmd: DecodedCommand): Answer {
+  const kind = checkedKind(cmd, 26);
+  if (typeof kind !== 'string') return kind;
   const state = purseState(card);
   const session = purseSession(card);
   const d = cmd.data;
@@ -65,9 +72,8 @@ function limitViolation(state: PurseState, kind: DebitKind, amount: number): num
 }
 
 export function debit(card: CardEngine, cmd: DecodedCommand): Answer {
-  const kind = kindOf(cmd.p1);
-  if (!kind || cmd.p2 !== 0) return sw(SW.WRONG_P1P2);
-  if (cmd.data.length !== 18) return sw(SW.WRONG_LENGTH);
+  const kind = checkedKind(cmd, 18);
+  if (typeof kind !== 'string') return kind;
   const session = purseSession(card);
   const open = session.debit;
   session.debit = undefined; // single use, whatever happens next
@@ -121,9 +127,8 @@ export function debit(card: CardEngine, cmd: DecodedCommand): Answer {
 }
 
 export function debitStatus(card: CardEngine, cmd: DecodedCommand): Answer {
-  const kind = kindOf(cmd.p1);
-  if (!kind || cmd.p2 !== 0) return sw(SW.WRONG_P1P2);
-  if (cmd.data.length !== 24) return sw(SW.WRONG_LENGTH);
+  const kind = checkedKind(cmd, 24);
+  if (typeof kind !== 'string') return kind;
   const session = purseSession(card);
   session.debit = undefined; // no debit can follow a status answer
   const state = purseState(card);

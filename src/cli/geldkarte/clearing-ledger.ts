@@ -24,19 +24,12 @@
  */
 import { type Bytes, constantTimeEqual, fromHex } from '../../apdu/bytes.js';
 import { DEMO_MASTER_KEYS, MAC_DOMAIN, deriveCardKey, schemeMac } from '../../card/geldkarte/scheme.js';
-import { type ClearingHost, type SettlementResult, type SettlementSummary, type UnknownPayment, decodeSummary } from '../../terminal/geldkarte/settle.js';
+import { type ClearingHost, type SettlementResult, type SettlementSummary, type SummaryTotals, type UnknownPayment, decodeSummary } from '../../terminal/geldkarte/settle.js';
 import { formatAmount } from '../../terminal/geldkarte/records.js';
 import type { PurseShadowAccounts } from './shadow-account.js';
 
-export interface SettledSummary {
-  merchantId: string;
-  summarySequence: number;
-  count: number;
-  debitTotal: number;
-  refundTotal: number;
-  firstHseq: number;
-  lastHseq: number;
-}
+/** A summary the ledger has accepted: its totals, without the unknown payments, MAC and raw bytes. */
+export type SettledSummary = SummaryTotals;
 
 /** A payment with outcome unknown, as received in a summary. */
 export interface OpenUnknown extends UnknownPayment {

@@ -10,29 +10,10 @@
  *   ICC certificate hash over bytes 2..N_I-21 || 9F48 || 9F47 || static data to be authenticated;
  *   PIN encipherment certificate hash over bytes 2..N_I-21 || 9F2F || 9F2E (no static data).
  */
-import { type Bytes, bytesOf, cn, concat, fromCn, toHex, uintBytes } from '../../apdu/bytes.js';
+import { type Bytes, cn } from '../../apdu/bytes.js';
 import { type RsaKeyPair, type RsaPublicKey } from '../rsa.js';
-import {
-  FORMAT,
-  HASH_SHA1,
-  type OdaObject,
-  OdaError,
-  PK_ALGORITHM_RSA,
-  type Recovered,
-  type TransactionDate,
-  assemblePublicKey,
-  checkExpiry,
-  checkExponentValue,
-  checkHash,
-  checkHashAlgorithm,
-  checkPublicKeyAlgorithm,
-  checkRemainderPresent,
-  encodeExpiry,
-  panDigits,
-  recoverBlock,
-  signWithRecovery,
-  splitPublicKey,
-} from './certificate-format.js';
+import { FORMAT, type OdaObject, OdaError, type Recovered, type TransactionDate, panDigits } from './certificate-format.js';
+import { type CertifiedKeyCommonFields, createCertifiedKeyCertificate, recoverCertifiedKey } from './certified-key.js';
 
 export interface CreateIccCertificateInput {
   /** The issuer key pair (N_IC <= N_I). */
@@ -57,27 +38,23 @@ export interface IccCertificateTags {
 }
 
 function createCertificate(what: OdaObject, input: CreateIccCertificateInput, staticData: Bytes): IccCertificateTags {
-  const nI = input.issuerKey.modulus.length;
-  const nIc = input.iccPublicKey.modulus.length;
-  if (nIc > nI) throw new OdaError(what, `ICC key of ${nIc} bytes is longer than the issuer key (${nI})`);
-  const pan = panDigits(input.pan);
-  if (!/^\d{1,19}$/.test(pan)) throw new OdaError(what, `PAN '${pan}' is not 1 to 19 digits`);
-  const serial = bytesOf(input.serial);
-  if (serial.length !== 3) throw new OdaError(what, `serial number has ${serial.length} bytes, expected 3`);
-  checkExponentValue(what, input.iccPublicKey.exponent);
-  const { field, remainder } = splitPublicKey(input.iccPublicKey.modulus, nI - 42);
-  const body = concat(
-    Uint8Array.of(FORMAT.iccCertificate),
-    cn(pan, 10),
-    encodeExpiry(what, input.expiry),
-    serial,
-    Uint8Array.of(HASH_SHA1, PK_ALGORITHM_RSA),
-    uintBytes(nIc, 1),
-    uintBytes(input.iccPublicKey.exponent.length, 1),
-    field,
+  return createCertifiedKeyCertificate(
+    { what, identifierLength: 10 },
+    {
+      signer: input.issuerKey,
+      subjectKey: input.iccPublicKey,
+      names: { key: 'ICC key', signer: 'issuer key' },
+      format: FORMAT.iccCertificate,
+      encodeIdentifier: () => {
+        const pan = panDigits(input.pan);
+        if (!/^\d{1,19}$/.test(pan)) throw new OdaError(what, `PAN '${pan}' is not 1 to 19 digits`);
+        return cn(pan, 10);
+      },
+      expiry: input.expiry,
+      serial: input.serial,
+      extraHashData: staticData,
+    },
   );
-  const certificate = signWithRecovery(what, input.issuerKey, body, concat(remainder, input.iccPublicKey.exponent, staticData));
-  return { certificate, remainder, exponent: input.iccPublicKey.exponent };
 }
 
 /** Creates 9F46 (+9F48, 9F47) as the issuer does at personalisation (Book 2 §6.1, Table 14). */
@@ -90,19 +67,9 @@ export function createIccPinEnciphermentCertificate(input: Omit<CreateIccCertifi
   return createCertificate('ICC PIN encipherment certificate', input, new Uint8Array(0));
 }
 
-export interface IccCertificateFields {
-  certificateFormat: string;
+export interface IccCertificateFields extends CertifiedKeyCommonFields {
   /** PAN digits (F padding removed). */
   pan: string;
-  expiry: string;
-  serial: string;
-  hashAlgorithm: string;
-  publicKeyAlgorithm: string;
-  publicKeyLength: number;
-  exponentLength: number;
-  modulus: string;
-  exponent: string;
-  hashResult: string;
 }
 
 export interface RecoverIccCertificateInput {
@@ -124,54 +91,34 @@ export interface IccCertificateResult extends Recovered<IccCertificateFields> {
 }
 
 function recoverCertificate(what: OdaObject, tags: [string, string, string], input: RecoverIccCertificateInput, staticData: Bytes): IccCertificateResult {
-  const failures: string[] = [];
-  const formats = what === 'ICC certificate' ? [FORMAT.iccCertificate] : [FORMAT.iccCertificate, FORMAT.iccPinCertificateProprietary];
-  const x = recoverBlock(what, 'issuer public key', input.issuerPublicKey, input.certificate, `certificate (${tags[0]})`, formats, failures);
-  if (!x) return { recovered: new Uint8Array(0), fields: {}, hashValid: false, failures, ok: false };
-  const nI = x.length;
-  const structural = failures.length;
-  const keyName = what === 'ICC certificate' ? 'ICC public key' : 'ICC PIN encipherment public key';
-  if (structural === 0) {
-    const clause = what === 'ICC certificate' ? 'Book 2 §6.4' : 'Book 2 §7.1';
-    checkRemainderPresent(what, { key: keyName, remainderTag: tags[1], clause }, x[19]!, nI - 42, input.remainder, failures);
-  }
-  const hashValid = checkHash(what, x, concat(input.remainder ?? new Uint8Array(0), input.exponent ?? new Uint8Array(0), staticData), failures);
-  const fields: Partial<IccCertificateFields> = {
-    certificateFormat: toHex(x.subarray(1, 2)),
-    pan: fromCn(x.subarray(2, 12)),
-    expiry: toHex(x.subarray(12, 14)),
-    serial: toHex(x.subarray(14, 17)),
-    hashAlgorithm: toHex(x.subarray(17, 18)),
-    publicKeyAlgorithm: toHex(x.subarray(18, 19)),
-    publicKeyLength: x[19]!,
-    exponentLength: x[20]!,
-    hashResult: toHex(x.subarray(nI - 21, nI - 1)),
-  };
-  if (!hashValid || failures.length > 0) return { recovered: x, fields, hashValid, failures, ok: false };
-
-  // Book 2 §6.4 step 8: the recovered PAN equals the Application PAN read from the card.
-  if (input.pan !== undefined && fields.pan !== panDigits(input.pan)) {
-    failures.push(`${what}: PAN ${fields.pan} in the certificate differs from the application PAN ${panDigits(input.pan)}`);
-  }
-  checkExpiry(what, x.subarray(12, 14), input.transactionDate, failures);
-  checkHashAlgorithm(what, x[17], failures);
-  checkPublicKeyAlgorithm(what, x[18], failures);
-  const key = assemblePublicKey(
-    what,
-    { key: keyName, remainderTag: tags[1], exponentTag: tags[2], signer: 'issuer public key' },
-    x[19]!,
-    x[20]!,
-    x.subarray(21, nI - 21),
-    nI,
-    input.remainder,
-    input.exponent,
-    failures,
+  const { publicKey, ...result } = recoverCertifiedKey(
+    { what, identifierLength: 10 },
+    {
+      signerKey: input.issuerPublicKey,
+      certificate: input.certificate,
+      remainder: input.remainder,
+      exponent: input.exponent,
+      extraHashData: staticData,
+      transactionDate: input.transactionDate,
+      formats: what === 'ICC certificate' ? [FORMAT.iccCertificate] : [FORMAT.iccCertificate, FORMAT.iccPinCertificateProprietary],
+      identifierField: 'pan',
+      names: {
+        signer: 'issuer public key',
+        key: what === 'ICC certificate' ? 'ICC public key' : 'ICC PIN encipherment public key',
+        certificateTag: tags[0],
+        remainderTag: tags[1],
+        exponentTag: tags[2],
+        clause: what === 'ICC certificate' ? 'Book 2 §6.4' : 'Book 2 §7.1',
+      },
+      checkIdentifier: (fields, failures) => {
+        // Book 2 §6.4 step 8: the recovered PAN equals the Application PAN read from the card.
+        if (input.pan !== undefined && fields.pan !== panDigits(input.pan)) {
+          failures.push(`${what}: PAN ${fields.pan} in the certificate differs from the application PAN ${panDigits(input.pan)}`);
+        }
+      },
+    },
   );
-  if (key) {
-    fields.modulus = toHex(key.modulus);
-    fields.exponent = toHex(key.exponent);
-  }
-  return { recovered: x, fields, hashValid, failures, ok: failures.length === 0, ...(key ? { iccPublicKey: key } : {}) };
+  return { ...result, ...(publicKey ? { iccPublicKey: publicKey } : {}) };
 }
 
 /** Recovers 9F46 and runs every check of Book 2 §6.4. */

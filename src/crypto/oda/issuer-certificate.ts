@@ -9,30 +9,13 @@
  *   | issuer PK or leftmost N_CA-36 bytes (BB-padded) | SHA-1 (20) | BC
  *   hash over bytes 2..N_CA-21 || remainder (92) || exponent (9F32)
  */
-import { type Bytes, bytesOf, cn, concat, fromCn, toHex, uintBytes } from '../../apdu/bytes.js';
+import { type Bytes, cn, toHex } from '../../apdu/bytes.js';
 import { type RsaKeyPair, type RsaPublicKey } from '../rsa.js';
-import {
-  FORMAT,
-  HASH_SHA1,
-  OdaError,
-  PK_ALGORITHM_RSA,
-  type Recovered,
-  type TransactionDate,
-  assemblePublicKey,
-  checkExpiry,
-  checkExponentValue,
-  checkHash,
-  checkHashAlgorithm,
-  checkPublicKeyAlgorithm,
-  checkRemainderPresent,
-  encodeExpiry,
-  panDigits,
-  recoverBlock,
-  signWithRecovery,
-  splitPublicKey,
-} from './certificate-format.js';
+import { FORMAT, OdaError, type Recovered, type TransactionDate, panDigits } from './certificate-format.js';
+import { type CertifiedKeyCommonFields, type CertifiedKeyLayout, createCertifiedKeyCertificate, recoverCertifiedKey } from './certified-key.js';
 
 const WHAT = 'issuer certificate';
+const LAYOUT: CertifiedKeyLayout = { what: WHAT, identifierLength: 4 };
 
 export interface CreateIssuerCertificateInput {
   /** The certification authority's key pair (the CAPK's private half). */
@@ -56,44 +39,26 @@ export interface IssuerCertificateTags {
 
 /** Creates tag 90 (+92, 9F32) as a certification authority does (Book 2 §5.1, Table 6). */
 export function createIssuerCertificate(input: CreateIssuerCertificateInput): IssuerCertificateTags {
-  const nCa = input.caKey.modulus.length;
-  const nI = input.issuerPublicKey.modulus.length;
-  if (nI > nCa) throw new OdaError(WHAT, `issuer key of ${nI} bytes is longer than the CA key (${nCa})`);
-  if (!/^\d{3,8}$/.test(input.issuerIdentifier)) {
-    throw new OdaError(WHAT, `issuer identifier '${input.issuerIdentifier}' is not 3 to 8 digits`);
-  }
-  const serial = bytesOf(input.serial);
-  if (serial.length !== 3) throw new OdaError(WHAT, `serial number has ${serial.length} bytes, expected 3`);
-  checkExponentValue(WHAT, input.issuerPublicKey.exponent);
-  const { field, remainder } = splitPublicKey(input.issuerPublicKey.modulus, nCa - 36);
-  const body = concat(
-    Uint8Array.of(FORMAT.issuerCertificate),
-    cn(input.issuerIdentifier, 4),
-    encodeExpiry(WHAT, input.expiry),
-    serial,
-    Uint8Array.of(HASH_SHA1, PK_ALGORITHM_RSA),
-    uintBytes(nI, 1),
-    uintBytes(input.issuerPublicKey.exponent.length, 1),
-    field,
-  );
-  const certificate = signWithRecovery(WHAT, input.caKey, body, concat(remainder, input.issuerPublicKey.exponent));
-  return { certificate, remainder, exponent: input.issuerPublicKey.exponent };
+  return createCertifiedKeyCertificate(LAYOUT, {
+    signer: input.caKey,
+    subjectKey: input.issuerPublicKey,
+    names: { key: 'issuer key', signer: 'CA key' },
+    format: FORMAT.issuerCertificate,
+    encodeIdentifier: () => {
+      if (!/^\d{3,8}$/.test(input.issuerIdentifier)) {
+        throw new OdaError(WHAT, `issuer identifier '${input.issuerIdentifier}' is not 3 to 8 digits`);
+      }
+      return cn(input.issuerIdentifier, 4);
+    },
+    expiry: input.expiry,
+    serial: input.serial,
+    extraHashData: new Uint8Array(0),
+  });
 }
 
-export interface IssuerCertificateFields {
-  certificateFormat: string;
+export interface IssuerCertificateFields extends CertifiedKeyCommonFields {
   /** Digits (F padding removed). */
   issuerIdentifier: string;
-  /** MMYY. */
-  expiry: string;
-  serial: string;
-  hashAlgorithm: string;
-  publicKeyAlgorithm: string;
-  publicKeyLength: number;
-  exponentLength: number;
-  modulus: string;
-  exponent: string;
-  hashResult: string;
 }
 
 export interface RevokedCertificate {
@@ -123,64 +88,35 @@ export interface IssuerCertificateResult extends Recovered<IssuerCertificateFiel
 
 /** Recovers tag 90 and runs every check of Book 2 §5.3 / §6.3. */
 export function recoverIssuerCertificate(input: RecoverIssuerCertificateInput): IssuerCertificateResult {
-  const failures: string[] = [];
-  const x = recoverBlock(WHAT, 'CA public key', input.capk, input.certificate, 'certificate (90)', [FORMAT.issuerCertificate], failures);
-  if (!x) return { recovered: new Uint8Array(0), fields: {}, hashValid: false, failures, ok: false };
-  const nCa = x.length;
-  const structural = failures.length;
-  if (structural === 0) {
-    checkRemainderPresent(WHAT, { key: 'issuer public key', remainderTag: '92', clause: 'Book 2 §5.3' }, x[13]!, nCa - 36, input.remainder, failures);
-  }
-  const hashValid = checkHash(WHAT, x, concat(input.remainder ?? new Uint8Array(0), input.exponent ?? new Uint8Array(0)), failures);
-  const authentic = hashValid && failures.length === 0;
-
-  const issuerIdentifier = fromCn(x.subarray(2, 6));
-  const fields: Partial<IssuerCertificateFields> = {
-    certificateFormat: toHex(x.subarray(1, 2)),
-    issuerIdentifier,
-    expiry: toHex(x.subarray(6, 8)),
-    serial: toHex(x.subarray(8, 11)),
-    hashAlgorithm: toHex(x.subarray(11, 12)),
-    publicKeyAlgorithm: toHex(x.subarray(12, 13)),
-    publicKeyLength: x[13]!,
-    exponentLength: x[14]!,
-    hashResult: toHex(x.subarray(nCa - 21, nCa - 1)),
-  };
-  if (!authentic) {
-    // Fields past the header are not trustworthy when the block is not authentic; show them raw.
-    return { recovered: x, fields, hashValid, failures, ok: false };
-  }
-
-  // Issuer identifier: 3-8 digits, F-padded, equal to the leftmost PAN digits (Book 2 §5.3 step 6).
-  if (!/^\d{3,8}F*$/.test(toHex(x.subarray(2, 6)))) {
-    failures.push(`${WHAT}: issuer identifier ${toHex(x.subarray(2, 6))} is not 3 to 8 digits padded with F`);
-  } else if (input.pan !== undefined && !panDigits(input.pan).startsWith(issuerIdentifier)) {
-    failures.push(`${WHAT}: issuer identifier ${issuerIdentifier} does not match the leftmost digits of PAN ${panDigits(input.pan)}`);
-  }
-  checkExpiry(WHAT, x.subarray(6, 8), input.transactionDate, failures);
-  if (!/^[0-9A-F]{6}$/.test(fields.serial ?? '')) failures.push(`${WHAT}: certificate serial number missing`);
-  if (input.revocationList && input.capk.rid && input.capk.index) {
-    const hit = input.revocationList.find(
-      (r) => r.rid.toUpperCase() === input.capk.rid!.toUpperCase() && r.index.toUpperCase() === input.capk.index!.toUpperCase() && r.serial.toUpperCase() === fields.serial,
-    );
-    if (hit) failures.push(`${WHAT}: serial ${fields.serial} under CAPK ${hit.rid}/${hit.index} is revoked`);
-  }
-  checkHashAlgorithm(WHAT, x[11], failures);
-  checkPublicKeyAlgorithm(WHAT, x[12], failures);
-  const key = assemblePublicKey(
-    WHAT,
-    { key: 'issuer public key', remainderTag: '92', exponentTag: '9F32', signer: 'CA public key' },
-    x[13]!,
-    x[14]!,
-    x.subarray(15, nCa - 21),
-    nCa,
-    input.remainder,
-    input.exponent,
-    failures,
-  );
-  if (key) {
-    fields.modulus = toHex(key.modulus);
-    fields.exponent = toHex(key.exponent);
-  }
-  return { recovered: x, fields, hashValid, failures, ok: failures.length === 0, ...(key ? { issuerPublicKey: key } : {}) };
+  const { publicKey, ...result } = recoverCertifiedKey(LAYOUT, {
+    signerKey: input.capk,
+    certificate: input.certificate,
+    remainder: input.remainder,
+    exponent: input.exponent,
+    extraHashData: new Uint8Array(0),
+    transactionDate: input.transactionDate,
+    formats: [FORMAT.issuerCertificate],
+    identifierField: 'issuerIdentifier',
+    names: { signer: 'CA public key', key: 'issuer public key', certificateTag: '90', remainderTag: '92', exponentTag: '9F32', clause: 'Book 2 §5.3' },
+    checkIdentifier: (fields, failures, recovered) => {
+      // Issuer identifier: 3-8 digits, F-padded, equal to the leftmost PAN digits (Book 2 §5.3 step 6).
+      const issuerIdentifier = fields.issuerIdentifier ?? '';
+      const raw = toHex(recovered.subarray(2, 6));
+      if (!/^\d{3,8}F*$/.test(raw)) {
+        failures.push(`${WHAT}: issuer identifier ${raw} is not 3 to 8 digits padded with F`);
+      } else if (input.pan !== undefined && !panDigits(input.pan).startsWith(issuerIdentifier)) {
+        failures.push(`${WHAT}: issuer identifier ${issuerIdentifier} does not match the leftmost digits of PAN ${panDigits(input.pan)}`);
+      }
+    },
+    checkAfterExpiry: (fields, failures) => {
+      if (!/^[0-9A-F]{6}$/.test(fields.serial ?? '')) failures.push(`${WHAT}: certificate serial number missing`);
+      if (input.revocationList && input.capk.rid && input.capk.index) {
+        const hit = input.revocationList.find(
+          (r) => r.rid.toUpperCase() === input.capk.rid!.toUpperCase() && r.index.toUpperCase() === input.capk.index!.toUpperCase() && r.serial.toUpperCase() === fields.serial,
+        );
+        if (hit) failures.push(`${WHAT}: serial ${fields.serial} under CAPK ${hit.rid}/${hit.index} is revoked`);
+      }
+    },
+  });
+  return { ...result, ...(publicKey ? { issuerPublicKey: publicKey } : {}) };
 }

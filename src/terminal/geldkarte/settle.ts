@@ -25,7 +25,8 @@ export interface UnknownPayment {
   amount: number;
 }
 
-export interface SettlementSummary {
+/** The totals of one summary: what the clearing side keeps of each summary it has settled. */
+export interface SummaryTotals {
   merchantId: string;
   summarySequence: number;
   count: number;
@@ -33,6 +34,9 @@ export interface SettlementSummary {
   refundTotal: number;
   firstHseq: number;
   lastHseq: number;
+}
+
+export interface SettlementSummary extends SummaryTotals {
   /** Payments with outcome unknown, for the clearing side to resolve. */
   unknown: UnknownPayment[];
   mac: string;
