@@ -13,7 +13,7 @@ import { buildDolData, dolDataLength, encodeDol, fitDolValue, parseDol, parseDol
 import { catchError } from './helpers.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const vectorsPath = path.resolve(repoRoot, '..', 'shared', 'vectors', 'emv-known-answers.json');
+const vectorsPath = path.resolve(repoRoot, 'test', 'vectors', 'emv-known-answers.json');
 
 const from = (values: Record<string, string>) => (tag: string) => (values[tag] !== undefined ? fromHex(values[tag]) : undefined);
 

@@ -1,13 +1,13 @@
 /**
- * Loads the shared public known-answer vectors (../shared/vectors beside the
- * clone) for the symmetric crypto tests. Values are never computed here.
+ * Loads the public known-answer vectors (test/vectors/emv-known-answers.json, vendored into this
+ * repository with each vector's source) for the symmetric crypto tests. Values are never computed here.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const vectorsPath = path.resolve(repoRoot, '..', 'shared', 'vectors', 'emv-known-answers.json');
+export const vectorsPath = path.resolve(repoRoot, 'test', 'vectors', 'emv-known-answers.json');
 
 export interface Vector {
   id: string;

@@ -1,6 +1,6 @@
 /**
- * Shared test helpers for the RSA / ODA tests: the shared known-answer vectors (beside the
- * clone, ../shared/vectors) and the pre-generated key pairs of fixtures/rsa-keys.json.
+ * Shared test helpers for the RSA / ODA tests: the vendored known-answer vectors
+ * (test/vectors/emv-known-answers.json) and the pre-generated key pairs of fixtures/rsa-keys.json.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,7 +30,7 @@ export interface KnownAnswers {
 }
 
 export const vectors = JSON.parse(
-  readFileSync(path.resolve(repoRoot, '..', 'shared', 'vectors', 'emv-known-answers.json'), 'utf8'),
+  readFileSync(path.resolve(repoRoot, 'test', 'vectors', 'emv-known-answers.json'), 'utf8'),
 ) as KnownAnswers;
 
 const keys = JSON.parse(readFileSync(path.join(repoRoot, 'test', 'crypto', 'fixtures', 'rsa-keys.json'), 'utf8')) as Record<string, RsaKeyPairJson>;

@@ -25,7 +25,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function vectors(): any {
-  return JSON.parse(readFileSync(path.resolve(repoRoot, '..', 'shared', 'vectors', 'emv-known-answers.json'), 'utf8'));
+  return JSON.parse(readFileSync(path.resolve(repoRoot, 'test', 'vectors', 'emv-known-answers.json'), 'utf8'));
 }
 
 /** 2025-06-15 12:00 UTC: the host clock of most tests. */

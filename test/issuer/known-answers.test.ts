@@ -1,5 +1,5 @@
 /**
- * Shared known-answer vectors (../shared/vectors/emv-known-answers.json,
+ * Shared known-answer vectors (test/vectors/emv-known-answers.json,
  * pyemv) through the issuer's own check path: derivation (deriveAcKeys), ARQC
  * verification (arqcMatches), answer building (issuerAuthenticationDataWith,
  * scriptCommand), and one chain end to end through IssuerHost.authorise.

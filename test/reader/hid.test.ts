@@ -11,7 +11,7 @@ import { HidMagstripeReader, parseMagtekReport } from '../../src/reader/hid/mags
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
-const vectors = JSON.parse(readFileSync(path.resolve(repoRoot, '..', 'shared', 'vectors', 'emv-known-answers.json'), 'utf8'));
+const vectors = JSON.parse(readFileSync(path.resolve(repoRoot, 'test', 'vectors', 'emv-known-answers.json'), 'utf8'));
 const swipes = JSON.parse(readFileSync(path.join(here, 'fixtures', 'magtek-swipes.json'), 'utf8')).swipes as Array<{ id: string; report: string }>;
 const keypad = JSON.parse(readFileSync(path.join(here, 'fixtures', 'keypad-reports.json'), 'utf8')).sequences as Record<string, string[]>;
 const swipe = (id: string) => fromHex(swipes.find((s) => s.id === id)!.report);
