@@ -20,7 +20,7 @@ export { buildCard, buildHost, buildTerminal } from '../conformance/setup.js';
 export type { CardSetup, CaseResult, Mismatch } from '../conformance/types.js';
 export { formatReport, xmlEscape } from '../conformance/reporters.js';
 export { renderHtmlReport, type HtmlCase, type HtmlReport } from '../conformance/html-report.js';
-export { VpcdBridge } from '../reader/index.js';
+export { VpcdBridge, listPcscReaders } from '../reader/index.js';
 export type { EmulatedCard } from '../card/index.js';
 export { Iso8583Server } from '../issuer/index.js';
 export { runTransaction } from '../terminal/kernel.js';

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { buildCard, buildHost, Iso8583Server, TracingTransport, VpcdBridge, type CardTransport, type EmulatedCard } from './deps.js';
+import { buildCard, buildHost, Iso8583Server, listPcscReaders, TracingTransport, VpcdBridge, type CardTransport, type EmulatedCard } from './deps.js';
 import { decodeLog, toExchange, type CardDols } from './card-log.js';
 import { judgeCase } from './judge.js';
 import type { InProcessTerminal } from './kernel-terminal.js';
@@ -29,6 +29,33 @@ export interface LabRunOptions {
 /** vpcd reader name of a slot, as pcscd lists it. */
 export function vpcdReaderName(slot: number): string {
   return `Virtual PCD 00 0${slot}`;
+}
+
+/**
+ * Waits until pcscd reports the slot's card present (after an insertion) or
+ * absent (after a removal). pcscd polls vpcd: a card swapped faster than it
+ * looks would be taken for the same card, still powered, and a late reset
+ * meant for the old card would hit the new one. Without a usable pcscd
+ * (vpcd on another machine, no PC/SC library) it waits a fixed second.
+ */
+export async function settleSlot(slot: number, want: 'present' | 'absent', timeoutMs = 5000): Promise<void> {
+  const name = vpcdReaderName(slot);
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    let state: string | undefined;
+    try {
+      state = (await listPcscReaders()).find((r) => r.name === name)?.card;
+    } catch {
+      await new Promise((r) => setTimeout(r, 1000));
+      return;
+    }
+    if (state === undefined) {
+      await new Promise((r) => setTimeout(r, 1000));
+      return;
+    }
+    if ((want === 'present') === (state === 'present')) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 function shellQuote(s: string): string {
@@ -127,6 +154,7 @@ async function runOnce(c: LabCase, card: EmulatedCard, hostAddress: string, host
     const bridge = new VpcdBridge(tracer, { slot: mode.slot, removed: true });
     try {
       await bridge.insert(5000);
+      await settleSlot(mode.slot, 'present');
       if (mode.kind === 'command') {
         const command = fillPlaceholders(mode.command, {
           amount: c.transaction.amount,
@@ -149,6 +177,7 @@ async function runOnce(c: LabCase, card: EmulatedCard, hostAddress: string, host
       terminal = { exitCode: null, output: '', timedOut: false, crash: `cannot insert the card into vpcd slot ${mode.slot}: ${err instanceof Error ? err.message : String(err)}`, durationMs: 0 };
     } finally {
       await bridge.stop();
+      await settleSlot(mode.slot, 'absent');
     }
   }
   const exchanges = tracer.records.flatMap((r) => (r.type === 'apdu' ? [toExchange(run + 1, r)] : []));

@@ -21,7 +21,7 @@ import { TracingTransport, VpcdBridge, type CardTransport } from './deps.js';
 import { toExchange } from './card-log.js';
 import { kernelTerminal, type InProcessTerminal } from './kernel-terminal.js';
 import { loadPlan, planFiles, shippedPlans } from './plan.js';
-import { caseEnvironment, dolsOf, resultOf, vpcdReaderName } from './runner.js';
+import { caseEnvironment, dolsOf, resultOf, settleSlot, vpcdReaderName } from './runner.js';
 import type { CardExchange, LabCase, LabPlan, TerminalRun } from './types.js';
 
 export interface LabServerOptions {
@@ -93,6 +93,7 @@ class Session {
       inserted.bridge = new VpcdBridge(tracer, { slot, removed: true });
       try {
         await inserted.bridge.insert(5000);
+        await settleSlot(slot, 'present');
       } catch (err) {
         await inserted.bridge.stop();
         await env.close();
@@ -145,7 +146,10 @@ class Session {
     if (!ins) return;
     this.inserted = undefined;
     const terminal = ins.running ? await ins.running : (reported ?? { exitCode: null, unreported: true, output: '', timedOut: false, durationMs: performance.now() - ins.started });
-    await ins.bridge?.stop();
+    if (ins.bridge) {
+      await ins.bridge.stop();
+      await settleSlot(this.server.options.slot!, 'absent');
+    }
     this.runs.push(ins.tracer.records.flatMap((r) => (r.type === 'apdu' ? [toExchange(this.runs.length + 1, r)] : [])));
     this.terminal.push(terminal);
     this.dols = dolsOf(ins.env.card);
