@@ -118,7 +118,7 @@ async function waitForPerson(tracer: TracingTransport, timeoutMs: number, settle
   let quietSince = performance.now();
   while (performance.now() - started < timeoutMs) {
     await new Promise((r) => setTimeout(r, 100));
-    const n = tracer.records.length;
+    const n = tracer.records.filter((r) => r.type === 'apdu').length;
     if (n !== lastCount) {
       lastCount = n;
       quietSince = performance.now();
