@@ -3,7 +3,7 @@
  * layers' public index.ts files land, only this module changes.
  */
 export { fromHex, toHex, type Bytes } from '../apdu/bytes.js';
-export { DocumentError, EmvsimError } from '../apdu/errors.js';
+export { DocumentError, EmvsimError, TransportError } from '../apdu/errors.js';
 export type { CardTransport, Protocol } from '../apdu/transport.js';
 export { parseDol } from '../apdu/dol.js';
 export { TVR_BITS, TSI_BITS, explainTvr } from '../apdu/bitmaps.js';

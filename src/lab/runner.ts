@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { buildCard, buildHost, Iso8583Server, listPcscReaders, TracingTransport, VpcdBridge, type CardTransport, type EmulatedCard } from './deps.js';
+import { buildCard, buildHost, DocumentError, Iso8583Server, TransportError, listPcscReaders, TracingTransport, VpcdBridge, type CardTransport, type EmulatedCard } from './deps.js';
 import { decodeLog, toExchange, type CardDols } from './card-log.js';
 import { judgeCase } from './judge.js';
 import type { InProcessTerminal } from './kernel-terminal.js';
@@ -154,6 +154,12 @@ async function runOnce(c: LabCase, card: EmulatedCard, hostAddress: string, host
     const bridge = new VpcdBridge(tracer, { slot: mode.slot, removed: true });
     try {
       await bridge.insert(5000);
+    } catch (err) {
+      await bridge.stop();
+      // The environment, not the terminal: stop the run instead of failing every case.
+      throw new TransportError('VPCD', `cannot insert the card into vpcd slot ${mode.slot} (${vpcdReaderName(mode.slot)}; is pcscd with vpcd running?): ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
       await settleSlot(mode.slot, 'present');
       if (mode.kind === 'command') {
         const command = fillPlaceholders(mode.command, {
@@ -173,8 +179,6 @@ async function runOnce(c: LabCase, card: EmulatedCard, hostAddress: string, host
         );
         terminal = await waitForPerson(tracer, timeoutMs, mode.settleMs ?? 3000);
       }
-    } catch (err) {
-      terminal = { exitCode: null, output: '', timedOut: false, crash: `cannot insert the card into vpcd slot ${mode.slot}: ${err instanceof Error ? err.message : String(err)}`, durationMs: 0 };
     } finally {
       await bridge.stop();
       await settleSlot(mode.slot, 'absent');
@@ -239,7 +243,24 @@ export function resultOf(c: LabCase, seen: { runs: CardExchange[][]; terminal: T
   };
 }
 
+/**
+ * Builds every case's card and host once before anything runs, so a card delta
+ * the profile refuses or a missing rules file is bad input (naming the case's
+ * file:line) and not a surprise in the middle of a run through a real terminal.
+ */
+export async function checkCases(cases: readonly LabCase[]): Promise<void> {
+  for (const c of cases) {
+    try {
+      await (await caseEnvironment(c, false)).close();
+    } catch (err) {
+      if (!(err instanceof DocumentError)) throw err;
+      throw new DocumentError(`case '${c.id}' cannot be set up: ${err.message}`, { file: c.file, ...(c.line !== undefined ? { line: c.line } : {}), field: `${c.id}.card` });
+    }
+  }
+}
+
 export async function runLabCases(cases: readonly LabCase[], options: LabRunOptions): Promise<LabCaseResult[]> {
+  await checkCases(cases);
   const out: LabCaseResult[] = [];
   for (const c of cases) {
     const r = await runLabCase(c, options);

@@ -70,6 +70,15 @@ describe('emvsim lab', () => {
     expect(r.stderr).toMatch(message);
   });
 
+  it('a card delta the profile refuses exits 2 before any case runs, naming the case', async () => {
+    const plan = join(dir, 'bad-card.yaml');
+    writeFileSync(plan, `plan: bad\ncases:\n  - {id: fine, title: t, spec: s, expect: {}}\n  - id: broken\n    title: t\n    spec: s\n    card: {set: {aip: "XYZ"}}\n    expect: {}\n`);
+    const r = await emvsim('lab', 'run', plan, '--in-process');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-card\.yaml:4: broken\.card: case 'broken' cannot be set up: .*aip/);
+    expect(r.stdout).toBe('');
+  });
+
   it('a plan with an error exits 2 naming file:line:field', async () => {
     const plan = join(dir, 'bad.yaml');
     writeFileSync(plan, `plan: bad\ncases:\n  - id: a\n    title: t\n    spec: s\n    expect:\n      oda: dda2\n`);
