@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { buildCard, buildHost, DocumentError, Iso8583Server, TransportError, listPcscReaders, TracingTransport, VpcdBridge, type CardTransport, type EmulatedCard } from './deps.js';
+import { buildCard, buildHost, DocumentError, listenHost, TransportError, listPcscReaders, TracingTransport, VpcdBridge, type CardTransport, type EmulatedCard } from './deps.js';
 import { decodeLog, toExchange, type CardDols } from './card-log.js';
 import { judgeCase } from './judge.js';
 import type { InProcessTerminal } from './kernel-terminal.js';
@@ -192,14 +192,16 @@ async function runOnce(c: LabCase, card: EmulatedCard, hostAddress: string, host
 export async function caseEnvironment(c: LabCase, listen: boolean) {
   const card = buildCard(c.card);
   const host = buildHost({ mode: 'simulator', ...(c.host.rules !== undefined ? { rules: c.host.rules } : {}), ...(c.host.knowsCardKeys !== undefined ? { knowsCardKeys: c.host.knowsCardKeys } : {}) }, card, new Date());
-  let server: InstanceType<typeof Iso8583Server> | undefined;
-  let hostAddress = '(in-process)';
-  if (listen) {
-    server = new Iso8583Server({ host, clock: () => Date.now() });
-    const address = await server.listen(0, '127.0.0.1');
-    hostAddress = `127.0.0.1:${address.port}`;
-  }
-  return { card, host, hostAddress, close: async () => { await server?.close(); await card.close(); } };
+  const server = listen ? await listenHost(host) : undefined;
+  return {
+    card,
+    host,
+    hostAddress: server?.address ?? '(in-process)',
+    close: async () => {
+      await server?.close();
+      await card.close();
+    },
+  };
 }
 
 /** Runs one case (all its runs) and judges it. */
