@@ -1,6 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { promisify } from 'node:util';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelTerminal, LabServer } from '../../src/lab/index.js';
 import { faultyTerminal } from './faulty-terminals.js';
@@ -119,6 +120,25 @@ describe('lab server (JSON lines over TCP)', () => {
     const e = new Connection(port);
     expect(await e.request({ op: 'ping' })).toMatchObject({ ok: true });
     e.socket.destroy();
+  });
+
+  it('survives random lines and random requests (property test), answering each with one JSON line', async () => {
+    const c = new Connection(port);
+    const ops = fc.constantFrom('ping', 'list', 'select', 'insert', 'wait', 'verdict', 'remove', 'run', 'nope', '', 42, null);
+    const request = fc.record({ op: ops, plan: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), case: fc.oneof(fc.string(), fc.constant([])), timeoutMs: fc.oneof(fc.integer(), fc.string()), terminal: fc.anything() }, { requiredKeys: ['op'] });
+    const line = fc.oneof(fc.string({ maxLength: 200 }).map((t) => t.replace(/\n/g, ' ')), request.map((r) => JSON.stringify(r)));
+    await fc.assert(
+      fc.asyncProperty(line, async (text) => {
+        if (text.trim() === '') return;
+        c.send(text + '\n');
+        const a = await c.next();
+        expect(typeof a.ok).toBe('boolean');
+        if (!a.ok) expect(a.error!.field.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 300, seed: 14 },
+    );
+    expect(await c.request({ op: 'ping' })).toMatchObject({ ok: true, pong: true });
+    c.socket.destroy();
   });
 
   it('a faulty terminal behind the server gets a failing verdict naming the fault', async () => {
