@@ -11,6 +11,7 @@ export { explainBits, isBitSet } from '../apdu/bitmaps-core.js';
 export { explainCvmResults } from '../apdu/bitmaps-cvm.js';
 export { commandName, describeReferenceControl } from '../apdu/command-names.js';
 export { describeStatusWord } from '../apdu/status-words.js';
+export { currencyByNumeric } from '../apdu/iso-codes.js';
 export { TracingTransport } from '../apdu/trace.js';
 export { tryDecodeTlv, formatTlvLines } from '../apdu/trace-format.js';
 export { parseYamlSource, type YamlSource } from '../terminal/yaml-source.js';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   buildTerminal,
   capksForTerminal,
+  currencyByNumeric,
   formatOutcome,
   loadLiabilityTable,
   memoryTransactionLog,
@@ -59,9 +60,9 @@ export function kernelTerminal(profile = 'eu-pos-pin', wrap: (card: CardTranspor
           transactionLog: memoryTransactionLog(),
           liabilityRules: loadLiabilityTable(join(projectRoot(), 'scripts', 'liability', `${config.liabilityRules}.yaml`)).rules,
         },
-        { amountMinor: amountMinor(request.amount, config.currencyExponent ?? 2), transactionType: request.type, currencyCode: config.currencyCode },
+        { amountMinor: amountMinor(request.amount, config.currencyExponent), transactionType: request.type, currencyCode: config.currencyCode },
       );
-      lines.push(...formatOutcome(outcome, 'EUR'));
+      lines.push(...formatOutcome(outcome, currencyByNumeric(config.currencyCode)?.alpha ?? ''));
       return { exitCode: outcome.outcome === 'approved' ? 0 : 1, output: lines.join('\n') + '\n' };
     },
   };

@@ -164,11 +164,12 @@ class Session {
     if (this.runs.length === 0) throw new RequestError('op', 'nothing to judge: insert the card first');
     const c = this.selected.case;
     if (this.runs.length < c.runs) return { verdict: null, runsDone: this.runs.length, runsNeeded: c.runs, message: `case needs ${c.runs} runs: insert the card again` };
+    const unjudged = c.expect.terminal !== undefined && this.terminal.some((t) => t.unreported) ? { notJudged: ["expect.terminal: the terminal's own result was not reported (send verdict with terminal: {exit, output})"] } : {};
     const r = resultOf(c, { runs: this.runs, terminal: this.terminal, dols: this.dols, started: this.startedAt }, 0);
     this.runs = [];
     this.terminal = [];
     this.startedAt = [];
-    return { verdict: r.verdict, ...(r.reason ? { reason: r.reason } : {}), case: c.id, findings: r.findings, steps: r.steps, log: r.decodedLog };
+    return { verdict: r.verdict, ...(r.reason ? { reason: r.reason } : {}), case: c.id, findings: r.findings, steps: r.steps, log: r.decodedLog, ...unjudged };
   }
 
   async remove(): Promise<Json> {
