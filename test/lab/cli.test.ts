@@ -79,6 +79,31 @@ describe('emvsim lab', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('--terminal-module: your Node terminal in-process, judged like any other', async () => {
+    const mod = join(dir, 'mini-terminal.mjs');
+    writeFileSync(
+      mod,
+      `export default {
+  name: 'mini terminal',
+  async run(card, request) {
+    const r = await card.transmit(Uint8Array.from(Buffer.from('00A404000E315041592E5359532E444446303100', 'hex')));
+    return { exitCode: 0, output: 'SELECT PSE answered ' + Buffer.from(r.subarray(-2)).toString('hex') + ', amount ' + request.amount };
+  },
+};\n`,
+    );
+    const r = await emvsim('lab', 'run', 'contact-terminal', '--in-process', '--terminal-module', mod, '--filter', 'sel-pse-first', '--reporter', 'json');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { results: { verdict: string; findings: { seen: string }[]; terminal: { output: string }[] }[] };
+    expect(report.results[0]!.verdict).toBe('fail');
+    expect(report.results[0]!.findings[0]!.seen).toMatch(/the card saw: SELECT 9000$/);
+    expect(report.results[0]!.terminal[0]!.output).toBe('SELECT PSE answered 9000, amount 8.00');
+    const bad = join(dir, 'not-a-terminal.mjs');
+    writeFileSync(bad, 'export const x = 1;\n');
+    const b = await emvsim('lab', 'run', 'contact-terminal', '--in-process', '--terminal-module', bad);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--terminal-module.*has no default export \{ name, run\(card, request\) \}/);
+  });
+
   it('a plan with an error exits 2 naming file:line:field', async () => {
     const plan = join(dir, 'bad.yaml');
     writeFileSync(plan, `plan: bad\ncases:\n  - id: a\n    title: t\n    spec: s\n    expect:\n      oda: dda2\n`);
