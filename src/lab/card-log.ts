@@ -18,6 +18,8 @@ import {
   toHex,
   tryDecodeTlv,
   type Bytes,
+  type TraceExchange,
+  type TraceRecord,
 } from './deps.js';
 import type { CardExchange, CommandMatcher, Matcher } from './types.js';
 
@@ -248,7 +250,12 @@ export function stepOf(e: CardExchange, generateAcIndex: number): Step {
   }
 }
 
-export function toExchange(run: number, r: { index: number; command: string; response: string; sw: string; time: string }): CardExchange {
-  const c = fromHex(r.command.replace(/XX/g, '00'));
-  return { run, index: r.index, command: r.command, response: r.response, sw: r.sw, name: c.length >= 2 ? commandName(c[0]!, c[1]!) : '?', timeMs: Date.parse(r.time) };
+/** The commands of one run as the card saw them, numbered from 1 (resets left out). */
+export function exchangesOf(run: number, records: readonly TraceRecord[]): CardExchange[] {
+  return records
+    .filter((r): r is TraceExchange => r.type === 'apdu')
+    .map((r, i) => {
+      const c = fromHex(r.command.replace(/XX/g, '00'));
+      return { run, index: i + 1, command: r.command, response: r.response, sw: r.sw, name: c.length >= 2 ? commandName(c[0]!, c[1]!) : '?', timeMs: Date.parse(r.time) };
+    });
 }

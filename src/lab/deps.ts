@@ -12,7 +12,7 @@ export { explainCvmResults } from '../apdu/bitmaps-cvm.js';
 export { commandName, describeReferenceControl } from '../apdu/command-names.js';
 export { describeStatusWord } from '../apdu/status-words.js';
 export { currencyByNumeric } from '../apdu/iso-codes.js';
-export { TracingTransport } from '../apdu/trace.js';
+export { TracingTransport, type TraceExchange, type TraceRecord } from '../apdu/trace.js';
 export { tryDecodeTlv, formatTlvLines } from '../apdu/trace-format.js';
 export { parseYamlSource, type YamlSource } from '../terminal/yaml-source.js';
 export { projectRoot } from '../terminal/config-loader.js';

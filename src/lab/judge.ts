@@ -84,7 +84,7 @@ function checkRule(rule: CommandRule, run: readonly CardExchange[], steps: reado
       const i = run.findIndex((e, k) => k > at && matches(e, m));
       if (i < 0) {
         const step = stepOfMatcher(m);
-        return { ...base, expected: rule.order.map(describeMatcher).join(' -> '), seen: `no ${describeMatcher(m)} after #${at < 0 ? 'start' : run[at]!.index}; the card saw: ${seenList(run)}`, ...(step ? { step } : {}) };
+        return { ...base, expected: rule.order.map(describeMatcher).join(' -> '), seen: `no ${describeMatcher(m)} after ${at < 0 ? 'the start' : describeExchange(run[at]!)}; the card saw: ${seenList(run)}`, ...(step ? { step } : {}) };
       }
       at = i;
     }

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { buildCard, buildHost, DocumentError, listenHost, TransportError, listPcscReaders, TracingTransport, VpcdBridge, type CardTransport, type EmulatedCard } from './deps.js';
-import { decodeLog, toExchange, type CardDols } from './card-log.js';
+import { decodeLog, exchangesOf, type CardDols } from './card-log.js';
 import { judgeCase } from './judge.js';
 import type { InProcessTerminal } from './kernel-terminal.js';
 import type { CardExchange, LabCase, LabCaseResult, TerminalRun } from './types.js';
@@ -184,7 +184,7 @@ async function runOnce(c: LabCase, card: EmulatedCard, hostAddress: string, host
       await settleSlot(mode.slot, 'absent');
     }
   }
-  const exchanges = tracer.records.flatMap((r) => (r.type === 'apdu' ? [toExchange(run + 1, r)] : []));
+  const exchanges = exchangesOf(run + 1, tracer.records);
   return { exchanges, terminal };
 }
 

@@ -18,7 +18,7 @@
 import net from 'node:net';
 import { randomInt } from 'node:crypto';
 import { TracingTransport, VpcdBridge, type CardTransport } from './deps.js';
-import { toExchange } from './card-log.js';
+import { exchangesOf } from './card-log.js';
 import { kernelTerminal, type InProcessTerminal } from './kernel-terminal.js';
 import { loadPlan, planFiles, shippedPlans } from './plan.js';
 import { caseEnvironment, dolsOf, resultOf, settleSlot, vpcdReaderName } from './runner.js';
@@ -150,7 +150,7 @@ class Session {
       await ins.bridge.stop();
       await settleSlot(this.server.options.slot!, 'absent');
     }
-    this.runs.push(ins.tracer.records.flatMap((r) => (r.type === 'apdu' ? [toExchange(this.runs.length + 1, r)] : [])));
+    this.runs.push(exchangesOf(this.runs.length + 1, ins.tracer.records));
     this.terminal.push(terminal);
     this.dols = dolsOf(ins.env.card);
     await ins.env.close();
