@@ -7,8 +7,9 @@
  */
 import { relative } from 'node:path';
 import type { DocumentError } from '../apdu/errors.js';
-import { renderHtmlReport } from './html-report.js';
 import type { CaseResult, CaseStatus } from './types.js';
+
+import { renderHtmlReport } from './html-report.js';
 
 export type ReporterName = 'table' | 'json' | 'junit' | 'html';
 

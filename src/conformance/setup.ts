@@ -14,7 +14,7 @@ import { fromHex } from '../apdu/bytes.js';
 import { DocumentError } from '../apdu/errors.js';
 import { COMMAND_INS, createCard, mergeProfileData, type EmulatedCard, type FaultRule } from '../card/index.js';
 import { createPurseCard } from '../card/geldkarte/index.js';
-import { addIssuerKeys, IssuerHost, Iso8583Server, loadRules, openSeededDatabase, seedCardFromProfile } from '../issuer/index.js';
+import { addIssuerKeys, IssuerHost, loadRules, openSeededDatabase, seedCardFromProfile } from '../issuer/index.js';
 import { acDataForCdol1, checkArqc } from '../issuer/cryptogram-check.js';
 import { issuerScript } from '../issuer/scripts.js';
 import type { TerminalConfig } from '../terminal/config.js';
@@ -230,14 +230,4 @@ export function buildHost(setup: HostSetup, card: EmulatedCard, now: Date): Scen
     });
   }
   return new ScriptDeliveringHost(inner, card, setup.scripts ?? []);
-}
-
-/**
- * A host on a loopback TCP port, speaking the ISO 8583 of `emvsim host
- * --listen`, for terminals in other processes (the lab's {host}).
- */
-export async function listenHost(host: AuthorisationHost, port = 0): Promise<{ address: string; close: () => Promise<void> }> {
-  const server = new Iso8583Server({ host, clock: () => Date.now() });
-  const a = await server.listen(port, '127.0.0.1');
-  return { address: `127.0.0.1:${a.port}`, close: () => server.close() };
 }
