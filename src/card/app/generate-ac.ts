@@ -3,8 +3,9 @@
  *   P1 b8b7: 00 AAC, 40 TC, 80 ARQC (C0 RFU -> 6A86); b5 (10): CDA signature requested.
  *   First GENERATE AC carries CDOL1 data, the second CDOL2 data; a third -> 6985.
  * The card decides (risk.ts) and never answers a stronger cryptogram than requested.
- * The ATC is incremented by the first GENERATE AC of each transaction before the cryptogram
- * is computed (Book 3 §9.3, Annex C: the cryptogram covers the new ATC), and every change to
+ * The ATC is counted at GET PROCESSING OPTIONS (gpo.ts); a profile with `atcIncrement:
+ * first-generate-ac` counts it here instead, before the cryptogram is computed (Book 3 §9.3,
+ * Annex C: the cryptogram covers the new ATC). Every change to
  * non-volatile state (ATC, counters, flags, log) is persisted BEFORE the cryptogram is
  * computed: a power cut after the cryptogram left the card can then never let the same ATC
  * be used twice.
@@ -18,6 +19,7 @@ import { createCdaSignature, transactionDataHashCode } from '../../crypto/oda/dy
 import { dolValue } from '../dol-view.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 import { applicationCryptogram, checkIssuerAuthenticationData } from './card-crypto.js';
+import { countsAtcAtGpo } from './gpo.js';
 import { appendLogEntry } from './log.js';
 import { AAC, ARQC, TC, amountOf, cardVerificationResults, decideFirst, decideSecond, issuerApplicationData } from './risk.js';
 
@@ -35,13 +37,14 @@ export function generateAc(card: CardEngine, cmd: DecodedCommand): Answer {
 
 function first(card: CardEngine, cmd: DecodedCommand, requested: number): Answer {
   if (cmd.data.length !== card.layout.cdol1.length) return sw(0x6700);
-  if (card.nv.atc >= 0xffff) return sw(0x6985); // ATC exhausted: the application cannot transact
+  const countHere = !countsAtcAtGpo(card);
+  if (countHere && card.nv.atc >= 0xffff) return sw(0x6985); // ATC exhausted: the application cannot transact
   const nv = card.nv;
   const d = decideFirst(card, requested, cmd.data);
   // What CVR byte 3 b8 says about the PREVIOUS transaction; the second GENERATE AC reports the
   // same, not the flag this transaction's ARQC is about to set (risk.ts historyFlags).
   card.v.previousOnlineNotCompleted = nv.lastOnlineNotCompleted;
-  nv.atc += 1;
+  if (countHere) nv.atc += 1;
   if (d.type === ARQC) nv.lastOnlineNotCompleted = true;
   if (d.type === TC) {
     nv.consecutiveOffline += 1;
