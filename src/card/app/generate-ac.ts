@@ -21,7 +21,8 @@ import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 import { applicationCryptogram, checkIssuerAuthenticationData } from './card-crypto.js';
 import { countsAtcAtGpo } from './gpo.js';
 import { appendLogEntry } from './log.js';
-import { AAC, ARQC, TC, amountOf, cardVerificationResults, decideFirst, decideSecond, issuerApplicationData } from './risk.js';
+import { mchipCardVerificationResults, mchipIssuerApplicationData } from './mchip-iad.js';
+import { AAC, ARQC, TC, type Decision, amountOf, cardVerificationResults, decideFirst, decideSecond, issuerApplicationData } from './risk.js';
 
 const CDA_REQUESTED = 0x10;
 
@@ -55,8 +56,7 @@ function first(card: CardEngine, cmd: DecodedCommand, requested: number): Answer
   card.v.firstAcType = d.type;
   if (d.type !== ARQC) appendLogEntry(card, cmd.data, d.type | d.cidFlags);
   card.commit(); // the new ATC is durable before any cryptogram over it exists
-  const cvr = cardVerificationResults(card, d, d.type, undefined);
-  const iad = issuerApplicationData(card, cvr);
+  const iad = iadFor(card, cmd, d, d.type, undefined);
   const ac = applicationCryptogram(card, cmd.data, iad);
   card.v.firstAc = ac;
   return respond(card, cmd, d.type | d.cidFlags, ac, iad, cmd.data, undefined);
@@ -92,8 +92,7 @@ function second(card: CardEngine, cmd: DecodedCommand, requested: number): Answe
   v.phase = 'second-ac-done';
   appendLogEntry(card, v.cdol1Data ?? new Uint8Array(0), d.type | d.cidFlags);
   card.commit(); // durable before the cryptogram is computed (see the module comment)
-  const cvr = cardVerificationResults(card, d, v.firstAcType, d.type);
-  const iad = issuerApplicationData(card, cvr);
+  const iad = iadFor(card, cmd, d, v.firstAcType, d.type);
   const ac = applicationCryptogram(card, cmd.data, iad);
   return respond(card, cmd, d.type | d.cidFlags, ac, iad, v.cdol1Data ?? new Uint8Array(0), cmd.data);
 }
@@ -110,6 +109,15 @@ function issuerAuthenticationDataOf(field: Bytes, card: CardEngine): Bytes {
   const c = card.profile.cryptogram;
   const length = c.arpcMethod === 1 ? 10 : 8 + (c.arpcProprietaryDataLength ?? 0);
   return field.subarray(0, Math.min(length, field.length));
+}
+
+/** Issuer application data (9F10) in the profile's layout: VIS/CCD (default) or M/Chip. */
+function iadFor(card: CardEngine, cmd: DecodedCommand, d: Decision, first: number | undefined, second: number | undefined): Bytes {
+  if (card.profile.iadFormat === 'mchip') {
+    const cda = (cmd.p1 & CDA_REQUESTED) !== 0 && card.profile.oda === 'cda' && d.type !== AAC;
+    return mchipIssuerApplicationData(card, mchipCardVerificationResults(card, d, first, second, cda));
+  }
+  return issuerApplicationData(card, cardVerificationResults(card, d, first, second));
 }
 
 function respond(card: CardEngine, cmd: DecodedCommand, cid: number, ac: Bytes, iad: Bytes, cdol1Data: Bytes, cdol2Data: Bytes | undefined): Answer {

@@ -117,7 +117,7 @@ async function authorisationHost(o: TransactOptions, card: EmulatedCardLike | un
       issuerKeys: {
         imkAc: s.issuerMasterKeys.ac,
         derivation: s.derivation,
-        sessionKey: profile.cryptogram.sessionKey === 'master' ? 'master' : 'common',
+        sessionKey: profile.cryptogram.sessionKey,
         arpcMethod: profile.cryptogram.arpcMethod === 2 ? 2 : 1,
         arpcKey: profile.cryptogram.arpcKey === 'master' ? 'master' : 'session',
       },
