@@ -71,8 +71,11 @@ const rows: Row[] = [
 
   // --- Velocity checking (Book 3 §10.6.3) ---
   { name: 'new card: last online ATC 0', expect: { outcome: 'approved', tvr: ['newCard'] } },
-  { name: 'LCOL/UCOL 0 with a new card: offline count 0 is within the limits', cardDelta: { risk: { lowerConsecutiveOfflineLimit: 0, upperConsecutiveOfflineLimit: 0 } }, expect: { outcome: 'approved', notTvr: ['lowerConsecutiveOfflineLimitExceeded', 'upperConsecutiveOfflineLimitExceeded'] } },
-  { name: 'GET DATA ATC refused: both offline limits exceeded', cardDelta: { faults: [{ action: 'status', ins: 'CA', p2: '36', sw: '6A88' }] }, expect: { outcome: 'approved', arc: '00', tvr: ['lowerConsecutiveOfflineLimitExceeded', 'upperConsecutiveOfflineLimitExceeded'], notTvr: ['newCard'] } },
+  // The card counts the ATC at GPO: this transaction is ATC 1, one more than the last online ATC 0, which
+  // exceeds limits of 0 (§10.6.3 "greater than"); IAC-online byte 4 sends it online.
+  { name: 'LCOL/UCOL 0 with a new card: this transaction (ATC 1) exceeds both limits', cardDelta: { risk: { lowerConsecutiveOfflineLimit: 0, upperConsecutiveOfflineLimit: 0 } }, expect: { outcome: 'approved', arc: '00', tvr: ['lowerConsecutiveOfflineLimitExceeded', 'upperConsecutiveOfflineLimitExceeded', 'newCard'] } },
+  // §10.6.3: ATC not returned -> both bits; the last online ATC register was returned and is 0 -> new card too.
+  { name: 'GET DATA ATC refused: both offline limits exceeded, new card still set', cardDelta: { faults: [{ action: 'status', ins: 'CA', p2: '36', sw: '6A88' }] }, expect: { outcome: 'approved', arc: '00', tvr: ['lowerConsecutiveOfflineLimitExceeded', 'upperConsecutiveOfflineLimitExceeded', 'newCard'] } },
 
   // --- Processing restrictions (Book 3 §10.4) ---
   { name: 'expired application: TAC-online sends it online, host decides', profile: 'expired', expect: { outcome: 'approved', arc: '00', tvr: ['expiredApplication'] } },
