@@ -96,7 +96,9 @@ export async function runScenario(s: Scenario): Promise<CaseResult> {
         clock: fixedClock(date),
         random: seededRandom(t.seed ?? 1),
         capks: capks(config),
-        transactionLog: memoryTransactionLog(),
+        transactionLog: memoryTransactionLog(
+          (t.log ?? []).map((e) => ({ pan: e.pan === 'card' ? card.secrets.pan : e.pan, ...(e.panSequenceNumber !== undefined ? { panSequenceNumber: e.panSequenceNumber } : {}), amountMinor: e.amount })),
+        ),
         liabilityRules: liabilityRules(config.liabilityRules),
       },
       {

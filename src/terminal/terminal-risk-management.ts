@@ -48,15 +48,16 @@ function exceptionFile(ctx: TransactionContext, pan: string, psn: string | undef
 
 function floorLimit(ctx: TransactionContext, pan: string, psn: string | undefined): void {
   const limit = ctx.application?.config.floorLimitMinor ?? 0;
-  const logged = ctx.env.transactionLog?.totalFor(pan, psn) ?? 0;
+  // §10.6.1 split sales: the most recent log entry with this PAN, not the sum of the log.
+  const logged = ctx.env.transactionLog?.mostRecentFor(pan, psn)?.amountMinor ?? 0;
   const total = ctx.request.amountMinor + logged;
   if (total >= limit) {
     ctx.setTvr(
       'floorLimitExceeded',
-      `amount ${ctx.request.amountMinor}${logged ? ` + ${logged} already logged for this card (split sale)` : ''} >= floor limit ${limit}`,
+      `amount ${ctx.request.amountMinor}${logged ? ` + ${logged} of the most recent logged transaction of this card (split sale)` : ''} >= floor limit ${limit}`,
     );
   } else {
-    ctx.decide(`amount ${total} under the floor limit ${limit}`);
+    ctx.decide(`amount ${total}${logged ? ` (with ${logged} of the most recent logged transaction of this card)` : ''} under the floor limit ${limit}`);
   }
 }
 
