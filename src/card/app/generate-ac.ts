@@ -12,7 +12,7 @@
  * Response: format 1 '80' CID || ATC || AC || IAD, or format 2 '77' {9F27, 9F36, 9F26, 9F10};
  * with CDA (TC/ARQC): '77' {9F27, 9F36, 9F4B, 9F10}, the AC only inside 9F4B.
  */
-import { type Bytes, concat, uintBytes } from '../../apdu/bytes.js';
+import { type Bytes, concat, fromHex, uintBytes } from '../../apdu/bytes.js';
 import type { DecodedCommand } from '../../apdu/command.js';
 import { encodeTlv, encodeTlvList, type TlvInput } from '../../apdu/tlv.js';
 import { createCdaSignature, transactionDataHashCode } from '../../crypto/oda/dynamic-data.js';
@@ -154,14 +154,21 @@ function respond(card: CardEngine, cmd: DecodedCommand, cid: number, ac: Bytes, 
       transactionDataHashCode: hash,
       unpredictableNumber: un,
     });
-    return ok(encodeTlv('77', [objects[0]!, objects[1]!, { tag: '9F4B', value: sdad }, objects[2]!]));
+    return ok(template77(card, encodeTlvList([objects[0]!, objects[1]!, { tag: '9F4B', value: sdad }, objects[2]!])));
   }
-  if (card.profile.generateAcFormat === 1 && !cdaRequested) return ok(encodeTlv('80', concat(Uint8Array.of(cid), atc, ac, iad)));
-  return ok(encodeTlv('77', [
+  const extra = card.profile.raw?.generateAcExtra;
+  if (card.profile.generateAcFormat === 1 && !cdaRequested && extra === undefined) return ok(encodeTlv('80', concat(Uint8Array.of(cid), atc, ac, iad)));
+  return ok(template77(card, encodeTlvList([
     { tag: '9F27', value: Uint8Array.of(cid) },
     { tag: '9F36', value: atc },
     { tag: '9F26', value: ac },
     { tag: '9F10', value: iad },
-  ]));
+  ])));
+}
+
+/** The format 2 template, with a raw image's extra bytes inside it as given (profile/raw-image.ts). */
+function template77(card: CardEngine, objects: Bytes): Bytes {
+  const extra = card.profile.raw?.generateAcExtra;
+  return encodeTlv('77', extra === undefined ? objects : concat(objects, fromHex(extra)));
 }
 

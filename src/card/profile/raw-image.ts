@@ -7,7 +7,9 @@
  *   afl         the AFL (94) GET PROCESSING OPTIONS answers: hex (may be empty), or null for
  *               an answer without any AFL;
  *   fci         the whole answer to SELECT of the application (hex, even one byte);
- *   gpoResponse the whole GET PROCESSING OPTIONS answer data (hex).
+ *   gpoResponse the whole GET PROCESSING OPTIONS answer data (hex);
+ *   generateAcExtra  bytes appended inside the format 2 template (77) of every GENERATE AC
+ *               answer, e.g. a second 9F4B (the answer is then always format 2).
  * The card's own logic (PIN, ATC, cryptograms) still runs; only the bytes named here change.
  * The format is documented in docs/card-images.md.
  */
@@ -21,12 +23,14 @@ export interface RawImage {
   afl?: string | null;
   fci?: string;
   gpoResponse?: string;
+  generateAcExtra?: string;
 }
 
 /** "SFI:record" with SFI 1..30 and record 1..255 (Book 3 §10.2 / ISO 7816-4 short EF identifiers). */
 export const RAW_RECORD_KEY = /^([1-9]|[12][0-9]|30):([1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$/;
 
 const HEX = /^([0-9A-F]{2})*$/;
+const RAW_FIELDS = ['records', 'removeTags', 'afl', 'fci', 'gpoResponse', 'generateAcExtra'];
 
 type Fail = (path: (string | number)[], message: string) => never;
 
@@ -45,7 +49,7 @@ export function validateRawImage(v: unknown, fail: Fail): RawImage {
   const p = ['raw'];
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, 'must be a mapping');
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!['records', 'removeTags', 'afl', 'fci', 'gpoResponse'].includes(k)) fail([...p, k], 'unknown field (records, removeTags, afl, fci, gpoResponse)');
+  for (const k of Object.keys(o)) if (!RAW_FIELDS.includes(k)) fail([...p, k], `unknown field (${RAW_FIELDS.join(', ')})`);
   const raw: RawImage = {};
   if (o.records !== undefined) {
     const r = o.records;
@@ -67,6 +71,7 @@ export function validateRawImage(v: unknown, fail: Fail): RawImage {
   if (o.afl !== undefined) raw.afl = o.afl === null ? null : hexOf(o.afl, [...p, 'afl'], fail);
   if (o.fci !== undefined) raw.fci = hexOf(o.fci, [...p, 'fci'], fail);
   if (o.gpoResponse !== undefined) raw.gpoResponse = hexOf(o.gpoResponse, [...p, 'gpoResponse'], fail);
+  if (o.generateAcExtra !== undefined) raw.generateAcExtra = hexOf(o.generateAcExtra, [...p, 'generateAcExtra'], fail, 1);
   return raw;
 }
 
