@@ -47,10 +47,7 @@ function first(card: CardEngine, cmd: DecodedCommand, requested: number): Answer
   card.v.previousOnlineNotCompleted = nv.lastOnlineNotCompleted;
   if (countHere) nv.atc += 1;
   if (d.type === ARQC) nv.lastOnlineNotCompleted = true;
-  if (d.type === TC) {
-    nv.consecutiveOffline += 1;
-    nv.cumulativeOfflineAmount += amountOf(card, card.layout.cdol1, cmd.data);
-  }
+  if (d.type === TC) countOffline(card, amountOf(card, card.layout.cdol1, cmd.data));
   card.v.cdol1Data = cmd.data;
   card.v.phase = 'first-ac-done';
   card.v.firstAcType = d.type;
@@ -76,10 +73,7 @@ function second(card: CardEngine, cmd: DecodedCommand, requested: number): Answe
   const d = decideSecond(card, requested, cmd.data);
   nv.lastOnlineNotCompleted = false;
   if (d.unableToGoOnline) {
-    if (d.type === TC) {
-      nv.consecutiveOffline += 1;
-      nv.cumulativeOfflineAmount += amountOf(card, card.layout.cdol1, v.cdol1Data ?? new Uint8Array(0));
-    }
+    if (d.type === TC) countOffline(card, amountOf(card, card.layout.cdol1, v.cdol1Data ?? new Uint8Array(0)));
   } else {
     const authFailed = v.issuerAuthResult === false || (v.issuerAuthResult === undefined && card.profile.risk.issuerAuthenticationRequired);
     nv.issuerAuthFailedLastOnline = authFailed;
@@ -95,6 +89,17 @@ function second(card: CardEngine, cmd: DecodedCommand, requested: number): Answe
   const iad = iadFor(card, cmd, d, v.firstAcType, d.type);
   const ac = applicationCryptogram(card, cmd.data, iad);
   return respond(card, cmd, d.type | d.cidFlags, ac, iad, v.cdol1Data ?? new Uint8Array(0), cmd.data);
+}
+
+/** Largest value of the offline counters the card keeps: 2-byte counter, n 12 amount (Book 3 Annex A). */
+const MAX_CONSECUTIVE_OFFLINE = 0xffff;
+const MAX_AMOUNT_N12 = 999_999_999_999;
+
+/** An offline approval: the velocity counters grow and saturate at their maxima, never wrap. */
+function countOffline(card: CardEngine, amount: number): void {
+  const nv = card.nv;
+  nv.consecutiveOffline = Math.min(nv.consecutiveOffline + 1, MAX_CONSECUTIVE_OFFLINE);
+  nv.cumulativeOfflineAmount = Math.min(nv.cumulativeOfflineAmount + amount, MAX_AMOUNT_N12);
 }
 
 /**
