@@ -107,7 +107,8 @@ const rows: Row[] = [
   { name: 'no CVM required only', cardDelta: { cvmList: '00000000 00000000 1F00' }, expect: { outcome: 'approved', cvmResults: '1F0002' } },
   { name: 'fail CVM rule', cardDelta: { cvmList: '00000000 00000000 0000' }, expect: { outcome: 'approved', tvr: ['cardholderVerificationNotSuccessful'], cvmResults: '000001' } },
   { name: 'card without CVM list (AIP: CV not supported): 3F0000, CV not performed', profile: 'no-cvm-list', expect: { notTvr: ['cardholderVerificationNotSuccessful'], cvmResults: '3F0000', notTsi: ['cardholderVerificationPerformed'], outcome: 'approved' } },
-  { name: 'unrecognised CVM without b7: CV fails', cardDelta: { cvmList: '00000000 00000000 0A00 1F00' }, expect: { tvr: ['unrecognisedCvm', 'cardholderVerificationNotSuccessful'], cvmResults: '0A0001', outcome: 'approved' } },
+  // Book 4 Annex A4: an unrecognised CVM is not performed, so 9F34 byte 1 is 3F ("no CVM performed"), result failed.
+  { name: 'unrecognised CVM without b7: CV fails, CVM Results 3F0001', cardDelta: { cvmList: '00000000 00000000 0A00 1F00' }, expect: { tvr: ['unrecognisedCvm', 'cardholderVerificationNotSuccessful'], cvmResults: '3F0001', outcome: 'approved' } },
   { name: 'unrecognised CVM with b7: next rule', cardDelta: { cvmList: '00000000 00000000 4A00 1F00' }, expect: { tvr: ['unrecognisedCvm'], notTvr: ['cardholderVerificationNotSuccessful'], cvmResults: '1F0002', outcome: 'approved' } },
   { name: 'no rule applies: 3F0001', cardDelta: { cvmList: '00000000 00000000 4104' }, expect: { tvr: ['cardholderVerificationNotSuccessful'], cvmResults: '3F0001', outcome: 'approved' } },
   { name: 'manual cash condition 04 applies to cash at attended', request: { transactionType: 'cash' }, cardDelta: { cvmList: '00000000 00000000 4104 1F00', auc: 'FFC0' }, pins: ['1234'], expect: { cvmResults: '410402', outcome: 'approved' } },
