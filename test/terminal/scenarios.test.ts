@@ -201,6 +201,7 @@ describe('kernel scenarios against the emulated card', () => {
       // Every outcome carries a liability determination with a reason, and the steps in order.
       expect(outcome.liability.reason.length).toBeGreaterThan(0);
       expect(outcome.reason).not.toMatch(/^internal error/);
+      expect(outcome.error).toBeUndefined();
     });
   }
 });
