@@ -16,7 +16,7 @@
 import { type Bytes, ascii, bcd, cn, fromHex, uintBytes } from '../apdu/bytes.js';
 import { encodeTlv, type TlvInput } from '../apdu/tlv.js';
 import { type DolView, viewDol } from './dol-view.js';
-import { applyRawRecords } from './profile/raw-image.js';
+import { applyRawRecords, rawFci } from './profile/raw-image.js';
 import type { CardProfile } from './profile/types.js';
 
 export const PSE_NAME = ascii('1PAY.SYS.DDF01');
@@ -180,7 +180,10 @@ export function buildLayout(p: CardProfile, pan: string, oda: OdaMaterial | unde
     records,
     pseFci,
     pseRecords,
-    appFci: p.applications.map((_, i) => (p.raw?.fci !== undefined ? fromHex(p.raw.fci) : applicationFci(p, i))),
+    appFci: p.applications.map((a, i) => {
+      const raw = rawFci(p.raw, a.aid);
+      return raw !== undefined ? fromHex(raw) : applicationFci(p, i);
+    }),
     pdol: viewDol(fromHex(p.pdol)),
     cdol1: viewDol(fromHex(p.cdol1)),
     cdol2: viewDol(fromHex(p.cdol2)),

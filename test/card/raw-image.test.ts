@@ -53,6 +53,14 @@ describe('raw card images', () => {
     expect(answer.state.atc).toBe(1); // the card's own logic still runs: GPO counted the ATC
   });
 
+  it('gives the FCI per application when keyed by AID', async () => {
+    const card = createCard({ profile: 'girocard', seed: 'raw-6', overrides: { raw: { fci: { D27600002547410100: '6F00' } } } });
+    const first = await send(card, '00A4040008A000000059101002' + '00');
+    expect(toHex(first.data).startsWith('6F')).toBe(true);
+    expect(toHex(first.data)).not.toBe('6F00');
+    expect(toHex((await send(card, '00A4040009D2760000254741010000')).data)).toBe('6F00');
+  });
+
   it('composes with base + delta, and survives the card file round trip', async () => {
     const file = join(dir, 'odd.yaml');
     writeFileSync(file, 'base: visa-cvn18\nname: odd-card\nraw:\n  removeTags: ["8D"]\n  records:\n    "2:1": "7000"\n');

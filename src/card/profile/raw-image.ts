@@ -6,7 +6,8 @@
  *   removeTags  tags taken out of the generated records (e.g. 8C, 5F24);
  *   afl         the AFL (94) GET PROCESSING OPTIONS answers: hex (may be empty), or null for
  *               an answer without any AFL;
- *   fci         the whole answer to SELECT of the application (hex, even one byte);
+ *   fci         the whole answer to SELECT of the application (hex, even one byte), for every
+ *               application of the profile, or a mapping AID -> hex for some of them;
  *   gpoResponse the whole GET PROCESSING OPTIONS answer data (hex);
  *   generateAcExtra  bytes appended inside the format 2 template (77) of every GENERATE AC
  *               answer, e.g. a second 9F4B (the answer is then always format 2).
@@ -21,7 +22,7 @@ export interface RawImage {
   records?: Record<string, string | null>;
   removeTags?: string[];
   afl?: string | null;
-  fci?: string;
+  fci?: string | Record<string, string>;
   gpoResponse?: string;
   generateAcExtra?: string;
 }
@@ -69,7 +70,18 @@ export function validateRawImage(v: unknown, fail: Fail): RawImage {
     });
   }
   if (o.afl !== undefined) raw.afl = o.afl === null ? null : hexOf(o.afl, [...p, 'afl'], fail);
-  if (o.fci !== undefined) raw.fci = hexOf(o.fci, [...p, 'fci'], fail);
+  if (o.fci !== undefined) {
+    if (typeof o.fci === 'object' && o.fci !== null && !Array.isArray(o.fci)) {
+      const byAid: Record<string, string> = {};
+      for (const [aid, value] of Object.entries(o.fci as Record<string, unknown>)) {
+        if (!/^([0-9A-Fa-f]{2}){5,16}$/.test(aid)) fail([...p, 'fci', aid], 'key is not an AID (5 to 16 bytes of hex)');
+        byAid[aid.toUpperCase()] = hexOf(value, [...p, 'fci', aid], fail);
+      }
+      raw.fci = byAid;
+    } else {
+      raw.fci = hexOf(o.fci, [...p, 'fci'], fail);
+    }
+  }
   if (o.gpoResponse !== undefined) raw.gpoResponse = hexOf(o.gpoResponse, [...p, 'gpoResponse'], fail);
   if (o.generateAcExtra !== undefined) raw.generateAcExtra = hexOf(o.generateAcExtra, [...p, 'generateAcExtra'], fail, 1);
   return raw;
@@ -109,4 +121,11 @@ export function applyRawRecords(records: Map<number, Bytes[]>, raw: RawImage | u
   // A removed record leaves a hole: READ RECORD of it answers 6A83 (recordsOf reads by index).
   for (const [sfi, list] of bySfi) out.set(sfi, Array.from(list, (r) => r ?? new Uint8Array(0)));
   return out;
+}
+
+/** The FCI a raw image gives for the application `aid`, if any. */
+export function rawFci(raw: RawImage | undefined, aid: string): string | undefined {
+  const fci = raw?.fci;
+  if (fci === undefined) return undefined;
+  return typeof fci === 'string' ? fci : fci[aid.toUpperCase()];
 }
