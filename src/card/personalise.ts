@@ -17,6 +17,7 @@ import { type Bytes, ascii, bcd, cn, fromHex, uintBytes } from '../apdu/bytes.js
 import { encodeTlv, type TlvInput } from '../apdu/tlv.js';
 import { type DolView, viewDol } from './dol-view.js';
 import type { CardProfile } from './profile/types.js';
+import { ppseFci } from './os/ppse.js';
 
 export const PSE_NAME = ascii('1PAY.SYS.DDF01');
 export const PSE_DIRECTORY_SFI = 1;
@@ -47,6 +48,8 @@ export interface CardLayout {
   /** Application records by SFI; record number n is at index n-1. */
   records: Map<number, Bytes[]>;
   pseFci: Bytes;
+  /** PPSE FCI (os/ppse.ts), when the profile has a PPSE. */
+  ppseFci: Bytes | undefined;
   /** PSE directory records (SFI 1 of the PSE DDF). */
   pseRecords: Bytes[];
   /** FCI of each application in profile.applications order. */
@@ -176,6 +179,7 @@ export function buildLayout(p: CardProfile, pan: string, oda: OdaMaterial | unde
     afl: applicationFileLocator(p),
     records,
     pseFci,
+    ppseFci: ppseFci(p),
     pseRecords,
     appFci: p.applications.map((_, i) => applicationFci(p, i)),
     pdol: viewDol(fromHex(p.pdol)),

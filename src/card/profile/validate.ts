@@ -133,7 +133,7 @@ function dolPairs(dolHex: string): string[] {
 export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   const c: Checker = new Checker(locate);
   const o = c.obj(merged, []);
-  const known = new Set(['base', 'name', 'description', 'protocol', 'pse', 'applications', 'languagePreference', 'issuerCodeTableIndex', 'pan', 'panPrefix', 'panLength', 'panSequenceNumber', 'expiry', 'effective', 'cardholderName', 'serviceCode', 'issuerCountry', 'currency', 'currencyExponent', 'pin', 'pinTryLimit', 'pinTryCounter', 'applicationVersion', 'auc', 'aip', 'oda', 'pinEncipherment', 'pinEnciphermentKey', 'cvmList', 'iac', 'pdol', 'cdol1', 'cdol2', 'ddol', 'sdaTagList', 'gpoFormat', 'generateAcFormat', 'cryptogram', 'risk', 'logRecords', 'iccKeyBits', 'extraData', 'applicationBlocked', 'cardBlocked', 'faults']);
+  const known = new Set(['base', 'name', 'description', 'protocol', 'pse', 'ppse', 'applications', 'languagePreference', 'issuerCodeTableIndex', 'pan', 'panPrefix', 'panLength', 'panSequenceNumber', 'expiry', 'effective', 'cardholderName', 'serviceCode', 'issuerCountry', 'currency', 'currencyExponent', 'pin', 'pinTryLimit', 'pinTryCounter', 'applicationVersion', 'auc', 'aip', 'oda', 'pinEncipherment', 'pinEnciphermentKey', 'cvmList', 'iac', 'pdol', 'cdol1', 'cdol2', 'ddol', 'sdaTagList', 'gpoFormat', 'generateAcFormat', 'cryptogram', 'risk', 'logRecords', 'iccKeyBits', 'extraData', 'applicationBlocked', 'cardBlocked', 'faults']);
   for (const k of Object.keys(o)) if (!known.has(k)) c.fail([k], 'unknown field');
 
   const appsRaw = o.applications;
@@ -147,6 +147,9 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
       priority: c.int(ao, 'priority', p, 0, 255),
     };
     if (ao.preferredName !== undefined) entry.preferredName = c.str(ao, 'preferredName', p, /^[\x20-\x7e]{1,16}$/, '1 to 16 characters');
+    if (ao.contactless !== undefined) entry.contactless = c.bool(ao, 'contactless', p);
+    if (ao.kernelId !== undefined) entry.kernelId = c.hex(ao, 'kernelId', p, { min: 1, max: 8 });
+    if (ao.extendedSelection !== undefined) entry.extendedSelection = c.hex(ao, 'extendedSelection', p, { min: 1, max: 11 });
     return entry;
   });
 
@@ -196,6 +199,7 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
     description: typeof o.description === 'string' ? o.description : '',
     protocol: c.oneOf(o, 'protocol', [], ['T=0', 'T=1'] as const),
     pse: c.bool(o, 'pse', []),
+    ...(o.ppse !== undefined ? { ppse: c.bool(o, 'ppse', []) } : {}),
     applications,
     languagePreference: c.str(o, 'languagePreference', [], /^([a-z]{2}){1,4}$/, '1 to 4 ISO 639 codes like "deen"'),
     issuerCodeTableIndex: c.int(o, 'issuerCodeTableIndex', [], 1, 10),
