@@ -7,11 +7,11 @@
  * GET DATA of the counters, and the transaction log. Read-only for the card's
  * counters: no GENERATE AC, no VERIFY. Uses src/apdu only, never src/card.
  */
-import { type Bytes, bcd, concat, fromHex, toHex } from '../apdu/bytes.js';
-import { buildDolData, parseDol } from '../apdu/dol.js';
-import { exchange } from '../apdu/exchange.js';
-import { type Tlv, decodeTlv, findTag, flattenTlv } from '../apdu/tlv.js';
-import type { CardTransport } from '../apdu/transport.js';
+import { type Bytes, bcd, concat, fromHex, toHex } from '../../apdu/bytes.js';
+import { buildDolData, parseDol } from '../../apdu/dol.js';
+import { exchange } from '../../apdu/exchange.js';
+import { type Tlv, decodeTlv, findTag, flattenTlv } from '../../apdu/tlv.js';
+import type { CardTransport } from '../../apdu/transport.js';
 
 export interface ExploredRecord {
   sfi: number;
