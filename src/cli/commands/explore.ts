@@ -50,7 +50,14 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
     const inspector = await import('../../terminal/card-inspector/index.js');
     const transport = await openTransport({ card: argv.card, reader: argv.reader, contactless: argv.contactless });
     try {
-      if (argv.contactless) {
+      // A dual-interface reader shows the contactless slot with a PC/SC-synthesised ATR; the PSE is
+      // not offered there, so the contactless inspector is what can read the card.
+      let contactless = argv.contactless;
+      if (!contactless && argv.reader !== undefined && inspector.classifyContactlessAtr(await transport.coldReset()) !== 'not-contactless') {
+        process.stderr.write('emvsim: the card is on a contactless interface (PC/SC contactless ATR): using the contactless inspector (--contactless)\n');
+        contactless = true;
+      }
+      if (contactless) {
         const { contactlessTerminalData } = await import('../contactless-args.js');
         const result = await inspector.inspectContactless(transport, { terminal: contactlessTerminalData(argv), ...(argv['capk-file'] ? { capkFiles: argv['capk-file'] } : {}) });
         const options = { showPan: argv['show-pan'] };

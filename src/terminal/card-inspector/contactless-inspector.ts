@@ -18,6 +18,7 @@ import { type Tlv, decodeTlv, findTag, flattenTlv } from '../../apdu/tlv.js';
 import type { CardTransport } from '../../apdu/transport.js';
 import { type CapkStore, loadCapkFile, loadDefaultCapks } from '../../crypto/capk.js';
 import { type Combination, type ContactlessKernel, EntryPoint, type EntryPointResult, type KernelActivation, type Outcome, blankParameters } from '../entry-point/index.js';
+import { NotIsoDepCardError, classifyContactlessAtr } from './contactless-atr.js';
 import { type InspectorOda, inspectOda, odaRecordsOf } from './inspector-oda.js';
 
 export const INSPECTOR_LABEL = 'emvsim contactless inspector: reads and decodes; not an EMV contactless kernel, no payment decision';
@@ -174,7 +175,13 @@ export async function inspectContactless(card: CardTransport, options: InspectOp
     card,
     combinations,
     kernels: ids.map((id) => new InspectorKernel(id, kernelRun)),
-    proximity: { activate: async (c) => ((atr = await c.coldReset()), 'ready') },
+    proximity: {
+      activate: async (c) => {
+        atr = await c.coldReset();
+        if (classifyContactlessAtr(atr) === 'storage-card') throw new NotIsoDepCardError(atr);
+        return 'ready';
+      },
+    },
   });
   const result = await entryPoint.start({ amountAuthorised: t.amount, amountOther: t.amountOther, transactionType: t.transactionType, currencyExponent: t.currencyExponent });
   return { label: INSPECTOR_LABEL, atr: toHex(atr), protocol: card.protocol, entryPoint: result, application };

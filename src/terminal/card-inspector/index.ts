@@ -11,3 +11,4 @@ export { DEFAULT_TERMINAL_DATA, INSPECTOR_LABEL, defaultCombinations, inspectCon
 export { formatInspection, inspectionToJson, maskPanEverywhere } from './contactless-format.js';
 export { CTQ_BITS, TTQ_BITS, explainContactlessTag } from './contactless-bits.js';
 export type { InspectorOda } from './inspector-oda.js';
+export { type ContactlessAtrKind, NotIsoDepCardError, classifyContactlessAtr } from './contactless-atr.js';
