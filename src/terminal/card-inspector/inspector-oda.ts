@@ -102,7 +102,7 @@ export async function inspectOda(inputs: OdaInputs): Promise<InspectorOda> {
   if (!certsOk) return { method, verdict: 'failed', steps, notes };
   const fields = { ...sig.fields } as Record<string, string | number>;
   delete fields.hashResult;
-  return { method, verdict: sig.recovered.length > 0 ? 'recovered, not judged' : 'failed', steps, notes, recovered: { ...fields, recovered: toHex(sig.recovered) } };
+  return { method, verdict: sig.recovered.length > 0 ? 'recovered, not judged' : 'failed', steps, notes, recovered: { ...fields, block: toHex(sig.recovered) } };
 }
 
 /** The AFL's records for ODA (Book 3 §10.2: byte 4 counts the first records of each entry). */
