@@ -14,7 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { type Bytes, bcd, fromHex, toHex } from '../../apdu/bytes.js';
 import { buildDolData, parseDol } from '../../apdu/dol.js';
 import { exchange } from '../../apdu/exchange.js';
-import { type Tlv, decodeTlv, findTag, flattenTlv } from '../../apdu/tlv.js';
+import { tryDecodeTlv } from '../../apdu/trace-format.js';
+import { type Tlv, findTag, flattenTlv } from '../../apdu/tlv.js';
 import type { CardTransport } from '../../apdu/transport.js';
 import { type CapkStore, loadCapkFile, loadDefaultCapks } from '../../crypto/capk.js';
 import { type Combination, type ContactlessKernel, EntryPoint, type EntryPointResult, type KernelActivation, type Outcome, blankParameters } from '../entry-point/index.js';
@@ -107,14 +108,7 @@ export interface InspectOptions {
   now?: () => Date;
 }
 
-function tryTlv(b: Bytes): Tlv[] | undefined {
-  if (b.length === 0) return undefined;
-  try {
-    return decodeTlv(b);
-  } catch {
-    return undefined;
-  }
-}
+const tryTlv = tryDecodeTlv;
 
 const sw = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
 
