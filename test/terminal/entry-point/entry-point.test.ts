@@ -109,6 +109,15 @@ describe('Book B §3.5 outcome processing', () => {
     expect(r.outcome.parameters.status).toBe('approved');
   });
 
+  it('a kernel that always asks Try Again ends after maxRestarts with its outcome (guard beyond Book B)', async () => {
+    const tryAgain: Outcome = { parameters: { ...blankParameters(), status: 'try-again' } };
+    const c = card();
+    const ep = new EntryPoint({ card: c, combinations: combos, kernels: [new FakeKernel('03', Array.from({ length: 50 }, () => tryAgain))], maxRestarts: 3 });
+    const r = await ep.start(tx);
+    expect(r.outcome.parameters.status).toBe('try-again');
+    expect(c.resets).toBe(4); // the first activation and three restarts at Start B
+  });
+
   it('3.5.1.4 Select Next: the selected combination is removed and the next one selected (Start C)', async () => {
     const selectNext: Outcome = { parameters: { ...blankParameters(), status: 'select-next' } };
     const c = card();
