@@ -84,18 +84,20 @@ export async function inspectOda(inputs: OdaInputs): Promise<InspectorOda> {
       return { method, verdict: 'failed', steps: [], notes: [`DDOL: ${(err as Error).message}`] };
     }
     const ia = await inputs.internalAuthenticate(ddolData);
-    if (ia.sw !== 0x9000 || !ia.signature) notes.push(`INTERNAL AUTHENTICATE answered ${ia.sw.toString(16).toUpperCase()}${ia.signature ? '' : ' without 9F4B'}`);
-    const tags = ia.signature ? { ...base.tags, '9F4B': ia.signature } : base.tags;
-    const r = verifyOdaChain({ ...base, tags, method: 'DDA', ddolData });
-    notes.push(`INTERNAL AUTHENTICATE with DDOL data ${toHex(ddolData)} (Book 2 §6.5)`);
-    return { method, verdict: r.ok ? 'verified' : 'failed', steps: r.steps, notes };
+    if (ia.sw === 0x9000 && ia.signature) {
+      const r = verifyOdaChain({ ...base, tags: { ...base.tags, '9F4B': ia.signature }, method: 'DDA', ddolData });
+      notes.push(`INTERNAL AUTHENTICATE with DDOL data ${toHex(ddolData)} (Book 2 §6.5)`);
+      return { method, verdict: r.ok ? 'verified' : 'failed', steps: r.steps, notes };
+    }
+    // Many contactless applications do not offer INTERNAL AUTHENTICATE: the certificates still tell something.
+    notes.push(`INTERNAL AUTHENTICATE answered ${ia.sw.toString(16).toUpperCase().padStart(4, '0')}${ia.sw === 0x9000 ? ' without 9F4B' : ''}: certificates only`);
   }
   // Certificates only (CDA without GENERATE AC, DDA without INTERNAL AUTHENTICATE, fDDA).
   const r = verifyOdaChain({ ...base, method: 'DDA' });
   const steps = r.steps.filter((s) => s.object !== 'signed dynamic data');
   const certsOk = steps.length > 0 && steps.every((s) => s.failures.length === 0);
   if (method === 'CDA') notes.push('CDA signs the GENERATE AC response; the inspector never sends GENERATE AC');
-  if (method === 'DDA') notes.push('INTERNAL AUTHENTICATE not sent');
+  if (method === 'DDA' && !inputs.internalAuthenticate) notes.push('INTERNAL AUTHENTICATE not sent');
   if (method !== 'fDDA' || !r.iccPublicKey) return { method, verdict: certsOk ? 'certificates verified' : 'failed', steps, notes };
   const sig = recoverDdaSignature({ iccPublicKey: r.iccPublicKey, signedDynamicData: inputs.gpoSignature, ddolData: new Uint8Array(0) });
   notes.push('9F4B from GET PROCESSING OPTIONS (fDDA): its signed data is defined by Book C-3 (licensed, not implemented): recovered with the ICC key, not judged');

@@ -118,3 +118,17 @@ describe('fuzzed PPSE / FCI / GPO / record answers never crash the inspector', (
     expect(seen.errors).toBeGreaterThan(0);
   });
 });
+
+describe('a DDA card that refuses INTERNAL AUTHENTICATE over contactless', () => {
+  it('reports the certificates and the refusal, not a failed DDA', async () => {
+    const card = createCard({ profile: 'contactless-dual', interface: 'contactless', seed: 5 });
+    const refusing: CardTransport = {
+      name: 'refusing', protocol: 'T=1',
+      transmit: async (c) => (c[1] === 0x88 ? fromHex('6D00') : card.transmit(c)),
+      coldReset: () => card.coldReset(), warmReset: () => card.warmReset(), close: () => card.close(),
+    };
+    const r = await inspectContactless(refusing, fixed);
+    expect(r.application?.oda).toMatchObject({ method: 'DDA', verdict: 'certificates verified' });
+    expect(r.application?.oda?.notes.join()).toMatch(/INTERNAL AUTHENTICATE answered 6D00/);
+  });
+});
