@@ -40,12 +40,17 @@ export const CTQ_BITS: readonly BitDef[] = [
   { name: 'issuerUpdateProcessingSupported', byte: 2, mask: 0x40, description: 'Card supports Issuer Update Processing at the POS' },
 ];
 
+/** Applications whose 9F6C is the CTQ: Visa (Book C-3) and UnionPay (Book C-7). */
+const CTQ_RIDS = ['A000000003', 'A000000333'];
+
 const FORM_FACTORS: Record<number, string> = { 0: 'card', 1: 'mini-card', 2: 'non-card form factor', 3: 'consumer mobile phone', 4: 'wrist-worn device' };
 
 /** Lines explaining a qualifier value; undefined for tags this module does not decode. */
 export function explainContactlessTag(tag: string, value: Bytes, aid: string | undefined): string[] | undefined {
-  if (tag === '9F66') return value.length === 4 ? explainBits(value, TTQ_BITS) : [`expected 4 bytes, got ${value.length}`];
-  if (tag === '9F6C') return value.length === 2 ? explainBits(value, CTQ_BITS) : [`expected 2 bytes, got ${value.length}`];
+  // Mastercard cards reuse 9F66 (2 bytes, PUNATC) and 9F6C (Mag Stripe Application Version Number)
+  // in their records: decode only the Entry Point / Visa / UnionPay meanings.
+  if (tag === '9F66') return value.length === 4 ? explainBits(value, TTQ_BITS) : undefined;
+  if (tag === '9F6C') return value.length === 2 && CTQ_RIDS.some((r) => aid?.startsWith(r)) ? explainBits(value, CTQ_BITS) : undefined;
   if (tag === '9F6E') {
     // Visa: Form Factor Indicator; Mastercard uses 9F6E for Third Party Data (not decoded).
     if (!aid?.startsWith('A000000003') || value.length !== 4) return [`${toHex(value)} (meaning depends on the scheme; not decoded)`];
