@@ -47,13 +47,13 @@ const FORM_FACTORS: Record<number, string> = { 0: 'card', 1: 'mini-card', 2: 'no
 
 /** Lines explaining a qualifier value; undefined for tags this module does not decode. */
 export function explainContactlessTag(tag: string, value: Bytes, aid: string | undefined): string[] | undefined {
-  // Mastercard cards reuse 9F66 (2 bytes, PUNATC) and 9F6C (Mag Stripe Application Version Number)
+  // Mastercard uses 9F6E for Third Party Data and reuses 9F66 (2 bytes, PUNATC) and 9F6C (Mag Stripe Application Version Number)
   // in their records: decode only the Entry Point / Visa / UnionPay meanings.
   if (tag === '9F66') return value.length === 4 ? explainBits(value, TTQ_BITS) : undefined;
   if (tag === '9F6C') return value.length === 2 && CTQ_RIDS.some((r) => aid?.startsWith(r)) ? explainBits(value, CTQ_BITS) : undefined;
   if (tag === '9F6E') {
     // Visa: Form Factor Indicator; Mastercard uses 9F6E for Third Party Data (not decoded).
-    if (!aid?.startsWith('A000000003') || value.length !== 4) return [`${toHex(value)} (meaning depends on the scheme; not decoded)`];
+    if (!aid?.startsWith('A000000003') || value.length !== 4) return undefined;
     const b1 = value[0]!;
     return [`Form Factor Indicator version ${b1 >> 5}`, `form factor: ${FORM_FACTORS[b1 & 0x1f] ?? `code ${b1 & 0x1f}`}`, `features byte 2: ${toHex(value.subarray(1, 2))}`];
   }
