@@ -74,3 +74,11 @@ describe('the contact interface of the same card', () => {
     expect(raw(c, PPSE).sw).toBe('6A82');
   });
 });
+
+describe('profile fields of the contactless interface', () => {
+  it('ppse without a contactless application, and kernelId on a contact-only application, are errors naming the field', () => {
+    expect(() => loadProfile('contactless-dual', { overrides: { applications: [{ aid: 'A0000000031010', label: 'VISA', priority: 1 }] } })).toThrow(/ppse: no application is marked contactless/);
+    expect(() => loadProfile('contactless-dual', { overrides: { applications: [{ aid: 'A0000000031010', label: 'VISA', priority: 1, contactless: true }, { aid: 'A0000000032010', label: 'E', priority: 2, kernelId: '03' }] } })).toThrow(/applications\.1\.kernelId: is written in the PPSE only/);
+    expect(() => loadProfile('contactless-dual', { overrides: { applications: [{ aid: 'A0000000031010', label: 'VISA', priority: 1, contactless: true, kernelId: 'XYZ' }] } })).toThrow(/applications\.0\.kernelId/);
+  });
+});

@@ -242,6 +242,13 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   if (cryptogram.sessionKey === 'mastercard' && !dolPairs(profile.cdol1).includes('9F3704')) {
     c.fail(['cryptogram', 'sessionKey'], "'mastercard' derives the session key from the unpredictable number: cdol1 must list 9F37 04");
   }
+  // The PPSE lists the applications marked contactless (src/card/os/ppse.ts).
+  if (profile.ppse && !applications.some((a) => a.contactless)) c.fail(['ppse'], 'no application is marked contactless: true, the PPSE would be empty');
+  applications.forEach((a, i) => {
+    for (const k of ['kernelId', 'extendedSelection'] as const) {
+      if (a[k] !== undefined && !a.contactless) c.fail(['applications', i, k], 'is written in the PPSE only: set contactless: true');
+    }
+  });
   if (profile.pinEnciphermentKey && !profile.pinEncipherment) c.fail(['pinEnciphermentKey'], 'needs pinEncipherment: true');
   if (profile.pinEnciphermentKey && profile.oda === 'none') c.fail(['pinEnciphermentKey'], "the 9F2D certificate is signed by the issuer key: oda must not be 'none'");
   if (profile.cvmList !== null && profile.cvmList.length % 4 !== 0) c.fail(['cvmList'], 'must be 8 bytes of amounts then 2-byte rules');
