@@ -17,7 +17,7 @@ import { exchange } from '../../apdu/exchange.js';
 import { tryDecodeTlv } from '../../apdu/trace-format.js';
 import { type Tlv, findTag, flattenTlv } from '../../apdu/tlv.js';
 import type { CardTransport } from '../../apdu/transport.js';
-import { type CapkStore, loadCapkFile, loadDefaultCapks } from '../../crypto/capk.js';
+import { type CapkStore, loadCapkFile, loadDefaultCapks } from '../../crypto/index.js';
 import { type Combination, type ContactlessKernel, EntryPoint, type EntryPointResult, type KernelActivation, type Outcome, blankParameters } from '../entry-point/index.js';
 import { NotIsoDepCardError, classifyContactlessAtr } from './contactless-atr.js';
 import { type InspectorOda, inspectOda, odaRecordsOf } from './inspector-oda.js';

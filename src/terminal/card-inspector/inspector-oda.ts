@@ -14,8 +14,7 @@
  */
 import { type Bytes, toHex } from '../../apdu/bytes.js';
 import { buildDolData, parseDol } from '../../apdu/dol.js';
-import type { CapkStore } from '../../crypto/capk.js';
-import { buildStaticDataToBeAuthenticated, recoverDdaSignature, verifyOdaChain, type OdaChainStep, type OdaRecord } from '../../crypto/oda/index.js';
+import { type CapkStore, type OdaChainStep, type OdaRecord, buildStaticDataToBeAuthenticated, recoverDdaSignature, verifyOdaChain } from '../../crypto/index.js';
 
 export type InspectorOdaVerdict = 'verified' | 'failed' | 'certificates verified' | 'recovered, not judged' | 'not performed';
 
