@@ -4,6 +4,9 @@
  * holding the shared lock: `flock /tmp/emvsim-pcsc.lock npx vitest run test/reader/contactless-vpcd.test.ts`.
  * Without pcscd (outside CI) it is skipped with the reason.
  */
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/apdu/bytes.js';
 import { createCard } from '../../src/card/index.js';
@@ -48,6 +51,21 @@ if (!availability.ok) {
       // The PSE is refused over contactless, as on the in-process card.
       const pse = await transport.transmit(fromHex('00A404000E315041592E5359532E444446303100'));
       expect(toHex(pse)).toBe('6A82');
+    });
+
+    it('`emvsim explore --reader` without --contactless sees the contactless ATR and uses the inspector', async () => {
+      await transport?.close();
+      transport = undefined;
+      const root = resolve(import.meta.dirname, '..', '..');
+      // Asynchronous: the card answers from this process through vpcd while the CLI runs.
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'explore', '--reader', env.readerName, '--json'], {
+        cwd: root, encoding: 'utf8', timeout: 30_000,
+      });
+      expect(stderr).toMatch(/contactless interface .*using the contactless inspector/);
+      const out = JSON.parse(stdout) as { label: string; application: { adfName: string; oda: { verdict: string } } };
+      expect(out.label).toMatch(/inspector/);
+      expect(out.application.adfName).toBe('A0000000031010');
+      expect(out.application.oda.verdict).toBe('verified');
     });
   });
 }
