@@ -1,6 +1,6 @@
 /** `explore --contactless` options -> inspector terminal data; bad values are DocumentErrors naming the option (exit 2). */
 import { DocumentError } from '../apdu/errors.js';
-import type { InspectorTerminalData } from '../terminal/card-inspector/index.js';
+import type { CombinationLimits, InspectorTerminalData } from '../terminal/card-inspector/index.js';
 
 interface Args {
   amount?: number | undefined;
@@ -10,6 +10,10 @@ interface Args {
   currency?: string | undefined;
   date?: string | undefined;
   type?: string | undefined;
+  'transaction-limit'?: number | undefined;
+  'floor-limit'?: number | undefined;
+  'cvm-limit'?: number | undefined;
+  'status-check'?: boolean | undefined;
 }
 
 function hex(value: string | undefined, option: string, bytes: number): string | undefined {
@@ -25,12 +29,29 @@ function digits(value: string | undefined, option: string, n: number): string | 
   return value;
 }
 
+function amount(value: number | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 0 || value > 999_999_999_999) throw new DocumentError(`'${value}' is not an amount in minor units (0..999999999999)`, { field: option });
+  return value;
+}
+
+/** Book B §3.1 limits for every combination of the inspector. */
+export function contactlessLimits(argv: Args): CombinationLimits {
+  const out: CombinationLimits = {};
+  const t = amount(argv['transaction-limit'], '--transaction-limit');
+  if (t !== undefined) out.readerContactlessTransactionLimit = t;
+  const f = amount(argv['floor-limit'], '--floor-limit');
+  if (f !== undefined) out.readerContactlessFloorLimit = f;
+  const c = amount(argv['cvm-limit'], '--cvm-limit');
+  if (c !== undefined) out.readerCvmRequiredLimit = c;
+  if (argv['status-check'] !== undefined) out.statusCheckSupport = argv['status-check'];
+  return out;
+}
+
 export function contactlessTerminalData(argv: Args): Partial<InspectorTerminalData> {
   const out: Partial<InspectorTerminalData> = {};
-  if (argv.amount !== undefined) {
-    if (!Number.isSafeInteger(argv.amount) || argv.amount < 0 || argv.amount > 999_999_999_999) throw new DocumentError(`'${argv.amount}' is not an amount in minor units (0..999999999999)`, { field: '--amount' });
-    out.amount = argv.amount;
-  }
+  const a = amount(argv.amount, '--amount');
+  if (a !== undefined) out.amount = a;
   const ttq = hex(argv.ttq, '--ttq', 4);
   if (ttq) out.ttq = ttq;
   const un = hex(argv.un, '--un', 4);

@@ -53,6 +53,18 @@ describe('emvsim apdu / explore --contactless', () => {
     expect(r.stdout).toMatch(/476173\*+\d{4}/);
   });
 
+  it('--transaction-limit at the amount: Try Another Interface (Book B §3.1.1.5, §3.1.1.13), exit 1', () => {
+    const r = emvsim('explore', '--contactless', '--card', file, '--amount', '5000', '--transaction-limit', '5000');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("Outcome: try-another-interface (Outcome Parameter Set 60F0F0F080F0FF00, UI '18' Please Insert or Swipe Card)");
+  });
+
+  it('--cvm-limit below the amount sets TTQ byte 2 b7 in the PDOL data (Book B §3.1.1.12)', () => {
+    const r = emvsim('explore', '--contactless', '--card', file, '--amount', '5000', '--cvm-limit', '2500', '--json');
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { application: { terminalData: Record<string, string> } }).application.terminalData['9F66']).toBe('27400000');
+  });
+
   it('bad terminal data exits 2 naming the option', () => {
     const r = emvsim('explore', '--contactless', '--card', file, '--ttq', '12');
     expect(r.status).toBe(2);

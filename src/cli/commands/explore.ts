@@ -23,6 +23,10 @@ interface ExploreArgs {
   type: string | undefined;
   'show-pan': boolean;
   'capk-file': string[] | undefined;
+  'transaction-limit': number | undefined;
+  'floor-limit': number | undefined;
+  'cvm-limit': number | undefined;
+  'status-check': boolean | undefined;
 }
 
 export const exploreCommand: CommandModule<object, ExploreArgs> = {
@@ -40,10 +44,15 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
       .option('date', { type: 'string', describe: '--contactless: transaction date 9A, YYMMDD (default today)' })
       .option('type', { type: 'string', describe: '--contactless: transaction type 9C, hex (default 00)' })
       .option('show-pan', { type: 'boolean', default: false, describe: '--contactless: print the PAN in full (default masked)' })
+      .option('transaction-limit', { type: 'number', describe: '--contactless: reader contactless transaction limit, minor units (Book B §3.1.1.5)' })
+      .option('floor-limit', { type: 'number', describe: '--contactless: reader contactless floor limit, minor units (§3.1.1.6)' })
+      .option('cvm-limit', { type: 'number', describe: '--contactless: reader CVM required limit, minor units (§3.1.1.8)' })
+      .option('status-check', { type: 'boolean', describe: '--contactless: status check support (§3.1.1.3)' })
       .option('capk-file', { type: 'string', array: true, describe: '--contactless: extra CA public key file(s) for ODA (scripts/capk format)' })
       .example('$0 explore --card card.json', 'explore an emulated card file')
       .example('$0 explore --contactless --card c.json', 'inspect an emulated card over its contactless interface')
       .example('$0 explore --contactless --reader "ACR122"', 'inspect a contactless card on an NFC reader')
+      .example('$0 explore --contactless --card c.json --amount 5000 --cvm-limit 2500', 'Entry Point sets TTQ "CVM required" (Book B §3.1.1.12)')
       .example('$0 explore', 'explore the built-in demo card') as unknown as Argv<ExploreArgs>,
   handler: async (argv) => {
     const { openTransport } = await import('../transport-option.js');
@@ -58,10 +67,12 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
         contactless = true;
       }
       if (contactless) {
-        const { contactlessTerminalData } = await import('../contactless-args.js');
-        const result = await inspector.inspectContactless(transport, { terminal: contactlessTerminalData(argv), ...(argv['capk-file'] ? { capkFiles: argv['capk-file'] } : {}) });
+        const { contactlessLimits, contactlessTerminalData } = await import('../contactless-args.js');
+        const result = await inspector.inspectContactless(transport, { terminal: contactlessTerminalData(argv), limits: contactlessLimits(argv), ...(argv['capk-file'] ? { capkFiles: argv['capk-file'] } : {}) });
         const options = { showPan: argv['show-pan'] };
         process.stdout.write((argv.json ? JSON.stringify(inspector.inspectionToJson(result, options), null, 2) : inspector.formatInspection(result, options)) + '\n');
+        // Exit 1 (a negative result) when Entry Point found nothing to read or GPO was refused.
+        if (result.application?.gpo.sw !== '9000') process.exitCode = 1;
         return;
       }
       const result = await inspector.exploreCard(transport);

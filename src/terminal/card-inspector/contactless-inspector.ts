@@ -60,9 +60,12 @@ export const DEFAULT_TERMINAL_DATA: InspectorTerminalData = {
   additionalTerminalCapabilities: '6000F0A001',
 };
 
+/** Entry Point configuration shared by the inspector's combinations (Book B §3.1: limits in minor units). */
+export type CombinationLimits = Pick<Combination, 'readerContactlessTransactionLimit' | 'readerContactlessFloorLimit' | 'readerCvmRequiredLimit' | 'statusCheckSupport' | 'zeroAmountAllowed'>;
+
 /** Reader combinations of the inspector: the default kernels of Book B Table 3-6, all handled by the inspector. */
-export function defaultCombinations(ttq: string): Combination[] {
-  return [['A000000004', '02'], ['A000000003', '03'], ['A000000025', '04'], ['A000000065', '05'], ['A000000152', '06'], ['A000000333', '07']].map(([aid, kernelId]) => ({ aid: aid!, kernelId: kernelId!, ttq, extendedSelectionSupport: true }));
+export function defaultCombinations(ttq: string, limits: CombinationLimits = {}): Combination[] {
+  return [['A000000004', '02'], ['A000000003', '03'], ['A000000025', '04'], ['A000000065', '05'], ['A000000152', '06'], ['A000000333', '07']].map(([aid, kernelId]) => ({ aid: aid!, kernelId: kernelId!, ttq, extendedSelectionSupport: true, ...limits }));
 }
 
 export interface InspectedRecord {
@@ -97,7 +100,9 @@ export interface ContactlessInspection {
 
 export interface InspectOptions {
   terminal?: Partial<InspectorTerminalData>;
+  /** Reader combinations (default: defaultCombinations with `limits`). */
   combinations?: Combination[];
+  limits?: CombinationLimits;
   capks?: CapkStore;
   /** Extra CAPK files (scripts/capk format) added to the default store. */
   capkFiles?: string[];
@@ -149,7 +154,7 @@ export async function inspectContactless(card: CardTransport, options: InspectOp
   const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
   const date = t.date ?? yymmdd((options.now ?? (() => new Date()))());
   const un = t.unpredictableNumber ? fromHex(t.unpredictableNumber) : random(4);
-  const combinations = options.combinations ?? defaultCombinations(t.ttq);
+  const combinations = options.combinations ?? defaultCombinations(t.ttq, options.limits);
   const capks = options.capks ?? loadDefaultCapks();
   for (const f of options.capkFiles ?? []) loadCapkFile(f, capks);
   let atr: Bytes = new Uint8Array(0);
