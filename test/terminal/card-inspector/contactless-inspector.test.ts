@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { type Bytes, fromHex, toHex } from '../../../src/apdu/bytes.js';
-import { EmvsimError } from '../../../src/apdu/errors.js';
+import { EmvsimError, TransportError } from '../../../src/apdu/errors.js';
 import type { CardTransport, Protocol } from '../../../src/apdu/transport.js';
 import { createCard } from '../../../src/card/index.js';
 import { formatInspection, inspectContactless, inspectionToJson } from '../../../src/terminal/card-inspector/index.js';
@@ -130,5 +130,20 @@ describe('a DDA card that refuses INTERNAL AUTHENTICATE over contactless', () =>
     const r = await inspectContactless(refusing, fixed);
     expect(r.application?.oda).toMatchObject({ method: 'DDA', verdict: 'certificates verified' });
     expect(r.application?.oda?.notes.join()).toMatch(/INTERNAL AUTHENTICATE answered 6D00/);
+  });
+
+  it('a reader time-out during INTERNAL AUTHENTICATE gives certificates only with the reason', async () => {
+    const card = createCard({ profile: 'contactless-dual', interface: 'contactless', seed: 5 });
+    const slow: CardTransport = {
+      name: 'slow', protocol: 'T=1',
+      transmit: async (c) => {
+        if (c[1] === 0x88) throw new TransportError('TIMEOUT', 'slow: no answer within 2000 ms');
+        return card.transmit(c);
+      },
+      coldReset: () => card.coldReset(), warmReset: () => card.warmReset(), close: () => card.close(),
+    };
+    const r = await inspectContactless(slow, fixed);
+    expect(r.application?.oda?.verdict).toBe('certificates verified');
+    expect(r.application?.oda?.notes.join()).toMatch(/no answer within 2000 ms/);
   });
 });
