@@ -12,7 +12,7 @@ const inProcess = (terminal: InProcessTerminal, timeoutMs = 20_000) => ({ mode: 
 describe('the shipped plan', () => {
   it('has at least 60 cases over every area, each naming its spec clause', () => {
     expect(plan.cases.length).toBeGreaterThanOrEqual(60);
-    for (const area of ['selection', 'oda', 'processing-restrictions', 'cvm', 'pin', 'risk-management', 'action-analysis', 'online', 'scripts', 'malformed']) {
+    for (const area of ['selection', 'oda', 'processing-restrictions', 'cvm', 'pin', 'risk-management', 'action-analysis', 'online', 'scripts', 'malformed', 'raw']) {
       expect(plan.cases.filter((c) => c.tags.includes(area)).length, area).toBeGreaterThan(0);
     }
     for (const c of plan.cases) expect(c.spec, c.id).toMatch(/Book [1-4] §|Book [1-4],? Annex/);
@@ -30,6 +30,7 @@ describe('faulty terminals are caught, and the message names the fault', () => {
   const cases: [FaultName, string, RegExp][] = [
     ['ignores-pin-try-counter', 'cvm-pin-try-limit-exceeded', /ignores the PIN try counter/],
     ['never-sets-icc-data-missing', 'cvm-no-cvm-list', /never sets 'ICC data missing'/],
+    ['never-sets-icc-data-missing', 'raw-no-ca-index', /never sets 'ICC data missing'/],
     ['requests-tc-over-floor-limit', 'trm-floor-limit-exceeded', /requests TC over the floor limit/],
     ['skips-external-authenticate', 'onl-external-authenticate', /skips EXTERNAL AUTHENTICATE/],
     ['runs-71-scripts-after-second-generate-ac', 'onl-script-71-before-final-ac', /runs 71 scripts after the second GENERATE AC/],
