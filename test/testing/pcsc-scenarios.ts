@@ -63,7 +63,11 @@ export async function smartcardScenario(sc: SmartcardFake, rig: Rig): Promise<st
   await tx('READ RECORD Le 05 auto', '00B2010C05', { autoGetResponse: true });
   await tx('READ RECORD no Le auto', '00B2010C', { autoGetResponse: true });
   await tx('READ RECORD maxRecvLength 10', '00B2010C2B', { maxRecvLength: 10 });
-  await tx('as array', '80CA9F1700');
+  try {
+    out.push(`GET DATA as a number array: ${hex(await c.transmit([0x80, 0xca, 0x9f, 0x17, 0x00]))}`);
+  } catch (err) {
+    out.push(`GET DATA as a number array: throws ${message(err)}`);
+  }
   try {
     out.push(`control: ${hex(await c.control(sc.CM_IOCTL_GET_FEATURE_REQUEST))}`);
   } catch (err) {

@@ -18,30 +18,20 @@
  * answer), slow (each exchange takes longer), tear (the card is pulled after it
  * ran the command and before the answer).
  */
-import { parseAtr } from '../../apdu/atr.js';
 import type { Bytes } from '../../apdu/bytes.js';
 import type { CardTransport } from '../../apdu/transport.js';
 import { CARD_STATUS, PcscReturnCode, RC, SCARD } from './pcsc-codes.js';
+import { evaluateQueries, negotiateProtocol, type ReaderQuery, type ReaderStateResult } from './reader-state.js';
 
-/** pcsc-lite's name for "tell me when the reader list changes". */
-export const PNP_NOTIFICATION = '\\\\?PnP?\\Notification';
+export type { ReaderQuery, ReaderStateResult } from './reader-state.js';
+
+export { PNP_NOTIFICATION } from './reader-state.js';
 
 export interface FakePcscdOptions {
   /** Reader names attached at start (default one: "emvsim Fake Reader 00 00"). */
   readers?: string[];
   /** Idle time after the last handle before the card is powered off (default 1000 ms, as pcscd). */
   powerOffGraceMs?: number;
-}
-
-export interface ReaderQuery {
-  name: string;
-  currentState: number;
-}
-
-export interface ReaderStateResult {
-  name: string;
-  eventState: number;
-  atr: Bytes | undefined;
 }
 
 export interface StatusChangeResult {
@@ -86,8 +76,6 @@ export interface FakeCardHandle {
   resets: number;
 }
 
-const PRESENCE_BITS = SCARD.STATE_EMPTY | SCARD.STATE_PRESENT | SCARD.STATE_MUTE | SCARD.STATE_UNAVAILABLE;
-const SHARING_BITS = SCARD.STATE_INUSE | SCARD.STATE_EXCLUSIVE;
 const fail = (code: number): never => { throw new PcscReturnCode(code); };
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -202,7 +190,7 @@ export class FakePcscd {
         resolve(result);
       };
       const check = () => {
-        const states = this.evaluate(queries, readerCountAtStart);
+        const states = evaluateQueries(queries, this.slots, readerCountAtStart);
         if (states.some((s) => s.eventState & SCARD.STATE_CHANGED)) finish({ code: 0, states });
       };
       const cancel = () => finish({ code: RC.CANCELLED, states: [] });
@@ -217,7 +205,7 @@ export class FakePcscd {
 
   /** SCardListReaders + SCardGetStatusChange(UNAWARE): every reader with its state (CHANGED set). */
   snapshot(): ReaderStateResult[] {
-    return this.evaluate(this.readers.map((name) => ({ name, currentState: SCARD.STATE_UNAWARE })), this.slots.size);
+    return evaluateQueries(this.readers.map((name) => ({ name, currentState: SCARD.STATE_UNAWARE })), this.slots, this.slots.size);
   }
 
   async connect(reader: string, share: number, preferred: number): Promise<FakeCardHandle> {
@@ -231,7 +219,7 @@ export class FakePcscd {
     if (slot.card) {
       clearTimeout(slot.powerOffTimer);
       if (!slot.powered) await this.powerOn(slot);
-      handle.protocol = share === SCARD.SHARE_DIRECT && preferred === 0 ? 0 : negotiate(slot.atr, preferred);
+      handle.protocol = share === SCARD.SHARE_DIRECT && preferred === 0 ? 0 : negotiateProtocol(slot.atr, preferred);
     }
     slot.handles.add(handle);
     this.changed();
@@ -251,7 +239,7 @@ export class FakePcscd {
     handle.share = share;
     handle.insertion = slot.insertion;
     handle.resets = slot.resets;
-    handle.protocol = negotiate(slot.atr, preferred);
+    handle.protocol = negotiateProtocol(slot.atr, preferred);
     this.changed();
     return handle.protocol;
   }
@@ -371,45 +359,6 @@ export class FakePcscd {
     slot.powerOffTimer.unref();
   }
 
-  /** pcsc-lite reports EXCLUSIVE whenever an exclusive handle exists, INUSE only with a card in the reader. */
-  private flags(slot: Slot): number {
-    const exclusive = [...slot.handles].some((h) => h.share === SCARD.SHARE_EXCLUSIVE);
-    let flags: number = slot.card ? SCARD.STATE_PRESENT : SCARD.STATE_EMPTY;
-    if (slot.card && slot.mute && !slot.atr) flags |= SCARD.STATE_MUTE;
-    if (exclusive) flags |= SCARD.STATE_EXCLUSIVE;
-    else if (slot.card && slot.handles.size > 0) flags |= SCARD.STATE_INUSE;
-    return flags;
-  }
-
-  private evaluate(queries: ReaderQuery[], readerCountAtStart: number): ReaderStateResult[] {
-    return queries.map(({ name, currentState }) => {
-      if (name === PNP_NOTIFICATION) {
-        const count = this.slots.size;
-        const changed = currentState >>> 16 !== 0 ? currentState >>> 16 !== count : count !== readerCountAtStart;
-        return { name, eventState: ((count << 16) | (changed ? SCARD.STATE_CHANGED : 0)) >>> 0, atr: undefined };
-      }
-      const slot = this.slots.get(name);
-      if (!slot) {
-        const changed = (currentState & SCARD.STATE_UNKNOWN) === 0;
-        return { name, eventState: SCARD.STATE_UNKNOWN | (changed ? SCARD.STATE_CHANGED : 0), atr: undefined };
-      }
-      const flags = this.flags(slot);
-      const counter = slot.events & 0xffff;
-      if (currentState & SCARD.STATE_IGNORE) return { name, eventState: ((counter << 16) | flags) >>> 0, atr: slot.atr };
-      // pcsc-lite (winscard_clnt.c SCardGetStatusChange) wakes on presence, mute, availability and
-      // the event counter; for sharing only when a handle goes exclusive over INUSE, shared over
-      // EXCLUSIVE, or the last one goes: a first shared connection alone wakes nobody.
-      let changed = currentState === SCARD.STATE_UNAWARE
-        || (currentState & PRESENCE_BITS) !== (flags & PRESENCE_BITS)
-        || (currentState >>> 16 !== 0 && currentState >>> 16 !== counter);
-      if (flags & SCARD.STATE_EXCLUSIVE && currentState & SCARD.STATE_INUSE) changed = true;
-      if (flags & SCARD.STATE_INUSE && currentState & SCARD.STATE_EXCLUSIVE) changed = true;
-      if (!(flags & SHARING_BITS) && currentState & SHARING_BITS) changed = true;
-      const eventState = ((counter << 16) | flags | (changed ? SCARD.STATE_CHANGED : 0)) >>> 0;
-      return { name, eventState, atr: slot.card ? slot.atr : undefined };
-    });
-  }
-
   /**
    * Wakes the waiters two event-loop turns after a change, as pcscd's notification reaches a
    * library's watcher thread after the call that caused it has returned to JavaScript: a
@@ -420,19 +369,4 @@ export class FakePcscd {
       for (const check of [...this.waiters]) check();
     }));
   }
-}
-
-/** The protocol pcscd selects: the first one the ATR offers that the caller accepts (ISO/IEC 7816-3 §8.2.3). */
-function negotiate(atr: Bytes | undefined, preferred: number): number {
-  let offered = [0];
-  try {
-    if (atr) offered = parseAtr(atr).protocols.filter((p) => p === 0 || p === 1);
-  } catch {
-    offered = [0];
-  }
-  for (const p of offered) {
-    const bit = p === 0 ? SCARD.PROTOCOL_T0 : SCARD.PROTOCOL_T1;
-    if (preferred & bit) return bit;
-  }
-  return fail(RC.PROTO_MISMATCH);
 }
