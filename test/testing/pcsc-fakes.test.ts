@@ -7,6 +7,7 @@
  * (vi.mock of the module, dependency injection).
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import pcsc from 'pcsclite';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDemoCard } from '../../src/card/index.js';
@@ -39,6 +40,23 @@ describe('the fakes reproduce the real bindings on pcscd + vpcd', () => {
     const { pcscd, rig } = vpcdLike();
     expect(recorded.smartcard.length).toBeGreaterThan(20);
     expect(await smartcardScenario(createSmartcardFake(pcscd), rig)).toEqual(recorded.smartcard);
+  });
+
+  // smartcard's own JavaScript layer (Devices, card wrapper) over our native classes: the fake's
+  // Context/ReaderMonitor/Reader/Card stand in for the addon where the library lets users inject them.
+  const realSmartcard = (() => {
+    try {
+      return createRequire(import.meta.url)('smartcard') as ReturnType<typeof createSmartcardFake>;
+    } catch {
+      return undefined;
+    }
+  })();
+  it.skipIf(!realSmartcard)('smartcard: the real Devices over the fake native classes gives the recorded transcript too', async () => {
+    const { pcscd, rig } = vpcdLike();
+    const fake = createSmartcardFake(pcscd);
+    const RealDevices = realSmartcard!.Devices;
+    const hybrid = { ...fake, Devices: class extends RealDevices { constructor() { super({ Context: fake.Context, ReaderMonitor: fake.ReaderMonitor }); } } };
+    expect(await smartcardScenario(hybrid, rig)).toEqual(recorded.smartcard);
   });
 
   it('pcsclite: the recorded transcript (reader/status/end events, callbacks, errors)', async () => {
@@ -139,6 +157,19 @@ describe('controls', () => {
     expect(p.readers).toEqual({});
     devices.stop();
     p.close();
+  });
+
+  it('Context: waitForChange() watches every reader (UNAWARE: answers at once); cancel() ends a wait with null', async () => {
+    const pcscd = new FakePcscd({ readers: ['A', 'B'] });
+    const sc = createSmartcardFake(pcscd);
+    const ctx = new sc.Context();
+    const all = await ctx.waitForChange();
+    expect(all?.map((s) => [s.name, s.state & 0xffff, s.changed])).toEqual([['A', 0x12, true], ['B', 0x12, true]]);
+    const pending = ctx.waitForChange(ctx.listReaders().map((r) => ({ name: r.name, state: r.state })));
+    ctx.cancel();
+    expect(await pending).toBeNull();
+    ctx.close();
+    expect(() => ctx.listReaders()).toThrow('Context is not valid');
   });
 
   it("pcscd's idle power-off: after the grace time without a handle, the next connection starts cold", async () => {
