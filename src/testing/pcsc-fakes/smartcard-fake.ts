@@ -40,7 +40,7 @@ function featureConstants(): Record<`FEATURE_${(typeof FEATURE_NAMES)[number]}`,
 export function createSmartcardFake(pcscd: FakePcscd) {
   const native = createNativeClasses(pcscd);
   const Devices = createDevicesClass(native);
-  return {
+  const module = {
     ...native,
     Devices,
     SCARD_SHARE_EXCLUSIVE: SCARD.SHARE_EXCLUSIVE,
@@ -82,6 +82,8 @@ export function createSmartcardFake(pcscd: FakePcscd) {
     ...featureConstants(),
     parseFeatures,
   };
+  // `import smartcard from 'smartcard'` (the CommonJS module as an ES default) sees the same object.
+  return Object.assign(module, { default: module });
 }
 
 export type SmartcardFake = ReturnType<typeof createSmartcardFake>;
