@@ -2,7 +2,7 @@
  * The example app (examples/read-card), written against the real `smartcard`
  * API, runs here against emvsim's fake of that module, with no pcscd: once by
  * replacing the module (vi.mock), once by injecting the fake's Devices. The
- * PC/SC suite (test/reader/read-card-pcsc.test.ts) runs the same app through
+ * PC/SC integration suite (test/reader/pcsc-fakes-compare.ts) runs the same app through
  * the real binding on pcscd + vpcd and asserts the same output.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -1,7 +1,7 @@
 /**
  * The PC/SC fakes without pcscd: the transcripts the real `smartcard` and
  * `pcsclite` bindings gave on pcscd + vpcd (recorded by
- * test/reader/pcsc-fakes-compare.test.ts) are reproduced by the fakes, and the
+ * test/reader/pcsc-fakes-compare.ts, in the PC/SC integration suite) are reproduced by the fakes, and the
  * controls a test needs behave as a reader would: tear, mute, slow, reader
  * attach/detach, pcscd's idle power-off, and both ways of plugging the fakes in
  * (vi.mock of the module, dependency injection).

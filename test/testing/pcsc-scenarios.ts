@@ -1,6 +1,6 @@
 /**
  * One script of calls per PC/SC library, run unchanged against the real
- * library on pcscd + vpcd (test/reader/pcsc-fakes-compare.test.ts) and against
+ * library on pcscd + vpcd (test/reader/pcsc-fakes-compare.ts, in the PC/SC integration suite) and against
  * our fake (test/testing/pcsc-fakes.test.ts): each returns a transcript (results,
  * error messages, events in order) that must be equal line for line.
  * Upper 16 bits of state words (pcsc-lite's event counter) depend on the
