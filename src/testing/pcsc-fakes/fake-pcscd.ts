@@ -148,7 +148,7 @@ export class FakePcscd {
     this.changed();
   }
 
-  /** A mute card: no ATR at the next insertion or reset, no answer to commands ("transaction failed"). */
+  /** A mute card until it is removed: no ATR when inserted, no answer to commands ("transaction failed"). */
   mute(reader = this.firstReader(), on = true): void {
     this.slot(reader).mute = on;
   }
@@ -164,6 +164,7 @@ export class FakePcscd {
    */
   tear(reader = this.firstReader()): void {
     const slot = this.slot(reader);
+    if (!slot.card) throw new Error(`no card in reader '${reader}' to tear`);
     if (slot.inFlight > 0) this.remove(reader);
     else slot.tearArmed = true;
   }
