@@ -119,6 +119,21 @@ export async function smartcardScenario(sc: SmartcardFake, rig: Rig): Promise<st
   const idle = await ctx.waitForChange(ctx.listReaders().filter((r) => r.name === rig.reader), 200);
   out.push(`waitForChange timeout -> ${JSON.stringify(idle)}`);
   devices.stop();
+
+  // An app started with the card already in: reader-attached (PRESENT), then card-inserted.
+  await rig.insert();
+  const present = () => ctx.listReaders().some((r) => r.name === rig.reader && r.state & sc.SCARD_STATE_PRESENT);
+  for (const started = Date.now(); !present() && Date.now() - started < 10_000;) await ctx.waitForChange(ctx.listReaders().filter((r) => r.name === rig.reader), 500);
+  const later = new sc.Devices();
+  const laterEvents: string[] = [];
+  later.on('reader-attached', (r) => { if (r.name === rig.reader) laterEvents.push(`reader-attached ${flags(r.state)} ${hex(r.atr)}`); });
+  later.on('card-inserted', (e) => { if (e.reader.name === rig.reader) laterEvents.push(`card-inserted ${flags(e.reader.state)} ${hex(e.reader.atr)} protocol ${e.card.protocol}`); });
+  later.start();
+  await until(laterEvents, (l) => l.length >= 2, 10_000, 'events of a card present at start');
+  out.push(...laterEvents.map((e) => `started with the card in: ${e}`));
+  out.push(`getCard ${later.getCard(rig.reader)?.connected}, getCards ${[...later.getCards().keys()].filter((n) => n === rig.reader).length}`);
+  later.stop();
+  await rig.remove();
   ctx.close();
   out.push(`context valid after close ${ctx.isValid}`);
   return [...events.map((e) => `event ${e}`), ...out];
@@ -168,6 +183,29 @@ export async function pcscliteScenario(pcsc: () => FakePCSCLite, rig: Rig): Prom
   r.close();
   await until(events, (l) => l.includes('end'), 5000, 'end');
   p.close();
+  await until(events, (l) => l.some((x) => x.startsWith('pcsc error')), 5000, "'error' after close()");
   out.push(`readers left ${Object.keys(p.readers).filter((n) => n === rig.reader).length}`);
+
+  // Started with the card already in: the first status is PRESENT with the ATR.
+  await rig.insert();
+  const second = pcsc();
+  const secondErrors: string[] = [];
+  second.on('error', (err: Error) => secondErrors.push(message(err)));
+  const [first, secondReader] = await new Promise<[string, FakeCardReader]>((resolve) => {
+    second.on('reader', (reader: FakeCardReader) => {
+      if (reader.name !== rig.reader) return;
+      reader.on('status', (s: { state: number; atr?: Buffer }) => {
+        if (s.state & reader.SCARD_STATE_PRESENT) resolve([`${flags(s.state)} atr=${hex(s.atr)}`, reader]);
+      });
+    });
+  });
+  out.push(`started with the card in: first PRESENT status ${first}`);
+  // Not from inside a 'status' listener: the real addon holds the reader's mutex while it calls
+  // back, and close() takes it again (a deadlock of the whole process).
+  secondReader.close();
+  second.close();
+  await until(secondErrors, (l) => l.length > 0, 5000, "'error' after close()");
+  out.push(`after close(): error ${secondErrors.join(', ')}`);
+  await rig.remove();
   return [...events.map((e) => `event ${e}`), ...out];
 }

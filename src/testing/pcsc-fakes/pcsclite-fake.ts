@@ -173,7 +173,12 @@ export class FakePCSCLite extends EventEmitter {
       const names = this.#pcscd.readers;
       this.#update(names);
       const result = await this.#pcscd.getStatusChange([{ name: PNP_NOTIFICATION, currentState: (names.length << 16) >>> 0 }], undefined, this.#token);
-      if (result.code === RC.CANCELLED) return;
+      if (result.code === RC.CANCELLED) {
+        // pcsclite 1.0: close() cancels the PnP wait, and the addon's thread then reports the
+        // cancellation as an error (it overwrites the "closed" state), so 'error' follows close().
+        later(() => this.emit('error', pcscliteError('SCardGetStatusChange', new PcscReturnCode(RC.CANCELLED))));
+        return;
+      }
     }
   }
 
