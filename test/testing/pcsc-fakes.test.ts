@@ -192,6 +192,28 @@ describe('controls', () => {
 describe('plugging the fakes in', () => {
   afterEach(() => fakePcscd.reset());
 
+  it('the 10-line example of docs/testing.md prints what the docs show', async () => {
+    const lines: string[] = [];
+    // --- as in docs/testing.md, console.log collected ---
+    const pcscd = new FakePcscd({ readers: ['My Reader'] });
+    const { Devices } = createSmartcardFake(pcscd);
+    const devices = new Devices();
+    const done = new Promise<void>((resolve) => {
+      devices.on('card-inserted', async ({ reader, card }) => {
+        const fci = await card.transmit(Buffer.from('00A404000E315041592E5359532E444446303100', 'hex'), { autoGetResponse: true });
+        lines.push([reader.name, card.protocol, fci.toString('hex').toUpperCase()].join(' '));
+        devices.stop();
+        resolve();
+      });
+    });
+    devices.start();
+    await pcscd.insert(createDemoCard({ protocol: 'T=0' }));
+    await done;
+    const docs = readFileSync(new URL('../../docs/testing.md', import.meta.url), 'utf8');
+    expect(lines).toEqual(['My Reader 1 6F1A840E315041592E5359532E4444463031A5088801015F2D02656E9000']);
+    expect(docs).toContain(lines[0]);
+  });
+
   it("vi.mock('pcsclite') gives the code under test the fake over the shared fakePcscd", async () => {
     await fakePcscd.insert(createDemoCard());
     const p = pcsc();
