@@ -1,5 +1,5 @@
 /** Shared CLI output helpers: JSON printing and the one-line error report. */
-import { EmvsimError } from '../apdu/errors.js';
+import { styleText } from 'node:util';
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
@@ -9,19 +9,26 @@ export function println(text = ''): void {
   process.stdout.write(text + '\n');
 }
 
-/**
- * Bad input is a one-line message and exit code 2 (never a stack trace).
- * Anything else is a bug: print it with its stack and exit 1.
- */
-export function reportError(err: unknown): number {
-  if (err instanceof EmvsimError) {
-    process.stderr.write(`emvsim: ${err.message}\n`);
-    return 2;
-  }
-  if (err instanceof RangeError || err instanceof TypeError) {
-    process.stderr.write(`emvsim: ${err.message}\n`);
-    return 2;
-  }
-  process.stderr.write(`emvsim: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  return 1;
+/** The exit-code contract lives in exit.ts; re-exported for the commands that import it from here. */
+export { reportError } from './exit.js';
+
+/** Colour for outcomes and verdicts: only when stdout is a terminal and NO_COLOR is unset (https://no-color.org). */
+export function colourEnabled(stream: { isTTY?: boolean } = process.stdout): boolean {
+  const noColor = process.env.NO_COLOR;
+  return Boolean(stream.isTTY) && (noColor === undefined || noColor === '') && process.env.TERM !== 'dumb';
+}
+
+type Style = 'green' | 'red' | 'yellow' | 'bold' | 'dim';
+
+/** `text` in a style when colour is on, else unchanged. */
+export function paint(style: Style, text: string, enabled = colourEnabled()): string {
+  return enabled ? styleText(style, text) : text;
+}
+
+/** Colours the verdict words of a line: APPROVED/PASS green, DECLINED/FAIL/TERMINATED red. */
+export function paintVerdicts(line: string, enabled = colourEnabled()): string {
+  if (!enabled) return line;
+  return line.replace(/\b(APPROVED|PASS(?:ED)?|DECLINED|TERMINATED|FAIL(?:ED)?|ERROR)\b/g, (w) =>
+    styleText(/^(APPROVED|PASS)/.test(w) ? 'green' : 'red', w),
+  );
 }
