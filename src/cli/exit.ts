@@ -118,7 +118,7 @@ export function classifyError(err: unknown): Classified {
   if (err instanceof EmvsimError) {
     if (err.name === 'PcscdDaemonError' || err.name === 'DurabilityError' || unreadableDocument(err)) return { code: EXIT.environment, message: err.message };
     // A command-line option has no file: "--pin: ..." rather than "<input>: --pin: ...".
-    return { code: EXIT.badInput, message: err.message.replace(/^<input>: (?=-)/, '') };
+    return { code: EXIT.badInput, message: err.message.replace(/^<input>: /, '') };
   }
   if (isSystemError(err)) return { code: EXIT.environment, message: describeSystemError(err) };
   const sqlite = sqliteProblem(err);
