@@ -2,7 +2,7 @@
 import { openSeededDatabase } from '../../issuer/index.js';
 import { ledgerRows, reconcile, type AccountReconciliation, type LedgerRow } from '../../issuer/ledger.js';
 import { printJson, println } from '../output.js';
-import { type Column, formatTable } from './table.js';
+import { type Column, formatTable, requireDatabase } from './table.js';
 
 export interface LedgerArgs {
   db: string;
@@ -34,7 +34,7 @@ const ACCOUNT_COLUMNS: readonly Column<AccountReconciliation>[] = [
 ];
 
 export function ledgerCommand(args: LedgerArgs): void {
-  const db = openSeededDatabase(args.db);
+  const db = openSeededDatabase(requireDatabase(args.db));
   try {
     const rows = ledgerRows(db, args.limit);
     const accounts = reconcile(db);
