@@ -9,6 +9,7 @@ import { commands } from './commands/index.js';
 import { EXIT, EXIT_CODES_HELP, reportError } from './exit.js';
 import { installStreamGuards } from './streams.js';
 import { ownVersion } from './version.js';
+import { STDIN_ARG } from './output.js';
 
 installStreamGuards();
 const { yargs, hideBin } = await loadYargs();
@@ -48,4 +49,5 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(hideBin(process.argv));
+// yargs drops a bare `-`; rename it so `tlv decode -`, `apdu parse -`, `trace show -` read stdin.
+await main(hideBin(process.argv).map((a) => (a === '-' ? STDIN_ARG : a)));

@@ -32,3 +32,26 @@ export function paintVerdicts(line: string, enabled = colourEnabled()): string {
     styleText(/^(APPROVED|PASS)/.test(w) ? 'green' : 'red', w),
   );
 }
+
+/** The text of stdin (for `-` as a file or hex argument). */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * What main.ts passes for a lone `-` argument: yargs drops a bare `-`, so it is renamed before parsing.
+ * A command that reads a file or hex words takes this as "read stdin".
+ */
+export const STDIN_ARG = '<stdin>';
+
+export function isStdinArg(arg: unknown): boolean {
+  return arg === STDIN_ARG || arg === '-';
+}
+
+/** Hex words from the command line, or from stdin when the only word is `-`. */
+export async function hexWords(words: readonly string[]): Promise<string> {
+  if (words.length === 1 && isStdinArg(words[0])) return (await readStdin()).trim();
+  return words.map(String).join(' ');
+}
