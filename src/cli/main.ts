@@ -33,7 +33,8 @@ export async function main(argv: string[]): Promise<void> {
     .wrap(null)
     .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`emvsim: ${msg}\n(see emvsim --help)\n`);
+      // One line, as every other error: yargs lists "Invalid values:\n  Argument: ..." over two.
+      process.stderr.write(`emvsim: ${msg.trim().replace(/:\s*\n\s*/g, ': ').replace(/\s*\n\s*/g, '; ')} (see emvsim --help)\n`);
       process.exit(EXIT.badInput);
     });
   for (const c of commands) cli = cli.command(c);
