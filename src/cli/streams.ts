@@ -52,7 +52,7 @@ export function installStreamGuards(): void {
 }
 
 export interface Progress {
-  increment(label?: string): void;
+  increment(label?: string, by?: number): void;
   stop(): void;
 }
 
@@ -67,7 +67,7 @@ export async function progressBar(total: number, label: string, enabled = Boolea
   bar.start(total, 0, { item: '' });
   const unregister = onInterrupt(() => bar.stop());
   return {
-    increment: (item = '') => bar.increment(1, { item }),
+    increment: (item = '', by = 1) => bar.increment(by, { item }),
     stop: () => {
       unregister();
       bar.stop();
