@@ -20,16 +20,20 @@ export function colourEnabled(stream: { isTTY?: boolean } = process.stdout): boo
 
 type Style = 'green' | 'red' | 'yellow' | 'bold' | 'dim';
 
+/** styleText without its own stream check (newer Node checks process.stdout): colourEnabled decided already. */
+const style = (format: Style, text: string): string =>
+  (styleText as (f: Style, t: string, o?: { validateStream?: boolean }) => string)(format, text, { validateStream: false });
+
 /** `text` in a style when colour is on, else unchanged. */
-export function paint(style: Style, text: string, enabled = colourEnabled()): string {
-  return enabled ? styleText(style, text) : text;
+export function paint(how: Style, text: string, enabled = colourEnabled()): string {
+  return enabled ? style(how, text) : text;
 }
 
 /** Colours the verdict words of a line: APPROVED/PASS green, DECLINED/FAIL/TERMINATED red. */
 export function paintVerdicts(line: string, enabled = colourEnabled()): string {
   if (!enabled) return line;
   return line.replace(/\b(APPROVED|PASS(?:ED)?|DECLINED|TERMINATED|FAIL(?:ED)?|ERROR)\b/g, (w) =>
-    styleText(/^(APPROVED|PASS)/.test(w) ? 'green' : 'red', w),
+    style(/^(APPROVED|PASS)/.test(w) ? 'green' : 'red', w),
   );
 }
 

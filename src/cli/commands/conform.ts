@@ -40,6 +40,7 @@ export const conformCommand: CommandModule = {
   handler: async (argv) => {
     const { conform } = await import('../../conformance/conform.js');
     const { onInterrupt } = await import('../streams.js');
+    const { paintVerdicts } = await import('../output.js');
     let transport;
     if (argv.reader !== undefined) {
       const { openTransport } = await import('../transport-option.js');
@@ -56,6 +57,7 @@ export const conformCommand: CommandModule = {
         ...(transport ? { transport } : {}),
         strictXfail: Boolean(argv['strict-xfail']),
         onPartialReport: (writePartial) => onInterrupt(writePartial),
+        write: (text: string) => process.stdout.write(argv.reporter === 'table' ? text.split('\n').map((l) => paintVerdicts(l)).join('\n') : text),
       });
       process.exitCode = run.exitCode;
     } finally {

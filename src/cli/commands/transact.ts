@@ -23,6 +23,12 @@ import type { AuthorisationHost } from '../../terminal/host.js';
 import type { TransactionOutcome } from '../../terminal/outcome.js';
 import { openTransport, type TransportChoice } from '../transport-option.js';
 import { EXIT } from '../exit.js';
+import { paintVerdicts } from '../output.js';
+
+/** stdout, with APPROVED/DECLINED coloured on a terminal (off with NO_COLOR). */
+export function printVerdictLine(line: string): void {
+  process.stdout.write(paintVerdicts(line) + '\n');
+}
 
 export interface TransactOptions {
   /** A PC/SC reader (name or a unique part of it): the real card in it. */
@@ -299,7 +305,7 @@ export const transactCommand: CommandModule = {
         trace: Boolean(argv.trace),
         forceOnline: Boolean(argv['force-online']),
       },
-      (line) => process.stdout.write(line + '\n'),
+      printVerdictLine,
     );
     // The contract (exit.ts): a declined or terminated transaction is a negative result.
     if (outcome.outcome !== 'approved') process.exitCode = EXIT.negative;

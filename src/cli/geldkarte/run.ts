@@ -13,7 +13,7 @@ import { createMerchantCard, createPurseCard, DEMO_PURSE, loadMerchantCard, load
 import { projectRoot } from '../../terminal/config-loader.js';
 import { loadPurse, pay, readMerchantStatus, readPurse, settle } from '../../terminal/geldkarte/index.js';
 import { loadLiabilityTable } from '../../terminal/liability.js';
-import { printJson, println } from '../output.js';
+import { paintVerdicts, printJson, println } from '../output.js';
 import { openTransport } from '../transport-option.js';
 import { type ClearingState, ClearingLedger } from './clearing-ledger.js';
 import { formatLoad, formatPayment, formatPurse, formatSettlement } from './format.js';
@@ -80,7 +80,7 @@ function openClearing(file: string | undefined): ClearingLedger {
 }
 
 export async function runGeldkarte(args: GeldkarteArgs): Promise<void> {
-  const emit = (value: unknown, lines: string[]) => (args.json ? printJson(value) : lines.forEach((l) => println(l)));
+  const emit = (value: unknown, lines: string[]) => (args.json ? printJson(value) : lines.forEach((l) => println(paintVerdicts(l))));
   switch (args.action) {
     case 'balance': {
       const card = args.reader !== undefined ? await openTransport({ reader: args.reader }) : openPurse(args.card);
