@@ -162,3 +162,44 @@ describe('internal errors', () => {
     void execFileSync;
   });
 });
+
+describe('Ctrl-C', () => {
+  /** Starts the built CLI (or a dist/ script), sends SIGINT after `ms`, resolves with its exit. */
+  async function interrupt(script: string[], ms: number): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, script, { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGINT'), ms);
+    return new Promise((resolveExit) =>
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolveExit({ code, signal, stdout, stderr });
+      }),
+    );
+  }
+
+  it('conform --out writes the partial report marked incomplete (or the whole one when it was done)', async () => {
+    const out = join(tmp, 'partial.xml');
+    const r = await interrupt([bin, 'conform', '--reporter', 'junit', '--out', out], 2500);
+    const xml = readFileSync(out, 'utf8');
+    if (r.code === 130) {
+      expect(xml).toMatch(/<!-- INCOMPLETE: interrupted after \d+ of \d+ case\(s\) -->/);
+      expect(xml).toContain('<testcase classname="incomplete" name="interrupted"');
+      expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
+      expect(r.stderr).toMatch(/interrupted after \d+ of \d+ case\(s\); the incomplete report is in/);
+    } else {
+      expect(r.code).toBe(0);
+      expect(xml).not.toContain('INCOMPLETE');
+    }
+  }, 120_000);
+
+  it('the fuzz runner prints the summary of what ran', async () => {
+    const fuzz = join(import.meta.dirname, '..', '..', 'dist', 'bench', 'fuzz.js');
+    const r = await interrupt([fuzz, '2000000'], 2500);
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/^fuzz interrupted; summary of the cases run:\napdu .*: \d+ cases, \d+ typed errors, 0 findings/);
+  }, 120_000);
+});
