@@ -17,6 +17,11 @@ export interface BadInputCase {
   env?: Record<string, string>;
 }
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const shipped = (path: string) => readFileSync(join(import.meta.dirname, '..', '..', path), 'utf8');
+
 /** The pid of the test process: alive while the row runs, so a lock file naming it is held. */
 const alive = String(process.pid);
 
@@ -94,6 +99,9 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   { what: 'hid list with an unknown option', args: ['hid', 'list', '--bogus'], code: 2, message: 'Unknown argument: bogus' },
   { what: 'host card add without PAN', args: ['host', 'card', 'add'], code: 2, message: 'Missing required argument: pan' },
   { what: 'host card list with --pan', args: ['host', 'card', 'list', '--pan', '1'], code: 2, message: 'Unknown argument: pan' },
+  // --- amounts in documents: integers in minor units ---
+  { what: 'scenario amount written as 8.00', args: ['conform', '$TMP/s.yaml'], files: { 's.yaml': shipped('scripts/conformance/02-gpo-pdol/gpo.yaml').replace('amount: 800', 'amount: 8.00') }, code: 2, message: "transaction.amount: '8.00' is not an integer in minor units" },
+  { what: 'terminal floor limit written as 50.00', args: ['transact', '--terminal', '$TMP/t.yaml', '--amount', '1', '--pin', '1234'], files: { 't.yaml': shipped('scripts/terminals/eu-pos-pin.yaml').replace('floorLimit: 5000', 'floorLimit: 50.00') }, code: 2, message: "floorLimit: '50.00' is not an integer in minor units" },
   // --- environment (3) ---
   { what: 'trace file missing', args: ['trace', 'show', '$TMP/nope.jsonl'], code: 3, message: 'ENOENT' },
   { what: 'card file missing', args: ['card', 'show', '$TMP/nope.json'], code: 3, message: 'ENOENT' },
