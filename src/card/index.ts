@@ -42,6 +42,7 @@ export { issueCard, generatePan, parseCardImage, iccKeyPool, type CardImage, typ
 export { FaultInjector, COMMAND_INS, type FaultRule, type FaultAction } from './faults.js';
 export { loadProfile, parseProfile, listProfiles, profilesDirectory, mergeProfileData } from './profile/loader.js';
 export type { CardProfile, CryptogramProfile, RiskProfile, ApplicationEntry, OdaMethod } from './profile/types.js';
+export type { RawImage } from './profile/raw-image.js';
 export type { NonVolatileState } from './state.js';
 export { answerToReset } from './atr.js';
 export { LOG_FORMAT, LOG_SFI, PSE_NAME } from './personalise.js';

@@ -8,6 +8,7 @@
  * Hex fields are uppercase hex strings without spaces once resolved.
  */
 import type { FaultRule } from '../faults.js';
+import type { RawImage } from './raw-image.js';
 
 export type OdaMethod = 'none' | 'sda' | 'dda' | 'cda';
 
@@ -162,4 +163,16 @@ export interface CardProfile {
   applicationBlocked: boolean;
   cardBlocked: boolean;
   faults: FaultRule[];
+  /**
+   * When the ATC (9F36) is counted: 'gpo' (default; GET PROCESSING OPTIONS initiates the
+   * transaction, Book 3 §6.5.8, as VIS/M/Chip/CPA cards do) or 'first-generate-ac'.
+   */
+  atcIncrement?: 'gpo' | 'first-generate-ac';
+  /**
+   * Issuer application data layout (9F10): 'vis' = 06 | DKI | CVN | CVR(4) (default);
+   * 'mchip' = M/Chip: DKI | CVN | CVR(6) | DAC/ICC dynamic number(2) | counters(8).
+   */
+  iadFormat?: 'vis' | 'mchip';
+  /** The raw layer: records, FCI, GPO answer and AFL given as bytes (raw-image.ts). */
+  raw?: RawImage;
 }

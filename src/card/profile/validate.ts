@@ -6,6 +6,7 @@
 import { DocumentError } from '../../apdu/errors.js';
 import { readTag } from '../../apdu/tlv.js';
 import { COMMAND_INS, FAULT_ACTIONS, type FaultAction, type FaultRule } from '../faults.js';
+import { validateRawImage } from './raw-image.js';
 import type { ApplicationEntry, CardProfile, CryptogramProfile, OdaMethod, RiskProfile } from './types.js';
 
 export type Locate = (path: readonly (string | number)[]) => { file?: string; line?: number };
@@ -133,7 +134,7 @@ function dolPairs(dolHex: string): string[] {
 export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   const c: Checker = new Checker(locate);
   const o = c.obj(merged, []);
-  const known = new Set(['base', 'name', 'description', 'protocol', 'pse', 'applications', 'languagePreference', 'issuerCodeTableIndex', 'pan', 'panPrefix', 'panLength', 'panSequenceNumber', 'expiry', 'effective', 'cardholderName', 'serviceCode', 'issuerCountry', 'currency', 'currencyExponent', 'pin', 'pinTryLimit', 'pinTryCounter', 'applicationVersion', 'auc', 'aip', 'oda', 'pinEncipherment', 'pinEnciphermentKey', 'cvmList', 'iac', 'pdol', 'cdol1', 'cdol2', 'ddol', 'sdaTagList', 'gpoFormat', 'generateAcFormat', 'cryptogram', 'risk', 'logRecords', 'iccKeyBits', 'extraData', 'applicationBlocked', 'cardBlocked', 'faults']);
+  const known = new Set(['base', 'name', 'description', 'protocol', 'pse', 'applications', 'languagePreference', 'issuerCodeTableIndex', 'pan', 'panPrefix', 'panLength', 'panSequenceNumber', 'expiry', 'effective', 'cardholderName', 'serviceCode', 'issuerCountry', 'currency', 'currencyExponent', 'pin', 'pinTryLimit', 'pinTryCounter', 'applicationVersion', 'auc', 'aip', 'oda', 'pinEncipherment', 'pinEnciphermentKey', 'cvmList', 'iac', 'pdol', 'cdol1', 'cdol2', 'ddol', 'sdaTagList', 'gpoFormat', 'generateAcFormat', 'cryptogram', 'risk', 'logRecords', 'iccKeyBits', 'extraData', 'applicationBlocked', 'cardBlocked', 'faults', 'atcIncrement', 'iadFormat', 'raw']);
   for (const k of Object.keys(o)) if (!known.has(k)) c.fail([k], 'unknown field');
 
   const appsRaw = o.applications;
@@ -253,5 +254,8 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   const faults = o.faults ?? [];
   if (!Array.isArray(faults)) c.fail(['faults'], 'must be a list');
   profile.faults = faults.map((f, i) => faultRule(c, f, ['faults', i]));
+  if (o.atcIncrement !== undefined) profile.atcIncrement = c.oneOf(o, 'atcIncrement', [], ['gpo', 'first-generate-ac'] as const);
+  if (o.iadFormat !== undefined) profile.iadFormat = c.oneOf(o, 'iadFormat', [], ['vis', 'mchip'] as const);
+  if (o.raw !== undefined && o.raw !== null) profile.raw = validateRawImage(o.raw, (path, message) => c.fail(path, message));
   return profile;
 }
