@@ -59,11 +59,12 @@ function promptText(p: PinPrompt): string {
 /** Reads one masked line from a TTY: '*' per digit, Backspace, Enter; Ctrl-C interrupts. */
 export function readMaskedLine(input: NodeJS.ReadStream, output: NodeJS.WriteStream, prompt: string): Promise<string> {
   return new Promise((resolve) => {
-    output.write(prompt);
-    let value = '';
+    // Echo off before the prompt shows: keys typed at once must not be echoed by the terminal.
     const wasRaw = input.isRaw;
     input.setRawMode?.(true);
     input.resume();
+    output.write(prompt);
+    let value = '';
     const finish = (result: string | 'interrupt') => {
       input.off('data', onData);
       input.setRawMode?.(wasRaw);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { currencyOf, formatMinor, MAX_AMOUNT_MINOR, parseAmount } from '../../src/apdu/amount.js';
 import { DocumentError } from '../../src/apdu/errors.js';
-import { currencyByAlpha, currencyByNumeric } from '../../src/apdu/iso-codes.js';
+import { countryByAlpha, countryByNumeric, currencyByAlpha, currencyByNumeric } from '../../src/apdu/iso-codes.js';
 
 describe('parseAmount', () => {
   it('uses the ISO 4217 exponent of the currency', () => {
@@ -62,5 +62,13 @@ describe('ISO 4217 table: recent amendments pinned', () => {
     expect(currencyByAlpha('BGN')?.name).toMatch(/withdrawn 2026/);
     expect(currencyByNumeric('925')?.alpha).toBe('SLE');
     expect(currencyByNumeric('926')?.alpha).toBe('VED');
+  });
+});
+
+describe('ISO 3166-1 table: recent changes pinned', () => {
+  it('792 Türkiye (2022), 748 Eswatini (2018), 807 North Macedonia (2019)', () => {
+    expect(countryByNumeric('0792')).toMatchObject({ alpha2: 'TR', name: 'Türkiye' });
+    expect(countryByNumeric('748')).toMatchObject({ alpha2: 'SZ', name: 'Eswatini' });
+    expect(countryByAlpha('MKD')).toMatchObject({ numeric: '807', name: 'North Macedonia' });
   });
 });
