@@ -203,3 +203,12 @@ describe('Ctrl-C', () => {
     expect(r.stdout).toMatch(/^fuzz interrupted; summary of the cases run:\napdu .*: \d+ cases, \d+ typed errors, 0 findings/);
   }, 120_000);
 });
+
+describe('completion', () => {
+  it('emvsim completion prints a shell completion script', async () => {
+    const r = await runCli(['completion']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('###-begin-emvsim-completions-###');
+    expect(r.stdout).toContain('--get-yargs-completions');
+  });
+});
