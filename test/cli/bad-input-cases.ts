@@ -68,6 +68,8 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   { what: 'MAC key without host', args: ['transact', '--amount', '1', '--pin', '1234', '--mac-key', '00'], code: 2, message: 'give --host too' },
   { what: 'host without port', args: ['transact', '--amount', '1', '--pin', '1234', '--host', 'nohost'], code: 2, message: 'is not host:port' },
   { what: 'unknown terminal profile', args: ['transact', '--amount', '1', '--pin', '1234', '--terminal', 'nosuch'], code: 2, message: "no terminal profile 'nosuch'" },
+  { what: 'seed not an integer', args: ['transact', '--amount', '1', '--pin', '1234', '--seed', 'abc'], code: 2, message: '--seed' },
+  { what: 'host time-out not positive', args: ['transact', '--amount', '1', '--pin', '1234', '--host', '127.0.0.1:1', '--host-timeout', '-5'], code: 2, message: '--host-timeout' },
   // --- conform ---
   { what: 'filter matching nothing', args: ['conform', '--filter', 'nosuchtag'], code: 2, message: 'matches none of the' },
   { what: 'empty folder', args: ['conform', '$TMP'], code: 2, message: 'no scenario or card script found' },
@@ -97,6 +99,9 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   { what: 'card new without --out', args: ['card', 'new'], code: 2, message: 'Missing required argument: out' },
   { what: 'card show of a non-JSON file', args: ['card', 'show', '$TMP/c.json'], files: { 'c.json': 'x' }, code: 2, message: 'not JSON' },
   { what: 'hid list with an unknown option', args: ['hid', 'list', '--bogus'], code: 2, message: 'Unknown argument: bogus' },
+  { what: 'IBAN not of the IBAN form', args: ['crypto', 'iban', 'XX'], code: 2, message: 'not of the form CCnn' },
+  { what: 'host listening on nonsense', args: ['host', '--listen', 'nonsense', '--db', '$TMP/h.sqlite'], code: 2, message: "--listen: 'nonsense' is not host:port" },
+  { what: 'host port out of range', args: ['host', '--listen', '127.0.0.1:99999', '--db', '$TMP/h.sqlite'], code: 2, message: 'is not host:port' },
   { what: 'host card add without PAN', args: ['host', 'card', 'add'], code: 2, message: 'Missing required argument: pan' },
   { what: 'host card list with --pan', args: ['host', 'card', 'list', '--pan', '1'], code: 2, message: 'Unknown argument: pan' },
   // --- amounts in documents: integers in minor units ---

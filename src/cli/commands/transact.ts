@@ -146,6 +146,8 @@ async function findSecurePinPad(transport: CardTransport): Promise<SecurePinEntr
 
 /** Runs a transaction and prints it; returns the outcome (the demo uses it too). */
 export async function runTransact(o: TransactOptions, print: (line: string) => void, deps: TransactDependencies = {}): Promise<TransactionOutcome> {
+  if (!Number.isSafeInteger(o.seed)) throw new DocumentError(`'${o.seed}' is not an integer seed`, { field: '--seed' });
+  if (o.hostTimeoutMs !== undefined && !(o.hostTimeoutMs > 0)) throw new DocumentError(`'${o.hostTimeoutMs}' is not a positive number of milliseconds`, { field: '--host-timeout' });
   checkReaderOptions(o);
   checkHostOptions(o);
   const { createCard, createDemoCard, loadCard, lockCardFile } = await import('../../card/index.js');
