@@ -61,7 +61,10 @@ export function lockCardFile(file: string, waitMs = waitLimit()): () => void {
       writeFileSync(lockPath, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        throw new EnvironmentError(`${path}: cannot lock the card file (${code ?? (err as Error).message} on ${lockPath}): check that its folder exists and is writable`);
+      }
     }
     const holder = readHolder(lockPath);
     if (holder !== undefined && !pidAlive(holder)) {

@@ -102,6 +102,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   { what: 'IBAN not of the IBAN form', args: ['crypto', 'iban', 'XX'], code: 2, message: 'not of the form CCnn' },
   { what: 'host listening on nonsense', args: ['host', '--listen', 'nonsense', '--db', '$TMP/h.sqlite'], code: 2, message: "--listen: 'nonsense' is not host:port" },
   { what: 'host port out of range', args: ['host', '--listen', '127.0.0.1:99999', '--db', '$TMP/h.sqlite'], code: 2, message: 'is not host:port' },
+  { what: 'ledger with a negative limit', args: ['host', 'ledger', '--limit', '-1', '--db', '$TMP/h.sqlite'], files: { 'h.sqlite': '' }, code: 2, message: '--limit' },
   { what: 'host card add without PAN', args: ['host', 'card', 'add'], code: 2, message: 'Missing required argument: pan' },
   { what: 'host card list with --pan', args: ['host', 'card', 'list', '--pan', '1'], code: 2, message: 'Unknown argument: pan' },
   // --- amounts in documents: integers in minor units ---
@@ -116,6 +117,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   { what: 'ledger of a missing database', args: ['host', 'ledger', '--db', '$TMP/typo.sqlite'], code: 3, message: 'no such issuer database' },
   { what: 'card list of a missing database', args: ['host', 'card', 'list', '--db', '$TMP/typo.sqlite'], code: 3, message: 'no such issuer database' },
   { what: 'ledger of a file that is no database', args: ['host', 'ledger', '--db', '$TMP/bad.sqlite'], files: { 'bad.sqlite': 'not a database, just text that is long enough to have a header' }, code: 3, message: 'SQLITE_NOTADB' },
+  { what: 'card new into a missing folder', args: ['card', 'new', '--out', '$TMP/nodir/c.json'], code: 3, message: 'cannot lock the card file (ENOENT' },
   { what: 'card new over an existing card', args: ['card', 'new', '--out', '$TMP/c.json'], files: { 'c.json': '{}' }, code: 3, message: 'give --force' },
   { what: 'geldkarte new over an existing purse', args: ['geldkarte', 'new', '--out', '$TMP/p.json'], files: { 'p.json': '{}' }, code: 3, message: 'give --force' },
   { what: 'card file locked by a live process', args: ['transact', '--card', '$TMP/c.json', '--amount', '1', '--pin', '1234'], files: { 'c.json': '{}', 'c.json.lock': `${alive}\n` }, env: { EMVSIM_LOCK_TIMEOUT_MS: '200' }, code: 3, message: `in use by process ${alive}` },

@@ -1,4 +1,5 @@
 /** `emvsim host ledger`: the last authorisations and every account reconciled from its postings and holds. */
+import { DocumentError } from '../../apdu/errors.js';
 import { openSeededDatabase } from '../../issuer/index.js';
 import { ledgerRows, reconcile, type AccountReconciliation, type LedgerRow } from '../../issuer/ledger.js';
 import { printJson, println } from '../output.js';
@@ -34,6 +35,7 @@ const ACCOUNT_COLUMNS: readonly Column<AccountReconciliation>[] = [
 ];
 
 export function ledgerCommand(args: LedgerArgs): void {
+  if (!Number.isSafeInteger(args.limit) || args.limit < 1) throw new DocumentError(`'${args.limit}' is not a positive number of authorisations`, { field: '--limit' });
   const db = openSeededDatabase(requireDatabase(args.db));
   try {
     const rows = ledgerRows(db, args.limit);
