@@ -30,7 +30,10 @@ export function withTransportOptions<T>(y: Argv<T>): Argv<T & { reader: string |
 /** Loads an emulated card: a card file, or the demo card. One call, so `emulate` and the rest agree. */
 export async function loadEmulatedCard(file: string | undefined): Promise<CardTransport & { readonly atr?: Uint8Array }> {
   const cards = await import('../card/index.js');
-  return file ? cards.loadCard(file) : cards.createDemoCard();
+  if (!file) return cards.createDemoCard();
+  // Held until this process ends (emulate serves the card for as long as it runs): see src/card/file-lock.ts.
+  cards.lockCardFile(file);
+  return cards.loadCard(file);
 }
 
 /** Resolves the options into an open transport. The caller closes it. */
