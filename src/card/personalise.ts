@@ -18,6 +18,7 @@ import { encodeTlv, type TlvInput } from '../apdu/tlv.js';
 import { type DolView, viewDol } from './dol-view.js';
 import { applyRawRecords, rawFci } from './profile/raw-image.js';
 import type { CardProfile } from './profile/types.js';
+import { ppseFci } from './os/ppse.js';
 
 export const PSE_NAME = ascii('1PAY.SYS.DDF01');
 export const PSE_DIRECTORY_SFI = 1;
@@ -49,6 +50,8 @@ export interface CardLayout {
   /** Application records by SFI; record number n is at index n-1. */
   records: Map<number, Bytes[]>;
   pseFci: Bytes;
+  /** PPSE FCI (os/ppse.ts), when the profile has a PPSE. */
+  ppseFci: Bytes | undefined;
   /** PSE directory records (SFI 1 of the PSE DDF). */
   pseRecords: Bytes[];
   /** FCI of each application in profile.applications order. */
@@ -179,6 +182,7 @@ export function buildLayout(p: CardProfile, pan: string, oda: OdaMaterial | unde
     afl: p.raw?.afl === undefined ? applicationFileLocator(p) : p.raw.afl === null ? undefined : fromHex(p.raw.afl),
     records,
     pseFci,
+    ppseFci: ppseFci(p),
     pseRecords,
     appFci: p.applications.map((a, i) => {
       const raw = rawFci(p.raw, a.aid);

@@ -1,7 +1,7 @@
-/** The transport-agnostic explorer (src/cli/explore-card.ts) against emulated cards. */
+/** The transport-agnostic explorer (src/terminal/card-inspector/contact-explorer.ts) against emulated cards. */
 import { describe, expect, it } from 'vitest';
-import { exploreCard } from '../../src/cli/explore-card.js';
-import { formatExplore } from '../../src/cli/explore-format.js';
+import { exploreCard } from '../../src/terminal/card-inspector/index.js';
+import { formatExplore } from '../../src/terminal/card-inspector/index.js';
 import { createCard } from '../../src/card/index.js';
 
 describe('exploreCard', () => {

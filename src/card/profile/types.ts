@@ -21,7 +21,16 @@ export interface ApplicationEntry {
   preferredName?: string;
   /** Application priority indicator (87), 1..15; b8 set = cardholder confirmation required. */
   priority: number;
+  /** Reachable over the contactless interface: listed in the PPSE and selectable there (default false). */
+  contactless?: boolean;
+  /** Kernel Identifier (9F2A) in the PPSE entry, 1..8 bytes hex (Book B §3.3.2.5 C); absent = the default by RID. */
+  kernelId?: string;
+  /** Extended Selection (9F29) in the PPSE entry, hex (Book B §3.3.3.3). */
+  extendedSelection?: string;
 }
+
+/** The interface a card is reached through (ISO/IEC 7816-3 contacts, or ISO/IEC 14443-4). */
+export type CardInterface = 'contact' | 'contactless';
 
 export interface CryptogramProfile {
   /** Cryptogram version number placed in the issuer application data (9F10 byte 3). */
@@ -103,6 +112,8 @@ export interface CardProfile {
   protocol: 'T=0' | 'T=1';
   /** Whether the card has the Payment System Environment 1PAY.SYS.DDF01 (Book 1 §12.2.3). */
   pse: boolean;
+  /** Whether the card has the Proximity Payment System Environment 2PAY.SYS.DDF01 (Book B §3.3.2.2); contactless only. */
+  ppse?: boolean;
   applications: ApplicationEntry[];
   languagePreference: string;
   issuerCodeTableIndex: number;
