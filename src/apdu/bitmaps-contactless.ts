@@ -9,33 +9,34 @@
 import { fromBcd, toHex } from './bytes.js';
 import { explainBits, type BitDef } from './bitmaps-core.js';
 
-/** Terminal Transaction Qualifiers '9F66' (Book C-3 Annex A, Table A.3). */
+/** Terminal Transaction Qualifiers '9F66' (Book A Table 5-4; Book C-3 Annex A). */
 export const TTQ_BITS: readonly BitDef[] = [
-  { name: 'magStripeMode', byte: 1, mask: 0x80, description: 'mag-stripe mode supported' },
-  { name: 'emvMode', byte: 1, mask: 0x20, description: 'EMV mode supported' },
-  { name: 'emvContactChip', byte: 1, mask: 0x10, description: 'EMV contact chip supported' },
-  { name: 'offlineOnlyReader', byte: 1, mask: 0x08, description: 'offline-only reader' },
-  { name: 'onlinePin', byte: 1, mask: 0x04, description: 'online PIN supported' },
-  { name: 'signature', byte: 1, mask: 0x02, description: 'signature supported' },
-  { name: 'odaForOnline', byte: 1, mask: 0x01, description: 'offline data authentication for online authorisations supported' },
-  { name: 'onlineCryptogramRequired', byte: 2, mask: 0x80, description: 'online cryptogram required' },
+  { name: 'magStripeModeSupported', byte: 1, mask: 0x80, description: 'Mag-stripe mode supported' },
+  { name: 'emvModeSupported', byte: 1, mask: 0x20, description: 'EMV mode supported' },
+  { name: 'emvContactChipSupported', byte: 1, mask: 0x10, description: 'EMV contact chip supported' },
+  { name: 'offlineOnlyReader', byte: 1, mask: 0x08, description: 'Offline-only reader' },
+  { name: 'onlinePinSupported', byte: 1, mask: 0x04, description: 'Online PIN supported' },
+  { name: 'signatureSupported', byte: 1, mask: 0x02, description: 'Signature supported' },
+  { name: 'odaForOnlineSupported', byte: 1, mask: 0x01, description: 'Offline Data Authentication for online authorisations supported' },
+  { name: 'onlineCryptogramRequired', byte: 2, mask: 0x80, description: 'Online cryptogram required' },
   { name: 'cvmRequired', byte: 2, mask: 0x40, description: 'CVM required' },
-  { name: 'contactChipOfflinePin', byte: 2, mask: 0x20, description: '(contact chip) offline PIN supported' },
-  { name: 'issuerUpdate', byte: 3, mask: 0x80, description: 'issuer update processing supported' },
-  { name: 'consumerDeviceCvm', byte: 3, mask: 0x40, description: 'consumer device CVM supported' },
+  { name: 'contactChipOfflinePinSupported', byte: 2, mask: 0x20, description: '(Contact chip) offline PIN supported' },
+  { name: 'issuerUpdateProcessingSupported', byte: 3, mask: 0x80, description: 'Issuer Update Processing supported' },
+  { name: 'consumerDeviceCvmSupported', byte: 3, mask: 0x40, description: 'Consumer Device CVM supported' },
 ];
 
-/** Card Transaction Qualifiers '9F6C' (Book C-3 Annex A, Table A.2). */
+/** Card Transaction Qualifiers '9F6C' (Book C-3 Annex A.2). */
 export const CTQ_BITS: readonly BitDef[] = [
-  { name: 'onlinePinRequired', byte: 1, mask: 0x80, description: 'online PIN required' },
-  { name: 'signatureRequired', byte: 1, mask: 0x40, description: 'signature required' },
-  { name: 'goOnlineIfOdaFails', byte: 1, mask: 0x20, description: 'go online if offline data authentication fails and the reader is online capable' },
-  { name: 'switchInterfaceIfOdaFails', byte: 1, mask: 0x10, description: 'switch interface if offline data authentication fails and the reader supports contact chip' },
-  { name: 'goOnlineIfExpired', byte: 1, mask: 0x08, description: 'go online if the application is expired' },
-  { name: 'switchInterfaceForCash', byte: 1, mask: 0x04, description: 'switch interface for cash transactions' },
-  { name: 'switchInterfaceForCashback', byte: 1, mask: 0x02, description: 'switch interface for cashback transactions' },
-  { name: 'consumerDeviceCvmPerformed', byte: 2, mask: 0x80, description: 'consumer device CVM performed' },
-  { name: 'issuerUpdateSupported', byte: 2, mask: 0x40, description: 'card supports issuer update processing at the POS' },
+  { name: 'onlinePinRequired', byte: 1, mask: 0x80, description: 'Online PIN required' },
+  { name: 'signatureRequired', byte: 1, mask: 0x40, description: 'Signature required' },
+  { name: 'onlineIfOdaFails', byte: 1, mask: 0x20, description: 'Go online if offline data authentication fails and reader is online capable' },
+  { name: 'switchInterfaceIfOdaFails', byte: 1, mask: 0x10, description: 'Switch interface if offline data authentication fails and reader supports contact chip' },
+  { name: 'onlineIfApplicationExpired', byte: 1, mask: 0x08, description: 'Go online if application expired' },
+  { name: 'switchInterfaceForCash', byte: 1, mask: 0x04, description: 'Switch interface for cash transactions' },
+  { name: 'switchInterfaceForCashback', byte: 1, mask: 0x02, description: 'Switch interface for cashback transactions' },
+  { name: 'notValidForContactlessAtm', byte: 1, mask: 0x01, description: 'Not valid for contactless ATM transactions' },
+  { name: 'consumerDeviceCvmPerformed', byte: 2, mask: 0x80, description: 'Consumer Device CVM performed' },
+  { name: 'issuerUpdateProcessingSupported', byte: 2, mask: 0x40, description: 'Card supports Issuer Update Processing at the POS' },
 ];
 
 export function explainTtq(v: Uint8Array): string[] {
@@ -46,13 +47,8 @@ export function explainCtq(v: Uint8Array): string[] {
   return explainBits(v, CTQ_BITS);
 }
 
-const VISA_FORM_FACTORS: Record<number, string> = {
-  0: 'standard card',
-  1: 'mini card',
-  2: 'non-card form factor',
-  3: 'consumer mobile phone',
-  4: 'wrist-worn device',
-};
+/** Visa Form Factor Indicator, byte 1 b5-b1. */
+export const VISA_FORM_FACTORS: Readonly<Record<number, string>> = { 0: 'card', 1: 'mini-card', 2: 'non-card form factor', 3: 'consumer mobile phone', 4: 'wrist-worn device' };
 
 /**
  * '9F6E' is scheme-specific: Visa's Form Factor Indicator (4 bytes: byte 1 b8-b6 version, b5-b1 form

@@ -67,15 +67,15 @@ describe('9F66 TTQ and 9F6C CTQ', () => {
     expect(explainTtq(fromHex('36204000'))).toEqual([
       'EMV mode supported',
       'EMV contact chip supported',
-      'online PIN supported',
-      'signature supported',
-      '(contact chip) offline PIN supported',
-      'consumer device CVM supported',
+      'Online PIN supported',
+      'Signature supported',
+      '(Contact chip) offline PIN supported',
+      'Consumer Device CVM supported',
     ]);
-    expect(explainTtq(fromHex('B6C08000'))).toEqual(expect.arrayContaining(['mag-stripe mode supported', 'online cryptogram required', 'CVM required', 'issuer update processing supported']));
+    expect(explainTtq(fromHex('B6C08000'))).toEqual(expect.arrayContaining(['Mag-stripe mode supported', 'Online cryptogram required', 'CVM required', 'Issuer Update Processing supported']));
   });
   it('CTQ 80 80: online PIN required, consumer device CVM performed; Mastercard reads 9F6C as a version', () => {
-    expect(explainCtq(fromHex('8080'))).toEqual(['online PIN required', 'consumer device CVM performed']);
+    expect(explainCtq(fromHex('8080'))).toEqual(['Online PIN required', 'Consumer Device CVM performed']);
     const tree = formatTlvTree(decodeTlv('4F07A0000000041010 9F6C020001'));
     expect(tree).toContain('mag-stripe application version 0001');
   });
