@@ -44,8 +44,10 @@ describe('emvsim lab', () => {
     const out = join(dir, 'lab.xml');
     const r = await emvsim('lab', 'run', 'contact-terminal', '--in-process', '--filter', 'oda', '--reporter', 'junit', '--out', out);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/8 case\(s\): 8 passed, 0 failed, 0 inconclusive/);
-    expect(readFileSync(out, 'utf8')).toMatch(/<testsuites name="emvsim lab: contact-terminal" tests="8" failures="0" errors="0"/);
+    const n = /(\d+) case\(s\): (\d+) passed, 0 failed, 0 inconclusive/.exec(r.stdout);
+    expect(Number(n?.[1])).toBeGreaterThanOrEqual(8);
+    expect(n?.[2]).toBe(n?.[1]);
+    expect(readFileSync(out, 'utf8')).toContain(`<testsuites name="emvsim lab: contact-terminal" tests="${n?.[1]}" failures="0" errors="0"`);
   });
 
   it('a failing plan exits 1 and names the finding', async () => {
