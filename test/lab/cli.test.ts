@@ -106,6 +106,12 @@ describe('emvsim lab', () => {
     expect(b.stderr).toMatch(/--terminal-module.*has no default export \{ name, run\(card, request\) \}/);
   });
 
+  it('no vpcd behind the slot: exit 3 (environment) before any case is judged', async () => {
+    const r = await emvsim('lab', 'run', 'contact-terminal', '--reader-slot', '9', '--terminal-cmd', 'true', '--filter', 'oda-dda');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cannot insert the card into vpcd slot 9 \(Virtual PCD 00 09; is pcscd with vpcd running\?\)/);
+  });
+
   it('a plan with an error exits 2 naming file:line:field', async () => {
     const plan = join(dir, 'bad.yaml');
     writeFileSync(plan, `plan: bad\ncases:\n  - id: a\n    title: t\n    spec: s\n    expect:\n      oda: dda2\n`);
