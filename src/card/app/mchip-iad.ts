@@ -28,7 +28,8 @@
  * Not produced by this card (nothing in the profile models them): byte 2 b8 (no DDA on an M/Chip
  * CDA card), b4, b3; byte 4 b1; byte 5 b5 (one cumulative limit only), b4; byte 6.
  * International / domestic (byte 4 b3 / b2) compare the Terminal Country Code (9F1A) the terminal
- * sent in CDOL1 with the issuer country of the profile; neither bit when CDOL1 has no 9F1A.
+ * sent in CDOL1 with the issuer country of the profile (standing in for M/Chip's CRM Country Code,
+ * card data C8); neither bit when CDOL1 has no 9F1A.
  */
 import { type Bytes, concat, toHex } from '../../apdu/bytes.js';
 import { dolValue } from '../dol-view.js';
