@@ -85,6 +85,8 @@ export interface VolatileState {
   offlinePinPerformed: boolean;
   /** The offline PIN of this transaction came enciphered (VERIFY P2 88): M/Chip CVR byte 1 b2. */
   offlinePinEnciphered: boolean;
+  /** INTERNAL AUTHENTICATE answered in this transaction (DDA): M/Chip CVR byte 2 b8. */
+  ddaReturned: boolean;
   offlinePinFailed: boolean;
   /** Issuer script commands processed / failed in this transaction. */
   scriptCommands: number;
@@ -109,6 +111,7 @@ export function initialVolatileState(): VolatileState {
     issuerAuthResult: undefined,
     offlinePinPerformed: false,
     offlinePinEnciphered: false,
+    ddaReturned: false,
     offlinePinFailed: false,
     scriptCommands: 0,
     scriptFailed: false,
@@ -139,6 +142,7 @@ export function startTransaction(v: VolatileState): void {
   v.issuerAuthResult = undefined;
   v.offlinePinPerformed = false;
   v.offlinePinEnciphered = false;
+  v.ddaReturned = false;
   v.offlinePinFailed = false;
   v.scriptCommands = 0;
   v.scriptFailed = false;

@@ -103,6 +103,16 @@ describe('M/Chip CVR (9F10 bytes 3-8) against the public decoders', () => {
     expect(flags(cvr)).toEqual(['domestic transaction', 'offline PIN verification failed', 'offline PIN verification performed']);
   });
 
+  it('INTERNAL AUTHENTICATE in the transaction (DDA by a terminal without CDA): byte 2 b8 "DDA returned"', async () => {
+    const cvr = await firstAcCvr({
+      before: async (send) => {
+        expect((await send('0088000004CAFEBABE00')).sw).toBe(0x9000);
+      },
+    });
+    expect(toHex(cvr)).toBe('A08003220000');
+    expect(flags(cvr)).toEqual(['DDA returned', 'domestic transaction', 'offline PIN verification not performed']);
+  });
+
   it('scripts of the previous transaction: byte 3 high nibble = script counter, byte 5 b2 "script received"', async () => {
     const cvr = await firstAcCvr({
       before: async (_send, card) => {

@@ -25,8 +25,8 @@
  *           failed  b2 script received  b1 script failed
  *   byte 6  b2 match found in additional check table  b1 no match found (M/Chip Advance uses
  *           b8-b3 for counter 2 / accumulator 2 / MTA / days offline)
- * Not produced by this card (nothing in the profile models them): byte 2 b8 (no DDA on an M/Chip
- * CDA card), b4, b3; byte 4 b1; byte 5 b5 (one cumulative limit only), b4; byte 6.
+ * Not produced by this card (nothing in the profile models them): byte 2 b4, b3; byte 4 b1;
+ * byte 5 b5 (one cumulative limit only), b4; byte 6. Byte 2 b8 is set after INTERNAL AUTHENTICATE.
  * International / domestic (byte 4 b3 / b2) compare the Terminal Country Code (9F1A) the terminal
  * sent in CDOL1 with the issuer country of the profile (standing in for M/Chip's CRM Country Code,
  * card data C8); neither bit when CDOL1 has no 9F1A.
@@ -46,7 +46,7 @@ export function mchipCardVerificationResults(card: CardEngine, d: Decision, firs
   if (v.offlinePinPerformed) b1 |= 0x04;
   if (v.offlinePinPerformed && v.offlinePinEnciphered) b1 |= 0x02;
   if (v.offlinePinPerformed && !v.offlinePinFailed) b1 |= 0x01;
-  let b2 = 0;
+  let b2 = v.ddaReturned ? 0x80 : 0;
   if (cda) b2 |= second === undefined ? 0x40 : 0x20;
   if (v.issuerAuthResult !== undefined) b2 |= 0x10;
   const scripts = v.scriptCommands > 0 || v.scriptFailed ? { n: v.scriptCommands, failed: v.scriptFailed } : { n: nv.scriptCommandsLastTransaction, failed: nv.scriptFailedLastTransaction };
