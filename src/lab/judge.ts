@@ -173,6 +173,11 @@ function checkGenerateAc(index: number, exp: GenerateAcExpectation | null, acs: 
   if (exp === null) return e ? [{ rule: `${what} not sent`, expected: `no ${what}`, seen: describeExchange(e), step }] : [];
   const fault = exp.fault;
   if (!e) return [{ rule: `${what} sent`, expected: `a ${what}`, seen: 'none', step, ...(fault ? { fault } : {}) }];
+  if (exp.anyOf) {
+    const tries = exp.anyOf.map((alt) => checkGenerateAc(index, { ...alt, ...(fault && !alt.fault ? { fault } : {}) }, acs, dols, when));
+    if (tries.some((t) => t.length === 0)) return [];
+    return tries.flatMap((t, k) => t.map((f) => ({ ...f, rule: `alternative ${k + 1} of ${tries.length}: ${f.rule}` })));
+  }
   const out: StepFinding[] = [];
   const rc = describeReferenceControl(commandBytes(e)[2]!);
   if (exp.request !== undefined) {

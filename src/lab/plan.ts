@@ -60,7 +60,10 @@ function checkCase(src: YamlSource, at: Path, c: Record<string, unknown>): void 
   ((expect.commands as CommandRule[] | undefined) ?? []).forEach((r, i) => checkRule(src, [...at, 'expect', 'commands', i], r));
   const acs = (expect.generateAc as (Record<string, unknown> | null)[] | undefined) ?? [];
   if (acs.length > 2) throw src.error([...at, 'expect', 'generateAc'], 'at most two GENERATE AC commands (Book 3 §9.3)');
-  acs.forEach((ac, i) => checkFields(src, [...at, 'expect', 'generateAc', i, 'data'], ac?.data as Record<string, unknown> | undefined));
+  acs.forEach((ac, i) => {
+    checkFields(src, [...at, 'expect', 'generateAc', i, 'data'], ac?.data as Record<string, unknown> | undefined);
+    ((ac?.anyOf as Record<string, unknown>[] | undefined) ?? []).forEach((alt, k) => checkFields(src, [...at, 'expect', 'generateAc', i, 'anyOf', k, 'data'], alt.data as Record<string, unknown> | undefined));
+  });
   checkFields(src, [...at, 'expect', 'gpo'], expect.gpo as Record<string, unknown> | undefined);
   for (const key of ['output', 'notOutput']) {
     const pattern = (expect.terminal as Record<string, unknown> | undefined)?.[key];

@@ -79,6 +79,8 @@ export interface GenerateAcExpectation {
   cda?: boolean;
   data?: FieldExpectations;
   fault?: string;
+  /** Alternatives: the GENERATE AC passes when it meets any one of them (e.g. TC, or ARQC when randomly selected). */
+  anyOf?: GenerateAcExpectation[];
 }
 
 export interface TerminalResultExpectation {

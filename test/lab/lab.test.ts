@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DocumentError } from '../../src/apdu/errors.js';
 import { fillPlaceholders, formatLabReport, kernelTerminal, labDirectory, labExitCode, loadPlan, parsePlan, runCommand, runLabCases, type InProcessTerminal, type LabCaseResult } from '../../src/lab/index.js';
-import { faultyTerminal, repeatingUnTerminal, type FaultName } from './faulty-terminals.js';
+import { faultyTerminal, InterceptingTransport, repeatingUnTerminal, type FaultName } from './faulty-terminals.js';
 
 const PLAN = join(labDirectory(), 'contact-terminal.yaml');
 const plan = loadPlan(PLAN);
@@ -61,6 +61,26 @@ describe('faulty terminals are caught, and the message names the fault', () => {
     expect(verify?.sw).toBe('6983');
     expect(r!.decodedLog.join('\n')).toMatch(/9F17 .*: 00/);
     expect(r!.findings.find((f) => f.rule.startsWith('absent: VERIFY'))?.seen).toMatch(/VERIFY -> 6983/);
+  });
+});
+
+describe('random transaction selection (Book 3 §10.6.2) is no excuse for ARQC without its TVR bit', () => {
+  const kernel = kernelTerminal();
+  const seeded = (seed: number): InProcessTerminal => ({ name: `kernel, seed ${seed}`, run: (card, r) => kernel.run(card, { ...r, seed }) });
+  it('seed 8 selects the transaction randomly: ARQC with the bit set passes the TC cases', async () => {
+    const results = await runLabCases(byId(['trm-under-floor-limit', 'taa-no-match-tc']), inProcess(seeded(8)));
+    for (const r of results) {
+      expect(r.log.find((e) => e.name === 'GENERATE AC')!.command.slice(4, 6), r.id).toBe('80');
+      expect(r.verdict, r.id).toBe('pass');
+    }
+  });
+  it('ARQC without the bit fails, naming both alternatives', async () => {
+    // Asks for ARQC where it decided TC, without setting the random selection bit.
+    const terminal = kernelTerminal('eu-pos-pin', (card) => new InterceptingTransport(card, (c, forward) => forward(c[1] === 0xae && c[2] === 0x40 ? Uint8Array.of(c[0]!, c[1]!, 0x80, ...c.subarray(3)) : c)));
+    const [r] = await runLabCases(byId(['trm-under-floor-limit']), inProcess({ name: 'always ARQC', run: (card, q) => terminal.run(card, { ...q, seed: 1 }) }));
+    expect(r!.reason).toBeUndefined();
+    expect(r!.verdict).toBe('fail');
+    expect(r!.findings.map((f) => f.rule)).toEqual(['alternative 1 of 2: first GENERATE AC cryptogram', 'alternative 2 of 2: first GENERATE AC TVR']);
   });
 });
 
