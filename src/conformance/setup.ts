@@ -20,7 +20,7 @@ import { issuerScript } from '../issuer/scripts.js';
 import type { TerminalConfig } from '../terminal/config.js';
 import { parseTerminalProfile, projectRoot, terminalProfilesDirectory } from '../terminal/config-loader.js';
 import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/host.js';
-import { ScriptedHost } from '../terminal/scripted-host.js';
+import { issuerKeysOf, ScriptedHost } from '../testing/index.js';
 import type { CardSetup, HostSetup, IssuerScriptSetup, TerminalSetup } from './types.js';
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -209,23 +209,11 @@ export function buildHost(setup: HostSetup, card: EmulatedCard, now: Date): Scen
   if (setup.mode === 'simulator') {
     inner = simulatorHost(setup, card, now);
   } else {
-    const s = card.secrets;
-    const c = card.engine.profile.cryptogram;
     const arpc = setup.arpc ?? 'correct';
     inner = new ScriptedHost({
       mode: setup.mode,
       ...(setup.responseCode !== undefined ? { declineCode: setup.responseCode } : {}),
-      ...(arpc !== 'none'
-        ? {
-            issuerKeys: {
-              imkAc: s.issuerMasterKeys.ac,
-              derivation: s.derivation,
-              sessionKey: c.sessionKey === 'master' ? ('master' as const) : ('common' as const),
-              arpcMethod: c.arpcMethod === 2 ? (2 as const) : (1 as const),
-              arpcKey: c.arpcKey === 'master' ? ('master' as const) : ('session' as const),
-            },
-          }
-        : {}),
+      ...(arpc !== 'none' ? { issuerKeys: issuerKeysOf(card) } : {}),
       wrongArpc: arpc === 'wrong',
     });
   }

@@ -50,6 +50,8 @@ export type { RiskRule, RuleSet, RuleAction } from './rules/types.js';
 export { seedCard, seedCards, TEST_ZONE_KEYS, type SeedCard } from './seed.js';
 export { shippedCards, seedCardFromProfile, templateForPan, DEMO_PAN } from './shipped-cards.js';
 export { pinOffset } from './online-pin.js';
+export { deriveAcKeys, arcOf, cardStatusUpdate, issuerAuthenticationDataWith, checkArqc, acDataForCdol1, type CryptogramCheck, type CryptogramContext } from './cryptogram-check.js';
+export { issuerScript } from './scripts.js';
 
 export interface InProcessHostOptions extends Omit<IssuerHostOptions, 'db' | 'rules'> {
   /** Database file (default ':memory:'); a new database is seeded with the shipped cards. */

@@ -9,7 +9,6 @@ import type { CardTransport } from '../apdu/transport.js';
 import type { TerminalConfig } from './config.js';
 import type { AuthorisationHost } from './host.js';
 import type { LiabilityRule } from './liability.js';
-import type { MagstripeReader } from './magstripe-fallback.js';
 
 export type TransactionType = 'goods' | 'services' | 'cash' | 'cashback';
 
@@ -119,6 +118,12 @@ export interface TransactionLog {
   /** Sum of approved amounts for this card (PAN + sequence number) in the current batch. */
   totalFor(pan: string, panSequenceNumber: string | undefined): number;
   record(pan: string, panSequenceNumber: string | undefined, amountMinor: number): void;
+}
+
+/** A magnetic stripe reader, for fallback after a chip failure (magstripe-fallback.ts, Book 4 §6.3.1). */
+export interface MagstripeReader {
+  /** Reads track 2 ("PAN=YYMM SSS ..." with '=' or 'D' as separator); undefined when nothing was swiped. */
+  swipe(): Promise<{ track2: string } | undefined>;
 }
 
 /** Observer of the kernel's progress (the CLI prints each step as it happens). */

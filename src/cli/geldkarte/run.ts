@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../card/persistence.js';
 import { createMerchantCard, createPurseCard, loadMerchantCard, loadPurseCard, newMerchantCardFile, newPurseCardFile } from '../../card/geldkarte/index.js';
 import { projectRoot } from '../../terminal/config-loader.js';
 import { loadPurse, parseAmount, pay, readMerchantStatus, readPurse, settle } from '../../terminal/geldkarte/index.js';
-import { loadLiabilityTable } from '../../terminal/liability.js';
+import { loadLiabilityTable } from '../../terminal/liability-file.js';
 import { printJson, println } from '../output.js';
 import { openTransport } from '../transport-option.js';
 import { type ClearingState, ClearingLedger } from './clearing-ledger.js';
