@@ -4,10 +4,10 @@
  * ICC master keys). Command handlers live in src/card/os/ and src/card/app/.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { type Bytes, fromHex } from '../apdu/bytes.js';
-import { deriveIccMasterKey } from '../crypto/key-derivation.js';
-import type { RsaKeyPair } from '../crypto/rsa.js';
-import type { DecodedCommand } from '../apdu/command.js';
+import { type Bytes, fromHex } from '../apdu/index.js';
+import { deriveIccMasterKey } from '../crypto/index.js';
+import type { RsaKeyPair } from '../crypto/index.js';
+import type { DecodedCommand } from '../apdu/index.js';
 import type { CardLayout } from './personalise.js';
 import type { CardProfile } from './profile/types.js';
 import { type NonVolatileState, type VolatileState, initialVolatileState } from './state.js';

@@ -5,7 +5,7 @@
  * wrapper; tests call this directly.
  */
 import { writeFileSync } from 'node:fs';
-import type { CardTransport } from '../apdu/transport.js';
+import type { CardTransport } from '../apdu/index.js';
 import { conformanceDirectory, loadSuite } from './load.js';
 import { exitCodeOf, formatReport, type ReporterName } from './reporters.js';
 import { filterCases, parseShard, runCases, shardCases } from './runner.js';

@@ -10,16 +10,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { fromHex } from '../apdu/bytes.js';
-import { DocumentError } from '../apdu/errors.js';
+import { fromHex } from '../apdu/index.js';
+import { DocumentError } from '../apdu/index.js';
 import { COMMAND_INS, createCard, mergeProfileData, type EmulatedCard, type FaultRule } from '../card/index.js';
 import { createPurseCard } from '../card/geldkarte/index.js';
 import { addIssuerKeys, IssuerHost, loadRules, openSeededDatabase, seedCardFromProfile } from '../issuer/index.js';
-import { acDataForCdol1, checkArqc } from '../issuer/cryptogram-check.js';
-import { issuerScript } from '../issuer/scripts.js';
-import type { TerminalConfig } from '../terminal/config.js';
-import { parseTerminalProfile, projectRoot, terminalProfilesDirectory } from '../terminal/config-loader.js';
-import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/host.js';
+import { acDataForCdol1, checkArqc } from '../issuer/index.js';
+import { issuerScript } from '../issuer/index.js';
+import type { TerminalConfig } from '../terminal/index.js';
+import { parseTerminalProfile, projectRoot, terminalProfilesDirectory } from '../terminal/index.js';
+import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/index.js';
 import { issuerKeysOf, ScriptedHost } from '../testing/index.js';
 import type { CardSetup, HostSetup, IssuerScriptSetup, TerminalSetup } from './types.js';
 

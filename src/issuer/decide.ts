@@ -20,8 +20,8 @@
  * not honour" tells a probing attacker nothing. The ledger keeps the precise
  * reason (decidedBy and reason columns).
  */
-import type { Bytes } from '../apdu/bytes.js';
-import type { AuthorisationRequest } from '../terminal/host.js';
+import type { Bytes } from '../apdu/index.js';
+import type { AuthorisationRequest } from '../terminal/index.js';
 import { checkNonChipCardData } from './card-data-check.js';
 import { checkArqc, type CryptogramContext } from './cryptogram-check.js';
 import { type Account, type CardRecord, findCard, findIssuerKeys, getAccount } from './db/records.js';

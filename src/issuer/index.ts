@@ -27,7 +27,7 @@
  * every CDOL1 tag of the card (9F02 9F03 9F1A 95 5F2A 9A 9C 9F37 9F35 9F34 for the shipped cards),
  * with the values exactly as sent to the card in the first GENERATE AC.
  */
-import type { AuthorisationRequest } from '../terminal/host.js';
+import type { AuthorisationRequest } from '../terminal/index.js';
 import { openIssuerDatabase, isEmpty, type IssuerDatabase } from './db/schema.js';
 import { IssuerHost, type IssuerHostOptions } from './issuer-host.js';
 import { loadRules } from './rules/load.js';

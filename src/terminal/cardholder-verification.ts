@@ -6,9 +6,9 @@
  * always fails and follows the same b7 rule. CVM Results (9F34) record the last CVM
  * performed (Book 4 Annex A4).
  */
-import { toHex } from '../apdu/bytes.js';
-import { AIP, isBitSet, parseCvmList, type CvmList } from '../apdu/bitmaps.js';
-import { EmvsimError } from '../apdu/errors.js';
+import { toHex } from '../apdu/index.js';
+import { AIP, isBitSet, parseCvmList, type CvmList } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
 import type { TransactionContext } from './context.js';
 import { CVM, evaluateCondition, isPinCvm, isRecognisedCvm, terminalSupportsCvm } from './cvm-rules.js';
 import { type PinOutcome, offlinePin, onlinePin } from './pin-entry.js';

@@ -8,8 +8,8 @@
  *   const terminal = createTerminal({ profile: 'eu-pos-pin', host, cardholder: { pins: ['1234'] } });
  *   const outcome = await terminal.transact(card, { amount: 1234 });   // minor units: 12.34
  */
-import type { CardTransport } from '../apdu/transport.js';
-import { currencyByAlpha } from '../apdu/iso-codes.js';
+import type { CardTransport } from '../apdu/index.js';
+import { currencyByAlpha } from '../apdu/index.js';
 import { capksForTerminal } from './capk-lookup.js';
 import { ScriptedCardholder, type ScriptedCardholderOptions } from './cardholder.js';
 import type { TerminalConfig } from './config.js';

@@ -4,8 +4,8 @@
  * randomness, CAPKs and transaction log. The kernel core does no I/O of its
  * own, so a seeded random source and a fixed clock make a run deterministic.
  */
-import type { Bytes } from '../apdu/bytes.js';
-import type { CardTransport } from '../apdu/transport.js';
+import type { Bytes } from '../apdu/index.js';
+import type { CardTransport } from '../apdu/index.js';
 import type { TerminalConfig } from './config.js';
 import type { AuthorisationHost } from './host.js';
 import type { LiabilityRule } from './liability.js';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DocumentError } from '../apdu/errors.js';
+import { DocumentError } from '../apdu/index.js';
 import { type LiabilityRule, type LiabilityTable, parseLiabilityTable } from './liability.js';
 import { projectRoot } from './project-root.js';
 

@@ -5,7 +5,7 @@
  * data (field 55 absent), with signature as the CVM. Liability of a fallback
  * is a scheme rule (scripts/liability: fallback-*).
  */
-import { cn, fromHex } from '../apdu/bytes.js';
+import { cn, fromHex } from '../apdu/index.js';
 import type { FinalDecision } from './completion.js';
 import type { TransactionContext } from './context.js';
 import { buildAuthorisationRequest, isApprovalCode } from './online-processing.js';

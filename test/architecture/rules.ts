@@ -38,6 +38,15 @@ const ENTRY_POINTS: Readonly<Record<string, readonly string[]>> = {
   terminal: ['src/terminal/index.ts', 'src/terminal/geldkarte/index.ts'],
 };
 
+/**
+ * Layers that may import other layers' modules directly instead of their index.ts:
+ * the CLI only, the composition root on top of everything (nothing imports it). Its
+ * commands load, lazily and per command, just the modules they use, so that
+ * `emvsim --help` and each command start fast (issue 15): src/apdu/index.ts alone
+ * costs ~28 ms to load where src/apdu/errors.js costs ~1 ms (dist/, this machine).
+ */
+const DEEP_IMPORTS_ALLOWED = new Set(['cli']);
+
 function entryPoints(layer: string): readonly string[] {
   return ENTRY_POINTS[layer] ?? [`src/${layer}/index.ts`];
 }
@@ -224,7 +233,7 @@ export function checkArchitecture(graph: SourceGraph): string[] {
       const targetLayer = layerOf(target);
       if (targetLayer === layer) continue;
       if (!allowed.includes(targetLayer)) problems.push(`${at}: ${layer} may not import ${targetLayer} (${specifier})`);
-      if (!entryPoints(targetLayer).includes(target)) problems.push(`${at}: ${specifier} reaches into ${targetLayer} past its index.ts`);
+      if (!DEEP_IMPORTS_ALLOWED.has(layer) && !entryPoints(targetLayer).includes(target)) problems.push(`${at}: ${specifier} reaches into ${targetLayer} past its index.ts`);
     }
     edges.set(file, targets);
   }

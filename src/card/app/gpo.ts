@@ -4,10 +4,10 @@
  * the answer is the AIP and the AFL, format 1 ('80': AIP || AFL) or format 2
  * ('77' with 82 and 94). GPO is accepted once per application selection.
  */
-import { concat } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
-import { TlvError } from '../../apdu/errors.js';
-import { encodeTlv, readLength } from '../../apdu/tlv.js';
+import { concat } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
+import { TlvError } from '../../apdu/index.js';
+import { encodeTlv, readLength } from '../../apdu/index.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 
 export function getProcessingOptions(card: CardEngine, cmd: DecodedCommand): Answer {

@@ -8,9 +8,9 @@
  *   6A83 after the last record, 6A82 for a file the purse does not have.
  * Modelled side (class E0, see scheme.ts): debit, refund, status, load.
  */
-import { concat } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
-import { encodeTlv } from '../../apdu/tlv.js';
+import { concat } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
+import { encodeTlv } from '../../apdu/index.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 import type { CardApplet } from '../os/applets.js';
 import { debit, debitStatus, initialiseDebit } from './purse-debit.js';

@@ -18,8 +18,8 @@
  * P1: 00 debit, 01 refund. The balance, the debit sequence counter EF_BSEQ and
  * the EF_BLOG record change in ONE card-file write (commitPurse).
  */
-import { constantTimeEqual, equal, fromHex, readUint, uintBytes } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
+import { constantTimeEqual, equal, fromHex, readUint, uintBytes } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 import { BLOG_RECORDS, type DebitKind, KIND_P1, KIND_STATUS, MAC_DOMAIN, SW, amountBcd, amountOf, receiptMac, schemeMac } from './scheme.js';
 import { type PurseState, appendCyclic, debitLogRecord } from './purse-files.js';

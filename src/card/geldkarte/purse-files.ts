@@ -13,8 +13,8 @@
  *             balance(3) date(4) time(3) KID(1)
  * The purse state lives in the card file (card.nv.applets.geldkarte) as JSON.
  */
-import { type Bytes, ascii, bcd, concat, fromHex, toHex, uintBytes } from '../../apdu/bytes.js';
-import { luhnCheckDigit } from '../../crypto/luhn.js';
+import { type Bytes, ascii, bcd, concat, fromHex, toHex, uintBytes } from '../../apdu/index.js';
+import { luhnCheckDigit } from '../../crypto/index.js';
 import {
   BLOG_RECORDS,
   DEMO_MASTER_KEYS,

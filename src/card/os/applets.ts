@@ -13,8 +13,8 @@
  * `card.nv.applets[name]`, so `card.commit()` writes it to the card file in the
  * same atomic write as the EMV state.
  */
-import { type Bytes, equal } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
+import { type Bytes, equal } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
 import type { Answer, CardEngine } from '../engine.js';
 
 /** What an applet implements; defined beside the engine that holds the applets. */

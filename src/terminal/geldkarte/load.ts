@@ -5,13 +5,13 @@
  * MAC (payments-domain-facts.md §1 "Loading"; command bytes MODELLED).
  * The host is injected (LoadingHost), like the kernel's authorisation host.
  */
-import { type Bytes, bcd, readUint, toHex } from '../../apdu/bytes.js';
-import { TransportError } from '../../apdu/errors.js';
-import type { CardTransport } from '../../apdu/transport.js';
-import { offlinePlaintextPinBlock } from '../../crypto/pin-block.js';
+import { type Bytes, bcd, readUint, toHex } from '../../apdu/index.js';
+import { TransportError } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
+import { offlinePlaintextPinBlock } from '../../crypto/index.js';
 import { GeldkarteError, PURSE_CMD, PURSE_SFI, logTimestamp, purseCommand, readRecordCommand, selectPurse, send, sendRaw } from './protocol.js';
 import { formatAmount } from './records.js';
-import { BLOG_RECORDS } from '../../apdu/geldkarte-protocol.js';
+import { BLOG_RECORDS } from '../../apdu/index.js';
 import { readPurseAmounts } from './read-purse.js';
 
 export interface LoadRequest {

@@ -5,7 +5,7 @@
  * table row G4). The liable party comes from the terminal's liability table
  * (scripts/liability/*.yaml, rule `geldkarte-purse`) when rules are given.
  */
-import { type Bytes, toHex } from '../../apdu/bytes.js';
+import { type Bytes, toHex } from '../../apdu/index.js';
 import { type LiabilityDetermination, type LiabilityFacts, type LiabilityRule, determineLiability } from '../liability.js';
 import type { PaymentKind } from './protocol.js';
 import type { EfId } from './records.js';

@@ -16,9 +16,9 @@
  * issued the debit order) or, once the order was issued, 'unknown': the merchant
  * card parks the payment and the clearing side resolves it.
  */
-import { type Bytes, bcd, readUint, toHex } from '../../apdu/bytes.js';
-import { TransportError } from '../../apdu/errors.js';
-import type { CardTransport } from '../../apdu/transport.js';
+import { type Bytes, bcd, readUint, toHex } from '../../apdu/index.js';
+import { TransportError } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
 import {
   GeldkarteError,
   KIND_P1,

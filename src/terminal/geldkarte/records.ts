@@ -3,8 +3,8 @@
  * §1: gnupg app-geldkarte.c, devnied GeldKarteParser, libchipcard geldkarte.xml).
  * Every malformed record is a ParseError naming the file and byte offset.
  */
-import { type Bytes, fromBcd, readUint, toHex } from '../../apdu/bytes.js';
-import { ParseError } from '../../apdu/errors.js';
+import { type Bytes, fromBcd, readUint, toHex } from '../../apdu/index.js';
+import { ParseError } from '../../apdu/index.js';
 
 export interface EfId {
   branchKey: number;

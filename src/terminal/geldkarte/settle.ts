@@ -9,11 +9,11 @@
  * "outcome unknown" (purse id, purse BSEQ, amount): the clearing side resolves
  * them against the purse issuer's shadow account.
  */
-import { type Bytes, readUint, toHex } from '../../apdu/bytes.js';
-import { ParseError } from '../../apdu/errors.js';
-import type { CardTransport } from '../../apdu/transport.js';
+import { type Bytes, readUint, toHex } from '../../apdu/index.js';
+import { ParseError } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
 import { KIND_P1, MERCHANT_CMD, type PaymentKind, merchantCommand, selectMerchant, send } from './protocol.js';
-import { UNKNOWN_ENTRY_LENGTH } from '../../apdu/geldkarte-protocol.js';
+import { UNKNOWN_ENTRY_LENGTH } from '../../apdu/index.js';
 
 /** A payment whose outcome the merchant card could not learn (its purse went away). */
 export interface UnknownPayment {
