@@ -43,7 +43,26 @@ export { Iso8583Error, decodeMessage, encodeMessage, type Iso8583Message } from 
 export { frame, FrameReader } from './iso8583/framing.js';
 export { requestToMessage, messageToRequest, responseToMessage, messageToResponse } from './iso8583/mapping.js';
 export { openIssuerDatabase, isEmpty, type IssuerDatabase } from './db/schema.js';
-export * from './db/records.js';
+export {
+  type CardStatus,
+  CARD_STATUSES,
+  IssuerDataError,
+  type IssuerKeys,
+  type Account,
+  type CardCryptogramSettings,
+  type CardRecord,
+  addIssuerKeys,
+  findIssuerKeys,
+  type NewAccount,
+  addAccount,
+  getAccount,
+  type NewCard,
+  addCard,
+  findCard,
+  listCards,
+  setCardStatus,
+  updateCardState,
+} from './db/records.js';
 export { ledgerRows, reconcile, type LedgerRow, type AccountReconciliation } from './ledger.js';
 export { loadRules, parseRules } from './rules/load.js';
 export type { RiskRule, RuleSet, RuleAction } from './rules/types.js';
