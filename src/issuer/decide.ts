@@ -1,6 +1,6 @@
 /**
  * The issuer's decision for one 0100/0200, checks in a fixed order, each with
- * its ISO 8583 response code (payments-domain-facts §4; ISO 8583:1987 field 39):
+ * its ISO 8583 response code (docs/sources.md §4; ISO 8583:1987 field 39):
  *
  *   1. unknown card                                        14
  *   2. card status: lost 41, stolen 43 (+ APPLICATION BLOCK script), blocked 62

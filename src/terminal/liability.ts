@@ -3,7 +3,7 @@
  * evaluated in order, first match wins. Each rule's `when` names facts of the
  * outcome and the values that match: a scalar (equal), a list (any of), or
  * { not: value-or-list }. Facts: see LiabilityFacts; sources in
- * payments-domain-facts.md §2 (Visa 10.1/10.2/11.3, Mastercard chip liability
+ * docs/sources.md §2 (Visa 10.1/10.2/11.3, Mastercard chip liability
  * shift, girocard payment guarantee, ELV, Geldkarte).
  */
 import { FieldReader, parseYamlSource } from './yaml-source.js';

@@ -58,7 +58,7 @@ export function initialiseDebit(card: CardEngine, cmd: DecodedCommand): Answer {
 }
 
 /**
- * The purse's limits (real rules, payments-domain-facts.md §1 EF_BETRAG: maximum
+ * The purse's limits (real rules, docs/sources.md §1 EF_BETRAG: maximum
  * per transaction, maximum balance 200.00 EUR). The per-transaction maximum
  * applies to a refund as to a debit, and a refund must not push the balance
  * over the maximum balance.

@@ -1,6 +1,6 @@
 /**
  * The purse's elementary files (DF_BOERSE, FID A200) and their record layouts,
- * as on real GeldKarte chips (payments-domain-facts.md §1; libchipcard
+ * as on real GeldKarte chips (docs/sources.md §1; libchipcard
  * geldkarte.xml, gnupg app-geldkarte.c, SCEZ scdir.c):
  *   EF_ID     SFI 17, 24 bytes: 67 | BLZ(3 BCD) | card no.(5 BCD) | check digit(high nibble)+D |
  *             expiry YYMM | activation YYMMDD | country(2 BCD) | currency(3 ASCII) | factor | chip | 00 | OS

@@ -4,7 +4,7 @@
  * identifiers, command bytes and status words come from the protocol module
  * shared with the terminal (src/apdu/geldkarte-protocol.ts) and are re-exported.
  *
- * What is real (payments-domain-facts.md §1): the purse AIDs, the files and
+ * What is real (docs/sources.md §1): the purse AIDs, the files and
  * their short file identifiers, the record layouts, READ RECORD by SFI, the
  * process (offline debit without PIN or signature against a merchant security
  * module, load with PIN and online approval, end-of-day summary with sequence

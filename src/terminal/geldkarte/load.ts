@@ -2,7 +2,7 @@
  * Loading the purse at a load terminal (Ladeterminal): the cardholder's PIN is
  * checked by the card (VERIFY), then the loading host (Ladezentrale) approves
  * online and debits the cardholder's account; the purse accepts only the host's
- * MAC (payments-domain-facts.md §1 "Loading"; command bytes MODELLED).
+ * MAC (docs/sources.md §1 "Loading"; command bytes MODELLED).
  * The host is injected (LoadingHost), like the kernel's authorisation host.
  */
 import { type Bytes, bcd, readUint, toHex } from '../../apdu/index.js';

@@ -1,7 +1,7 @@
 /**
  * Paying with the GeldKarte (Abbuchen) and refunding to it (Rueckbuchen): the
  * terminal relays between purse and merchant card over two CardTransports.
- * Offline, no PIN and no signature (payments-domain-facts.md §1 "Paying").
+ * Offline, no PIN and no signature (docs/sources.md §1 "Paying").
  *
  *   1 merchant START        purse id -> merchant id, hseq, sseq, merchant challenge
  *   2 purse INITIALISE      -> purse challenge, bseq, balance, purse MAC

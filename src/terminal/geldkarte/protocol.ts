@@ -1,6 +1,6 @@
 /**
  * The terminal's view of the GeldKarte command set: the real read side
- * (SELECT by AID, READ RECORD by SFI, payments-domain-facts.md §1) and the
+ * (SELECT by AID, READ RECORD by SFI, docs/sources.md §1) and the
  * MODELLED proprietary side (CLA E0 purse, CLA 90 merchant card; the ZKA never
  * published these). The bytes themselves live in src/apdu/geldkarte-protocol.ts,
  * shared with the card side (card and terminal only meet at the APDU layer).

@@ -3,7 +3,7 @@
  * summary (Summensatz) identified by its card number and summary sequence
  * number, MACed under its card key; the terminal submits it to the clearing
  * side (Haendlerevidenzzentrale), which detects a summary submitted twice by
- * those sequence numbers (payments-domain-facts.md §1 "Settlement"; the
+ * those sequence numbers (docs/sources.md §1 "Settlement"; the
  * summary format is MODELLED). The clearing side is injected (ClearingHost).
  * The summary also carries the merchant card's unresolved payments as
  * "outcome unknown" (purse id, purse BSEQ, amount): the clearing side resolves
