@@ -40,7 +40,7 @@ export {
   findPath,
   flattenTlv,
 } from './tlv.js';
-export { type TagFormat, type TagInfo, type TagSource, lookupTag, allTags, tagName } from './tags.js';
+export { type TagFormat, type TagInfo, type TagSource, lookupTag, allTags, tagName, valueFormatError } from './tags.js';
 export { aidName } from './tags-aids.js';
 export { type DolEntry, parseDol, buildDolData, dolDataLength, parseDolData, encodeDol, fitDolValue } from './dol.js';
 export {

@@ -5,7 +5,7 @@
  * Deterministic: the same scenario gives the same trace on every machine.
  */
 import { EmvsimError, formatTrace } from '../apdu/index.js';
-import { createTerminal } from '../terminal/index.js';
+import { createTerminal, memoryTransactionLog } from '../terminal/index.js';
 import { judge, summarise } from './expect.js';
 import { buildCard, buildHost, buildTerminal } from './setup.js';
 import type { CaseResult, CaseStatus, ConformanceCase, Mismatch, Scenario } from './types.js';
@@ -65,6 +65,9 @@ export async function runScenario(s: Scenario): Promise<CaseResult> {
       },
       clock: date,
       random: t.seed ?? 1,
+      transactionLog: memoryTransactionLog(
+        (t.log ?? []).map((e) => ({ pan: e.pan === 'card' ? card.secrets.pan : e.pan, ...(e.panSequenceNumber !== undefined ? { panSequenceNumber: e.panSequenceNumber } : {}), amountMinor: e.amount })),
+      ),
     });
     const outcome = await terminal.transact(card, {
       amount: t.amount,
@@ -73,6 +76,11 @@ export async function runScenario(s: Scenario): Promise<CaseResult> {
       ...(t.currency !== undefined ? { currency: t.currency } : {}),
       ...(t.forceOnline ? { forceOnline: true } : {}),
     });
+    if (outcome.error) {
+      // A defect in the kernel is never judged as an outcome (GUIDE: "a defect in our code is never an outcome").
+      await card.close();
+      return resultOf(s, started, [], undefined, { error: `${outcome.error.kind} error in the kernel: ${outcome.error.stack ?? outcome.error.message}`, trace: formatTrace(outcome.trace) });
+    }
     const mismatches = judge(s.expect, { outcome, cardState: card.state, hostCalls: host.calls, hostDecidedBy: host.decidedBy });
     await card.close();
     return resultOf(s, started, mismatches, s.expect.xfail, {

@@ -210,6 +210,8 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
       print(formatTrace(outcome.trace));
     }
   }
+  // A defect in the kernel is not an outcome (GUIDE): report it as the internal error it is.
+  if (outcome.error) throw Object.assign(new Error(`kernel defect: ${outcome.error.message}`), { stack: outcome.error.stack });
   return outcome;
 }
 
