@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -61,12 +61,32 @@ export interface ConsumerProject {
   run(command: string, args: readonly string[]): string;
 }
 
-/** Packs the repository (dist/ must be built) into `dir`; returns the tarball's path. */
+/** What a clean build needs from the working tree (the package's `files` are a subset). */
+const STAGED = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'LICENSE', 'README.md', 'bin', 'src', 'bench', 'scripts', 'docs'];
+
+/**
+ * Packs the working tree into `dir` as `npm pack` would after a clean build: the files are
+ * staged in `dir/stage`, built there with the package's own build script (so no stale file of
+ * the repository's dist/ ships, and the repository's dist/ is left alone), then packed.
+ * Returns the tarball's path.
+ */
 export function packTarball(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const stage = join(dir, 'stage');
+  mkdirSync(stage, { recursive: true });
+  for (const entry of STAGED) if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: stage, stdio: ['ignore', 'ignore', 'pipe'] });
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const [packed] = JSON.parse(out) as { filename: string }[];
   return join(dir, packed!.filename);
+}
+
+/** The files the tarball holds, by path inside the package. */
+export function tarballFiles(tarball: string): string[] {
+  return execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => f.replace(/^package\//, ''));
 }
 
 /** A project in `dir` with the tarball and the dev tools given (names of this repository's devDependencies). */
