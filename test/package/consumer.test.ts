@@ -24,6 +24,7 @@ const CONSUMER_RUNS: { name: string; files?: string[]; command: string; args: st
   { name: 'a vitest file', command: 'npx', args: ['vitest', 'run', 'consumer.spec.ts'], expect: /Tests +3 passed/ },
   { name: 'CommonJS require() of the package (require(esm), Node >= 20.19)', command: 'node', args: ['require.cjs'], expect: /^require: approved, liability issuer$/m },
   { name: 'tsc --noEmit with skipLibCheck false over every subpath', command: 'npx', args: ['tsc', '-p', 'tsconfig.json'], expect: /^$/ },
+  { name: 'the CLI from the installed package (npx emvsim demo)', command: 'npx', args: ['emvsim', 'demo'], expect: /^LIABILITY +issuer \(rule chip-and-pin\)/m },
 ];
 
 let tmp: string;
