@@ -43,54 +43,8 @@ export {
 export { type TagFormat, type TagInfo, type TagSource, lookupTag, allTags, tagName, valueFormatError } from './tags.js';
 export { aidName } from './tags-aids.js';
 export { type DolEntry, parseDol, buildDolData, dolDataLength, parseDolData, encodeDol, fitDolValue } from './dol.js';
-export {
-  type BitDef,
-  type BitIndex,
-  type TvrBitName,
-  type TsiBitName,
-  type AipBitName,
-  type AucBitName,
-  type CryptogramType,
-  type CvmList,
-  type CvmRule,
-  bitIndex,
-  bitmapOf,
-  clearBit,
-  explainBits,
-  isBitSet,
-  setBit,
-  setBitsOf,
-  TVR_BITS,
-  TVR,
-  TSI_BITS,
-  TSI,
-  AIP_BITS,
-  AIP,
-  AUC_BITS,
-  AUC,
-  explainTvr,
-  explainTsi,
-  explainAip,
-  explainAuc,
-  ADDITIONAL_TERMINAL_CAPABILITIES,
-  ADDITIONAL_TERMINAL_CAPABILITIES_BITS,
-  TERMINAL_CAPABILITIES,
-  TERMINAL_CAPABILITIES_BITS,
-  explainAdditionalTerminalCapabilities,
-  explainTerminalCapabilities,
-  explainTerminalType,
-  CRYPTOGRAM_TYPES,
-  CVM_APPLY_SUCCEEDING_RULE,
-  CVM_CONDITIONS,
-  CVM_METHODS,
-  CVM_RESULT_OUTCOMES,
-  explainCid,
-  explainCvmList,
-  explainCvmResults,
-  cvmConditionName,
-  cvmMethodName,
-  parseCvmList,
-} from './bitmaps.js';
+// The bit maps of TVR, TSI, AIP, AUC, terminal capabilities and CVM: bitmaps.ts is their facade, with its own deliberate list.
+export * from './bitmaps.js';
 export { type Decoded, type PrettyContext, type TlvJson, decodeValue, formatTlvTree, tlvToJson } from './pretty.js';
 export { type CurrencyInfo, type CountryInfo, currencyByNumeric, currencyByAlpha, countryByNumeric, countryByAlpha } from './iso-codes.js';
 export { type Atr, type InterfaceByteGroup, type HistoricalBytes, type CompactTlvObject, parseAtr } from './atr.js';
