@@ -8,22 +8,26 @@
  * staging folder, so the repository's own dist/ is neither needed nor touched.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsumerProject, createConsumerProject, packTarball, ROOT, tarballFiles } from './consumer-project.js';
 
-/**
- * What runs in the consumer project, each a command and what its output must show. Add a row
- * to run more there (e.g. the examples/ app against the PC/SC fake: copy it in with `files`).
- */
+/** What runs in the consumer project, each a command and what its output must show; `files` are copied in first. */
 const CONSUMER_RUNS: { name: string; files?: string[]; command: string; args: string[]; expect: RegExp }[] = [
   { name: 'the library quick start (README)', command: 'node', args: ['quick-start.mjs'], expect: /^approved: .*\nliability: issuer \(/ },
   { name: 'a node:test ESM file', command: 'node', args: ['--test', 'node-test.test.mjs'], expect: /^# pass 4$/m },
   { name: 'a vitest file', command: 'npx', args: ['vitest', 'run', 'consumer.spec.ts'], expect: /Tests +3 passed/ },
   { name: 'CommonJS require() of the package (require(esm), Node >= 20.19)', command: 'node', args: ['require.cjs'], expect: /^require: approved, liability issuer$/m },
   { name: 'tsc --noEmit with skipLibCheck false over every subpath', command: 'npx', args: ['tsc', '-p', 'tsconfig.json'], expect: /^$/ },
+  {
+    name: 'the examples/ app against the smartcard fake from emvsim/testing (no pcscd)',
+    files: ['examples/read-card/read-card.ts'],
+    command: 'npx',
+    args: ['vitest', 'run', 'read-card.spec.ts'],
+    expect: /Tests +1 passed/,
+  },
   { name: 'the CLI from the installed package (npx emvsim demo)', command: 'npx', args: ['emvsim', 'demo'], expect: /^LIABILITY +issuer \(rule chip-and-pin\)/m },
 ];
 
@@ -88,7 +92,10 @@ describe('the packed package', () => {
 describe('a consumer project with the package installed from the tarball', () => {
   for (const r of CONSUMER_RUNS) {
     it(r.name, () => {
-      for (const f of r.files ?? []) cpSync(join(ROOT, f), join(project.dir, f), { recursive: true });
+      for (const f of r.files ?? []) {
+        mkdirSync(dirname(join(project.dir, f)), { recursive: true });
+        cpSync(join(ROOT, f), join(project.dir, f));
+      }
       expect(project.run(r.command, r.args)).toMatch(r.expect);
     });
   }
