@@ -6,7 +6,7 @@
  * exchange rules (Book 1 Annex A), the annotated trace and its replay.
  */
 export { type Bytes, fromHex, toHex, bytesOf, concat, equal, constantTimeEqual, xor, readUint, uintBytes, bcd, fromBcd, cn, fromCn, ascii, toAscii } from './bytes.js';
-export { EmvsimError, HexError, ParseError, TlvError, ApduError, AtrError, DocumentError, TransportError } from './errors.js';
+export { EmvsimError, HexError, ParseError, TlvError, ApduError, AtrError, DocumentError, TransportError, EnvironmentError } from './errors.js';
 export {
   type ApduCase,
   type CommandApdu,
@@ -45,8 +45,10 @@ export { aidName } from './tags-aids.js';
 export { type DolEntry, parseDol, buildDolData, dolDataLength, parseDolData, encodeDol, fitDolValue } from './dol.js';
 // The bit maps of TVR, TSI, AIP, AUC, terminal capabilities and CVM: bitmaps.ts is their facade, with its own deliberate list.
 export * from './bitmaps.js';
+export { TTQ_BITS, CTQ_BITS, VISA_FORM_FACTORS, explainTtq, explainCtq, explain9F6E, describe9F7C } from './bitmaps-contactless.js';
 export { type Decoded, type PrettyContext, type TlvJson, decodeValue, formatTlvTree, tlvToJson } from './pretty.js';
 export { type CurrencyInfo, type CountryInfo, currencyByNumeric, currencyByAlpha, countryByNumeric, countryByAlpha } from './iso-codes.js';
+export { type AmountOptions, MAX_AMOUNT_MINOR, currencyOf, parseAmount, formatMinor } from './amount.js';
 export { type Atr, type InterfaceByteGroup, type HistoricalBytes, type CompactTlvObject, parseAtr } from './atr.js';
 export { type Protocol, type CardTransport } from './transport.js';
 export { type ExchangeOptions, exchange, exchangeBytes, getResponseCommand, mapCommandForProtocol } from './exchange.js';

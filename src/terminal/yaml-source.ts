@@ -3,7 +3,7 @@
  * to the line it is on (yaml's LineCounter), so a DocumentError names
  * file:line and the field.
  */
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import { LineCounter, isNode, isPair, isScalar, parseDocument, visit, type Document } from 'yaml';
 import { DocumentError } from '../apdu/index.js';
 
 export interface YamlSource {
@@ -22,6 +22,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     const line = lineCounter.linePos(e.pos[0]).line;
     throw new DocumentError(e.message.split('\n')[0] ?? 'YAML syntax error', { file, line, field: '(document)' });
   }
+  checkMinorUnitAmounts(doc, lineCounter, file);
   const lineOf = (path: readonly (string | number)[]): number | undefined => {
     for (let n = path.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
@@ -121,4 +122,34 @@ export class FieldReader {
     if (!Array.isArray(v)) throw this.src.error(path, 'must be a list');
     return v;
   }
+}
+
+/** Fields that hold money in documents: integers in minor units (docs/cli.md "Amounts"). */
+const MINOR_UNIT_FIELD = /^(amount|otherAmount|floorLimit|threshold|balance)$|Amount(Limit|Minor)?$/;
+
+/**
+ * `amount: 8.00` reads as the number 8 (8 cents), not 8.00 EUR: an amount field written with a decimal
+ * point or an exponent is refused, naming file:line, instead of being taken 100 times too small.
+ */
+function checkMinorUnitAmounts(doc: Document, lineCounter: LineCounter, file: string): void {
+  visit(doc, {
+    Pair(_key, pair, path) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      const value = pair.value;
+      if (!MINOR_UNIT_FIELD.test(key) || !isScalar(value) || typeof value.value !== 'number') return;
+      const source = value.source ?? String(value.value);
+      if (!/[.eE]/.test(source)) return;
+      const line = value.range ? lineCounter.linePos(value.range[0]).line : undefined;
+      const field = path
+        .filter((n) => isPair(n))
+        .map((p) => (isScalar(p.key) ? String(p.key.value) : '?'))
+        .concat(key)
+        .join('.');
+      throw new DocumentError(`'${source}' is not an integer in minor units: amounts in documents are minor units (8.00 EUR is 800)`, {
+        file,
+        ...(line !== undefined ? { line } : {}),
+        field,
+      });
+    },
+  });
 }

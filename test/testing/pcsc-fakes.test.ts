@@ -156,7 +156,10 @@ describe('controls', () => {
     expect(lite).toEqual(['reader USB Reader', 'status 0x12', 'status 0x22', 'end']);
     expect(p.readers).toEqual({});
     devices.stop();
+    // pcsclite 1.0 reports close() as an 'error' (the PnP wait cancelled), as the real binding does.
+    const closed = next<Error>(p, 'error');
     p.close();
+    expect((await closed).message).toMatch(/Command cancelled/);
   });
 
   it('Context: waitForChange() watches every reader (UNAWARE: answers at once); cancel() ends a wait with null', async () => {
@@ -224,6 +227,8 @@ describe('plugging the fakes in', () => {
     expect(hex(answer).slice(-4)).toBe('9000');
     expect(hex(answer)).toContain('315041592E5359532E4444463031'); // DF name 1PAY.SYS.DDF01 in the FCI
     reader.close();
+    const closed = next<Error>(p, 'error');
     p.close();
+    expect((await closed).message).toMatch(/Command cancelled/);
   });
 });
