@@ -3,7 +3,7 @@
  * host --listen`, for terminals in other processes (the lab's {host}).
  */
 import { Iso8583Server } from '../issuer/index.js';
-import type { AuthorisationHost } from '../terminal/host.js';
+import type { AuthorisationHost } from '../terminal/index.js';
 
 export async function listenHost(host: AuthorisationHost, port = 0): Promise<{ address: string; close: () => Promise<void> }> {
   const server = new Iso8583Server({ host, clock: () => Date.now() });

@@ -6,21 +6,7 @@
  * transaction, and the lab's issuer host; it answers with what a terminal
  * process would: an exit code and its output.
  */
-import { join } from 'node:path';
-import {
-  buildTerminal,
-  capksForTerminal,
-  currencyByNumeric,
-  formatOutcome,
-  loadLiabilityTable,
-  memoryTransactionLog,
-  projectRoot,
-  runTransaction,
-  ScriptedCardholder,
-  seededRandom,
-  type AuthorisationHost,
-  type CardTransport,
-} from './deps.js';
+import { createTerminal, currencyByNumeric, formatOutcome, type AuthorisationHost, type CardTransport } from './deps.js';
 import type { LabTransaction } from './types.js';
 
 export interface TerminalRequest extends LabTransaction {
@@ -41,28 +27,15 @@ export function amountMinor(text: string, exponent = 2): number {
   return Number(whole) * 10 ** exponent + Number(frac.padEnd(exponent, '0').slice(0, exponent) || '0');
 }
 
-/** emvsim's kernel with a terminal profile (default eu-pos-pin), as `emvsim transact` runs it. */
+/** emvsim's kernel with a terminal profile (default eu-pos-pin), wired by createTerminal as `emvsim transact` is. */
 export function kernelTerminal(profile = 'eu-pos-pin', wrap: (card: CardTransport) => CardTransport = (c) => c): InProcessTerminal {
   return {
     name: `emvsim kernel (${profile})`,
     async run(card, request) {
-      const config = buildTerminal({ profile });
-      const lines: string[] = [];
-      const outcome = await runTransaction(
-        {
-          transport: wrap(card),
-          config,
-          cardholder: new ScriptedCardholder({ pins: request.pin }),
-          host: request.host,
-          clock: { now: () => new Date() },
-          random: seededRandom(request.seed),
-          capks: capksForTerminal(config),
-          transactionLog: memoryTransactionLog(),
-          liabilityRules: loadLiabilityTable(join(projectRoot(), 'scripts', 'liability', `${config.liabilityRules}.yaml`)).rules,
-        },
-        { amountMinor: amountMinor(request.amount, config.currencyExponent), transactionType: request.type, currencyCode: config.currencyCode },
-      );
-      lines.push(...formatOutcome(outcome, currencyByNumeric(config.currencyCode)?.alpha ?? ''));
+      const terminal = createTerminal({ profile, host: request.host, cardholder: { pins: request.pin }, random: request.seed });
+      const config = terminal.config;
+      const outcome = await terminal.transact(wrap(card), { amount: amountMinor(request.amount, config.currencyExponent), type: request.type });
+      const lines = formatOutcome(outcome, currencyByNumeric(config.currencyCode)?.alpha ?? '');
       return { exitCode: outcome.outcome === 'approved' ? 0 : 1, output: lines.join('\n') + '\n' };
     },
   };
