@@ -57,7 +57,9 @@ async function conformWith(
   started: number,
 ): Promise<ConformRun> {
   const suite = loadSuite(o.paths.length > 0 ? o.paths : [conformanceDirectory()]);
-  let cases = filterCases(suite.cases, o.filter);
+  // An invalid file fails the whole run before any case runs: a suite that is not the one the
+  // user wrote must not report passes (exit 2, each file named at file:line:field).
+  let cases = suite.errors.length > 0 ? [] : filterCases(suite.cases, o.filter);
   if (o.shard) cases = shardCases(cases, parseShard(o.shard));
   const progress = o.progress ?? Boolean(process.stdout.isTTY);
   let bar: { increment(): void; stop(): void } | undefined;

@@ -5,23 +5,15 @@
  * before use, ids unique across the suite). Every error is a DocumentError
  * naming file:line and the field path.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { DocumentError } from '../apdu/errors.js';
 import { TSI_BITS, TVR_BITS } from '../apdu/bitmaps.js';
-import { projectRoot } from '../terminal/config-loader.js';
-import { parseYamlSource, type YamlSource } from '../terminal/yaml-source.js';
-import { SchemaValidator, type JsonSchema, type Path } from './schema-validator.js';
+import { checkDocument, parseYamlSource, readDocumentText, scenarioSchema, shippedDirectory, type Path, type YamlSource } from '../documents/index.js';
 import type { BitExpectation, CardScript, CardSetup, ConformanceCase, Scenario, ScriptStep } from './types.js';
 
 export function conformanceDirectory(): string {
-  return join(projectRoot(), 'scripts', 'conformance');
-}
-
-let validator: SchemaValidator | undefined;
-export function scenarioSchema(): SchemaValidator {
-  validator ??= new SchemaValidator(JSON.parse(readFileSync(join(conformanceDirectory(), 'scenario.schema.json'), 'utf8')) as JsonSchema);
-  return validator;
+  return shippedDirectory('conformance');
 }
 
 /** YAML files under the given paths (files or directories, recursively), sorted. */
@@ -118,9 +110,7 @@ function checkScenario(src: YamlSource, base: Path, s: Record<string, unknown>):
 /** Parses and validates one file's text into cases. */
 export function parseConformanceFile(text: string, file: string): ConformanceCase[] {
   const src = parseYamlSource(text, file);
-  const schema = scenarioSchema();
-  const violation = schema.validate(src.value);
-  if (violation) throw src.error(violation.path, violation.message);
+  checkDocument(src, scenarioSchema);
   const list = Array.isArray(src.value) ? (src.value as Record<string, unknown>[]) : [src.value as Record<string, unknown>];
   const single = !Array.isArray(src.value);
   return list.map((doc, index): ConformanceCase => {
@@ -178,7 +168,7 @@ export function loadSuite(paths: readonly string[]): LoadedSuite {
   const seen = new Map<string, ConformanceCase>();
   for (const file of conformanceFiles(paths)) {
     try {
-      for (const c of parseConformanceFile(readFileSync(file, 'utf8'), file)) {
+      for (const c of parseConformanceFile(readDocumentText(file, 'conformance file'), file)) {
         const earlier = seen.get(c.id);
         if (earlier) {
           errors.push(new DocumentError(`duplicate id '${c.id}' (first at ${relative(process.cwd(), earlier.origin.file)}:${earlier.origin.line ?? '?'})`, { file, ...(c.origin.line !== undefined ? { line: c.origin.line } : {}), field: `${c.origin.index}.id` }));

@@ -6,9 +6,7 @@
  * payments-domain-facts.md §2 (Visa 10.1/10.2/11.3, Mastercard chip liability
  * shift, girocard payment guarantee, ELV, Geldkarte).
  */
-import { readFileSync } from 'node:fs';
-import { DocumentError } from '../apdu/errors.js';
-import { FieldReader, parseYamlSource } from './yaml-source.js';
+import { FieldReader, checkDocument, liabilityRulesSchema, parseYamlSource, readDocumentText } from '../documents/index.js';
 
 export type LiableParty = 'issuer' | 'acquirer' | 'merchant' | 'cardholder' | 'none';
 
@@ -114,6 +112,7 @@ export function determineLiability(facts: LiabilityFacts, rules: readonly Liabil
 /** Parses a liability table; every field is validated with file:line. */
 export function parseLiabilityTable(text: string, file: string): LiabilityTable {
   const src = parseYamlSource(text, file);
+  checkDocument(src, liabilityRulesSchema(FACT_NAMES, PARTIES));
   const r = new FieldReader(src);
   const variables = (r.raw(['variables']) ?? {}) as Record<string, unknown>;
   if (typeof variables !== 'object' || Array.isArray(variables)) throw src.error(['variables'], 'must be a mapping');
@@ -146,11 +145,5 @@ export function parseLiabilityTable(text: string, file: string): LiabilityTable 
 }
 
 export function loadLiabilityTable(path: string): LiabilityTable {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new DocumentError('cannot read the liability rules file', { file: path, field: '(file)' });
-  }
-  return parseLiabilityTable(text, path);
+  return parseLiabilityTable(readDocumentText(path, 'liability rules file'), path);
 }

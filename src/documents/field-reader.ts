@@ -1,44 +1,9 @@
 /**
- * YAML documents with line numbers for validation errors: a field path maps
- * to the line it is on (yaml's LineCounter), so a DocumentError names
- * file:line and the field.
+ * Typed readers of single fields of a parsed document (after its schema
+ * validated it): each turns a value into the loader's type with a fallback,
+ * and a failure is a DocumentError naming file:line and the field.
  */
-import { LineCounter, isNode, parseDocument } from 'yaml';
-import { DocumentError } from '../apdu/errors.js';
-
-export interface YamlSource {
-  file: string;
-  value: unknown;
-  /** Line (1-based) of the node at `path`, or of its nearest existing parent. */
-  lineOf(path: readonly (string | number)[]): number | undefined;
-  error(path: readonly (string | number)[], message: string): DocumentError;
-}
-
-export function parseYamlSource(text: string, file: string): YamlSource {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const line = lineCounter.linePos(e.pos[0]).line;
-    throw new DocumentError(e.message.split('\n')[0] ?? 'YAML syntax error', { file, line, field: '(document)' });
-  }
-  const lineOf = (path: readonly (string | number)[]): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
-  return {
-    file,
-    value: doc.toJS(),
-    lineOf,
-    error(path, message) {
-      const line = lineOf(path);
-      return new DocumentError(message, { file, ...(line !== undefined ? { line } : {}), field: path.join('.') || '(document)' });
-    },
-  };
-}
+import type { YamlSource } from './yaml.js';
 
 /** Typed field readers that throw DocumentErrors naming the field. */
 export class FieldReader {
