@@ -7,9 +7,7 @@
  * §9.2) and the cardholder. The conformance runner is the one place besides
  * src/cli where card, terminal and host meet.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { stringify as stringifyYaml } from 'yaml';
 import { fromHex } from '../apdu/bytes.js';
 import { DocumentError } from '../apdu/errors.js';
 import { COMMAND_INS, createCard, mergeProfileData, type EmulatedCard, type FaultRule } from '../card/index.js';
@@ -18,7 +16,8 @@ import { addIssuerKeys, IssuerHost, loadRules, openSeededDatabase, seedCardFromP
 import { acDataForCdol1, checkArqc } from '../issuer/cryptogram-check.js';
 import { issuerScript } from '../issuer/scripts.js';
 import type { TerminalConfig } from '../terminal/config.js';
-import { parseTerminalProfile, projectRoot, terminalProfilesDirectory } from '../terminal/config-loader.js';
+import { documentPath, parseYamlSource, readDocumentText } from '../documents/index.js';
+import { parseTerminalProfile } from '../terminal/config-loader.js';
 import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/host.js';
 import { ScriptedHost } from '../terminal/scripted-host.js';
 import type { CardSetup, HostSetup, IssuerScriptSetup, TerminalSetup } from './types.js';
@@ -67,23 +66,20 @@ function faultRuleOf(f: Record<string, unknown>): FaultRule {
 
 const terminalCache = new Map<string, TerminalConfig>();
 
-function terminalProfilePath(name: string): string {
-  return /[/\\]/.test(name) || /\.ya?ml$/.test(name) ? name : join(terminalProfilesDirectory(), `${name}.yaml`);
-}
 
 /** The terminal configuration: the profile's YAML with the deltas merged, then the terminal's own validation. */
 export function buildTerminal(setup: TerminalSetup): TerminalConfig {
   const key = JSON.stringify(setup);
   const cached = terminalCache.get(key);
   if (cached) return structuredClone(cached);
-  const file = terminalProfilePath(setup.profile);
+  const file = documentPath('terminal', setup.profile);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readDocumentText(file, 'terminal profile');
   } catch {
     throw new DocumentError(`no terminal profile '${setup.profile}'`, { file, field: 'terminal.profile' });
   }
-  let data = parseYaml(text) as Record<string, unknown>;
+  let data = parseYamlSource(text, file).value as Record<string, unknown>;
   if (setup.set) data = mergeProfileData(data, setup.set) as Record<string, unknown>;
   if (Array.isArray(data.applications)) {
     let apps = data.applications as Record<string, unknown>[];
@@ -200,7 +196,7 @@ export interface ScenarioHost extends AuthorisationHost {
 }
 
 function rulesPath(rules: string): string {
-  return /[/\\]/.test(rules) || /\.ya?ml$/.test(rules) ? rules : join(projectRoot(), 'scripts', 'issuer', `${rules}.yaml`);
+  return documentPath('issuer', rules);
 }
 
 /** The scenario's host; `now` pins the simulator's clock. */

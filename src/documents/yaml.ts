@@ -5,8 +5,17 @@
  * MAX_DOCUMENT_BYTES or with more alias expansions than MAX_ALIAS_COUNT (a
  * "billion laughs" alias bomb) is bad input, never an internal error.
  */
-import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter as LineCounterClass } from 'yaml';
 import { DocumentError } from '../apdu/errors.js';
+import { jsonLineOf } from './json-lines.js';
+
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+/** The YAML parser, loaded when the first YAML document is read (card files are JSON and start faster without it). */
+function yaml(): YamlModule {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
+}
 
 export type Path = (string | number)[];
 
@@ -28,7 +37,8 @@ export function fieldName(path: readonly (string | number)[]): string {
   return path.join('.') || '(document)';
 }
 
-function lineFinder(doc: Document, lineCounter: LineCounter) {
+function lineFinder(doc: Document, lineCounter: LineCounterClass) {
+  const { isNode } = yaml();
   return (path: readonly (string | number)[]): number | undefined => {
     for (let n = path.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
@@ -47,6 +57,7 @@ function checkSize(text: string, file: string): void {
 /** Parses YAML text; syntax errors, alias bombs and oversized text are DocumentErrors naming `file`. */
 export function parseYamlSource(text: string, file: string): YamlSource {
   checkSize(text, file);
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -78,7 +89,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
 
 /**
  * Parses JSON text (card files, Geldkarte purse/merchant/clearing files). JSON.parse is fast;
- * lines are found only when an error needs one (by reading the same text as YAML).
+ * lines are found only when an error needs one.
  */
 export function parseJsonSource(text: string, file: string): YamlSource {
   checkSize(text, file);
@@ -88,15 +99,7 @@ export function parseJsonSource(text: string, file: string): YamlSource {
   } catch (e) {
     throw new DocumentError(`not JSON: ${(e as Error).message}`, { file, field: '(document)' });
   }
-  let finder: ((path: readonly (string | number)[]) => number | undefined) | undefined;
-  const lineOf = (path: readonly (string | number)[]): number | undefined => {
-    if (!finder) {
-      const lineCounter = new LineCounter();
-      const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-      finder = lineFinder(doc, lineCounter);
-    }
-    return finder(path);
-  };
+  const lineOf = (path: readonly (string | number)[]): number | undefined => jsonLineOf(text, path);
   return {
     file,
     value,
