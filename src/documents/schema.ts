@@ -186,7 +186,7 @@ export class SchemaValidator {
     const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
     if (Array.isArray(schema.required)) {
       for (const key of schema.required as string[]) {
-        if (obj[key] === undefined || obj[key] === null) return { path: [...path, key], message: 'is required' };
+        if (obj[key] === undefined) return { path: [...path, key], message: 'is required' };
       }
     }
     const patternProperties = Object.entries((schema.patternProperties ?? {}) as Record<string, JsonSchema>);

@@ -107,7 +107,7 @@ export const CARD_PROFILE_FIELDS: Record<string, JsonSchema> = {
   pinEnciphermentKey: boolean(),
   cvmList: nullable(hex(10, 252, 'CVM list (8E): two amounts, then 2-byte rules')),
   iac: mapping({ default: hex(5, 5), denial: hex(5, 5), online: hex(5, 5) }, [], 'Issuer action codes (9F0D, 9F0E, 9F0F)'),
-  pdol: nullable({ anyOf: [{ const: '' }, dol('PDOL (9F38)')] }),
+  pdol: nullable(dol('PDOL (9F38); empty for none')),
   cdol1: dol('CDOL1 (8C)'),
   cdol2: dol('CDOL2 (8D)'),
   ddol: dol('DDOL (9F49)'),
