@@ -1,0 +1,105 @@
+/**
+ * Bad documents through the built CLI as a child process: exit code 2 and a
+ * one-line message naming file:line:field (issue 17 "Must show").
+ * dist/ is rebuilt first when a source file is newer than it.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const bin = join(root, 'bin', 'emvsim.js');
+const builtMain = join(root, 'dist', 'src', 'cli', 'main.js');
+let tmp: string;
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8' }, (err, stdout, stderr) => {
+      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function write(name: string, text: string): string {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+beforeAll(() => {
+  if (!existsSync(builtMain) || statSync(builtMain).mtimeMs < newestMtime(join(root, 'src'))) {
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
+    } catch {
+      // Type errors elsewhere still emit JavaScript; the tests below tell whether the CLI works.
+    }
+  }
+  tmp = mkdtempSync(join(tmpdir(), 'emvsim-documents-'));
+}, 180_000);
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('bad documents through the CLI: exit 2, file:line:field, no stack', () => {
+  it('a terminal profile copy with floorLimt: names the line and suggests floorLimit', async () => {
+    const text = readFileSync(join(root, 'scripts', 'terminals', 'eu-pos-pin.yaml'), 'utf8');
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.includes('floorLimit:'));
+    lines[at] = lines[at]!.replace('floorLimit:', 'floorLimt:');
+    const file = write('my-terminal.yaml', lines.join('\n'));
+    const r = await run('transact', '--terminal', file, '--amount', '12.34', '--pin', '1234');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`emvsim: ${file}:${at + 1}: applications.0.floorLimt: unknown field (did you mean 'floorLimit'?)`);
+    expect(r.stdout).toBe('');
+  });
+
+  it("the same typo in a scenario's terminal.eachApplication fails the run before any case runs", async () => {
+    const file = write(
+      'typo-scenario.yaml',
+      '- id: floor-typo\n  title: floor limit typo\n  spec: Book 3 §10.6.1\n  terminal: { eachApplication: { floorLimt: 0 } }\n  transaction: { amount: 800 }\n  expect: { outcome: approved }\n',
+    );
+    const good = join(root, 'scripts', 'conformance', '01-application-selection');
+    const r = await run('conform', file, good);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^0 case\(s\)/m);
+    expect(r.stderr).toContain(`${file}:4: 0.terminal.eachApplication.floorLimt: unknown field (did you mean 'floorLimit'?)`);
+  });
+
+  it('a derived card profile without priority is blamed on the user file, not the shipped base', async () => {
+    const file = write('derived.yaml', 'base: visa-cvn18\napplications:\n  - aid: A0000000031010\n    label: VISA\n');
+    const r = await run('card', 'new', '--profile', file, '--out', join(tmp, 'c.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`emvsim: ${file}:3: applications.0.priority: is required`);
+  });
+
+  it('a PDOL 9F33FF is rejected at file:line:field, never an ERROR at personalisation', async () => {
+    const file = write('pdol.yaml', 'base: visa-cvn18\npdol: 9F33FF\n');
+    const r = await run('card', 'new', '--profile', file, '--out', join(tmp, 'c2.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^emvsim: ${file.replace(/[.]/g, '\\.')}:2: pdol: not a data object list`));
+  });
+
+  it('a YAML alias bomb is bad input naming the file, not an internal error', async () => {
+    const file = write('bomb.yaml', 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n');
+    const r = await run('transact', '--terminal', file, '--amount', '1', '--pin', '1234');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`emvsim: ${file}: (document): too many alias expansions (more than 100; an alias bomb?)`);
+  });
+
+  it('tac: 5 in a terminal profile is a wrong type at its line', async () => {
+    const file = write('tac.yaml', 'applications:\n  - aid: A0000000031010\n    tac: 5\n');
+    const r = await run('transact', '--terminal', file, '--amount', '1', '--pin', '1234');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`emvsim: ${file}:3: applications.0.tac: must be a mapping, got 5`);
+  });
+});
