@@ -8,8 +8,8 @@
  * validates wins), allOf, if/then/else and $ref into "#/$defs/".
  * Two additions an editor ignores: `pattern` also applies to the decimal form
  * of an integer (YAML reads `countryCode: 276` as a number), and
- * `format: "dol"` checks a Data Object List (Book 3 §5.4: tag, then a
- * one-byte length below 80). `x-expected` words the message of a pattern, `x-hex` marks hex text
+ * `format: "dol"` checks a Data Object List (Book 3 §5.4) with the card's own
+ * parser, and that its data fits `x-dataMax` bytes. `x-expected` words the message of a pattern, `x-hex` marks hex text
  * (a wrong length is said as such), `x-unknown` names what an unknown key is.
  * Annotation keywords (description, title, $schema, $id) are ignored.
  *
@@ -17,7 +17,7 @@
  * file:line and the field (DocumentError). An unknown field gets a
  * "did you mean" when a known one is close.
  */
-import { parseDol } from '../apdu/dol.js';
+import { dolDataLength, parseDol } from '../apdu/dol.js';
 import { TlvError } from '../apdu/errors.js';
 import { didYouMean } from './suggest.js';
 
@@ -136,7 +136,7 @@ export class SchemaValidator {
     if (typeof value === 'string') {
       if (typeof schema.minLength === 'number' && value.length < schema.minLength) return { path, message: `must not be empty` };
       if (schema.format === 'dol') {
-        const problem = dolProblem(value);
+        const problem = dolProblem(value, typeof schema['x-dataMax'] === 'number' ? schema['x-dataMax'] : 255);
         if (problem) return { path, message: problem };
       }
     }
@@ -219,18 +219,29 @@ export class SchemaValidator {
 }
 
 /**
+ * Most data a DOL may ask for: the command carrying it is a short APDU (Lc at most 255,
+ * ISO/IEC 7816-4 §5.1). GET PROCESSING OPTIONS wraps the PDOL data in tag 83 with a BER
+ * length (Book 3 §6.5.8), which takes up to 3 of those bytes; GENERATE AC and INTERNAL
+ * AUTHENTICATE carry the CDOL/DDOL data as it is.
+ */
+export const DOL_DATA_MAX = { pdol: 252, cdol: 255 } as const;
+
+/**
  * Why a Data Object List cannot be used, or undefined: the list is read by the same
  * parseDol the card and the kernel use (Book 3 §5.4: BER tags, each followed by a length of
- * at most 255), so the validator accepts exactly the DOLs personalisation can build.
+ * at most 255), so the validator accepts exactly the DOLs personalisation can build, and
+ * the data it asks for must fit the command that carries it (`maxData` bytes).
  */
-export function dolProblem(text: string): string | undefined {
+export function dolProblem(text: string, maxData = 255): string | undefined {
   const hex = text.replace(/[\s:]/g, '');
   if (!/^([0-9A-Fa-f]{2})*$/.test(hex)) return `'${text}' is not an even number of hex digits`;
+  let total: number;
   try {
-    parseDol(hex);
-    return undefined;
+    total = dolDataLength(parseDol(hex));
   } catch (err) {
     if (err instanceof TlvError) return `not a data object list (Book 3 §5.4): ${err.message}`;
     throw err;
   }
+  if (total > maxData) return `asks for ${total} bytes of data; the command carrying it holds at most ${maxData} (short APDU, ISO/IEC 7816-4 §5.1)`;
+  return undefined;
 }

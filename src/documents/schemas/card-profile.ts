@@ -7,7 +7,7 @@
  * entry of a list (an application, a fault) is complete in the layer that
  * writes the list. src/card/profile checks the merged profile on top.
  */
-import type { JsonSchema } from '../schema.js';
+import { DOL_DATA_MAX, type JsonSchema } from '../schema.js';
 import { boolean, digits, dol, hex, integer, list, mapping, nullable, oneOfValues, ref, text } from './common.js';
 
 const PRINTABLE = (min: number, max: number): JsonSchema => ({
@@ -107,11 +107,12 @@ export const CARD_PROFILE_FIELDS: Record<string, JsonSchema> = {
   pinEnciphermentKey: boolean(),
   cvmList: nullable(hex(10, 252, 'CVM list (8E): two amounts, then 2-byte rules')),
   iac: mapping({ default: hex(5, 5), denial: hex(5, 5), online: hex(5, 5) }, [], 'Issuer action codes (9F0D, 9F0E, 9F0F)'),
-  pdol: nullable(dol('PDOL (9F38); empty for none')),
-  cdol1: dol('CDOL1 (8C)'),
-  cdol2: dol('CDOL2 (8D)'),
-  ddol: dol('DDOL (9F49)'),
-  sdaTagList: nullable(hex(0, 16, 'Static data authentication tag list (9F4A)')),
+  pdol: nullable(dol(DOL_DATA_MAX.pdol, 'PDOL (9F38); empty for none')),
+  cdol1: dol(DOL_DATA_MAX.cdol, 'CDOL1 (8C)'),
+  cdol2: dol(DOL_DATA_MAX.cdol, 'CDOL2 (8D)'),
+  ddol: dol(DOL_DATA_MAX.cdol, 'DDOL (9F49)'),
+  // Book 3 §10.3: the SDA Tag List may name only the AIP (82); personalisation signs nothing else.
+  sdaTagList: nullable(oneOfValues(['', '82'], 'Static data authentication tag list (9F4A): 82 (the AIP) or empty')),
   gpoFormat: oneOfValues([1, 2]),
   generateAcFormat: oneOfValues([1, 2]),
   cryptogram: CRYPTOGRAM,

@@ -68,9 +68,9 @@ export function nullable(schema: JsonSchema): JsonSchema {
   return { anyOf: [{ type: 'null' }, schema] };
 }
 
-/** A Data Object List (Book 3 §5.4), checked by the same parser the card uses. */
-export function dol(description?: string): JsonSchema {
-  return { type: 'string', format: 'dol', ...(description ? { description } : {}) };
+/** A Data Object List (Book 3 §5.4), checked by the same parser the card uses; its data at most `dataMax` bytes. */
+export function dol(dataMax: number, description?: string): JsonSchema {
+  return { type: 'string', format: 'dol', 'x-dataMax': dataMax, ...(description ? { description } : {}) };
 }
 
 /**
