@@ -9,7 +9,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { DocumentError } from '../apdu/errors.js';
 import { TSI_BITS, TVR_BITS } from '../apdu/bitmaps.js';
-import { checkDocument, parseYamlSource, readDocumentText, scenarioSchema, shippedDirectory, type Path, type YamlSource } from '../documents/index.js';
+import { loadProfile } from '../card/index.js';
+import { checkDocument, documentReason, parseYamlSource, readDocumentText, scenarioSchema, shippedDirectory, type Path, type YamlSource } from '../documents/index.js';
+import { GELDKARTE_PURSE_PROFILE, buildTerminal, cardOverrides } from './setup.js';
 import type { BitExpectation, CardScript, CardSetup, ConformanceCase, Scenario, ScriptStep } from './types.js';
 
 export function conformanceDirectory(): string {
@@ -107,6 +109,44 @@ function checkScenario(src: YamlSource, base: Path, s: Record<string, unknown>):
   });
 }
 
+/**
+ * Builds the scenario's card profile and terminal configuration with its deltas once at load
+ * time, so what only the merged document can tell (a cross-field rule, a missing profile) is
+ * reported at the scenario's file:line before any case runs, not as an ERROR at run time.
+ */
+function checkDeltas(src: YamlSource, base: Path, card: CardSetup, terminal: Scenario['terminal']): void {
+  if (card.profile !== GELDKARTE_PURSE_PROFILE) {
+    const overrides = cardOverrides(card);
+    try {
+      loadProfile(card.profile, Object.keys(overrides).length > 0 ? { overrides } : {});
+    } catch (e) {
+      if (!(e instanceof DocumentError)) throw e;
+      if (e.file === '<overrides>') {
+        const parts = e.field.split('.');
+        const inSet = card.set !== undefined && parts[0]! in card.set;
+        throw src.error(inSet ? [...base, 'card', 'set', ...parts] : [...base, 'card'], `${inSet ? '' : `${e.field}: `}${documentReason(e)}`);
+      }
+      if (e.field === '$' && !existsSync(e.file ?? '')) throw src.error([...base, 'card', 'profile'], `no card profile '${card.profile}' (${e.file})`);
+      throw e;
+    }
+  }
+  try {
+    buildTerminal(terminal);
+  } catch (e) {
+    if (!(e instanceof DocumentError)) throw e;
+    if (e.field === 'terminal.profile') throw src.error([...base, 'terminal', 'profile'], documentReason(e));
+    if (e.file?.endsWith("(with the scenario's terminal deltas)")) {
+      const parts = e.field.split('.');
+      const each = terminal.eachApplication as Record<string, unknown> | undefined;
+      const set = terminal.set as Record<string, unknown> | undefined;
+      if (parts[0] === 'applications' && each && parts[2]! in each) throw src.error([...base, 'terminal', 'eachApplication', ...parts.slice(2)], `${e.field}: ${documentReason(e)}`);
+      if (set && parts[0]! in set) throw src.error([...base, 'terminal', 'set', ...parts], documentReason(e));
+      throw src.error([...base, 'terminal'], `${e.field}: ${documentReason(e)}`);
+    }
+    throw e;
+  }
+}
+
 /** Parses and validates one file's text into cases. */
 export function parseConformanceFile(text: string, file: string): ConformanceCase[] {
   const src = parseYamlSource(text, file);
@@ -138,13 +178,15 @@ export function parseConformanceFile(text: string, file: string): ConformanceCas
     terminal.profile = resolveRef(terminal.profile ?? 'eu-pos-pin', file);
     const host = { mode: 'simulator', ...((doc.host as Record<string, unknown> | undefined) ?? {}) } as Scenario['host'];
     if (host.rules !== undefined) host.rules = resolveRef(host.rules, file);
+    const card = cardSetup(doc.card as Record<string, unknown> | undefined, file, id);
+    checkDeltas(src, base, card, terminal);
     return {
       kind: 'scenario',
       id,
       title: doc.title as string,
       spec: doc.spec as string,
       tags: (doc.tags as string[] | undefined) ?? [],
-      card: cardSetup(doc.card as Record<string, unknown> | undefined, file, id),
+      card,
       terminal,
       host,
       cardholder: (doc.cardholder as Scenario['cardholder'] | undefined) ?? {},

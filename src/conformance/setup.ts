@@ -37,10 +37,7 @@ export function buildCard(setup: CardSetup): EmulatedCard {
     for (const f of setup.faults ?? []) card.faults.add(faultRuleOf(f));
     return card;
   }
-  const overrides: Record<string, unknown> = { ...(setup.set ?? {}) };
-  if (setup.tags) overrides.extraData = { ...(isMapping(overrides.extraData) ? overrides.extraData : {}), ...setup.tags };
-  if (setup.keys) overrides.cryptogram = mergeProfileData(overrides.cryptogram ?? {}, { issuerMasterKeys: setup.keys });
-  if (setup.faults) overrides.faults = setup.faults;
+  const overrides = cardOverrides(setup);
   const card = createCard({
     profile: setup.profile,
     ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
@@ -48,6 +45,15 @@ export function buildCard(setup: CardSetup): EmulatedCard {
   });
   if (setup.counters) Object.assign(card.engine.nv, setup.counters);
   return card;
+}
+
+/** The scenario's card deltas as profile overrides (the profile YAML shape). */
+export function cardOverrides(setup: CardSetup): Record<string, unknown> {
+  const overrides: Record<string, unknown> = { ...(setup.set ?? {}) };
+  if (setup.tags) overrides.extraData = { ...(isMapping(overrides.extraData) ? overrides.extraData : {}), ...setup.tags };
+  if (setup.keys) overrides.cryptogram = mergeProfileData(overrides.cryptogram ?? {}, { issuerMasterKeys: setup.keys });
+  if (setup.faults) overrides.faults = setup.faults;
+  return overrides;
 }
 
 /** A fault in the profile's YAML shape (command name, hex bytes) as a FaultRule. */

@@ -3,7 +3,7 @@
  * places of shipped documents, and one schema per document type. Below card,
  * terminal, issuer and conformance; imports only src/apdu.
  */
-export { MAX_ALIAS_COUNT, MAX_DOCUMENT_BYTES, fieldName, parseJsonSource, parseYamlSource, type Path, type YamlSource } from './yaml.js';
+export { MAX_ALIAS_COUNT, MAX_DOCUMENT_BYTES, documentReason, fieldName, parseJsonSource, parseYamlSource, type Path, type YamlSource } from './yaml.js';
 export { FieldReader } from './field-reader.js';
 export { SHIPPED_FOLDERS, documentPath, isPathReference, listShipped, projectRoot, readDocumentText, shippedDirectory, type ShippedKind } from './paths.js';
 export { DOL_DATA_MAX, SchemaValidator, dolProblem, type JsonSchema, type SchemaViolation } from './schema.js';

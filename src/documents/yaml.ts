@@ -110,3 +110,9 @@ export function parseJsonSource(text: string, file: string): YamlSource {
     },
   };
 }
+
+/** The message of a DocumentError without its `file:line: field: ` prefix. */
+export function documentReason(e: DocumentError): string {
+  const prefix = `${e.file ?? '<input>'}${e.line !== undefined ? `:${e.line}` : ''}: ${e.field}: `;
+  return e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+}

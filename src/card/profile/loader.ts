@@ -45,9 +45,16 @@ function parseLayer(file: string, text: string): Layer {
   return { file, src, data: data as Record<string, unknown> };
 }
 
+/** Parsed shipped profiles (they do not change while emvsim runs; a user's file is read each time). */
+const shippedLayers = new Map<string, Layer>();
+
 function readLayer(file: string): Layer {
+  const cached = shippedLayers.get(file);
+  if (cached) return cached;
   if (!existsSync(file)) throw new DocumentError('no such card profile', { file, field: '$' });
-  return parseLayer(file, readDocumentText(file, 'card profile'));
+  const layer = parseLayer(file, readDocumentText(file, 'card profile'));
+  if (file.startsWith(profilesDirectory())) shippedLayers.set(file, layer);
+  return layer;
 }
 
 /** Deep merge: mappings key by key, anything else replaced. */
