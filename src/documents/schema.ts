@@ -239,7 +239,7 @@ export function dolProblem(text: string, maxData = 255): string | undefined {
   try {
     total = dolDataLength(parseDol(hex));
   } catch (err) {
-    if (err instanceof TlvError) return `not a data object list (Book 3 §5.4): ${err.message}`;
+    if (err instanceof TlvError) return `not a data object list (DOL, Book 3 §5.4): ${err.message}`;
     throw err;
   }
   if (total > maxData) return `asks for ${total} bytes of data; the command carrying it holds at most ${maxData} (short APDU, ISO/IEC 7816-4 §5.1)`;
