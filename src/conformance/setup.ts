@@ -7,6 +7,7 @@
  * §9.2) and the cardholder. The conformance runner is the one place besides
  * src/cli where card, terminal and host meet.
  */
+import { existsSync } from 'node:fs';
 import { stringify as stringifyYaml } from 'yaml';
 import { fromHex } from '../apdu/bytes.js';
 import { DocumentError } from '../apdu/errors.js';
@@ -16,7 +17,7 @@ import { addIssuerKeys, IssuerHost, loadRules, openSeededDatabase, seedCardFromP
 import { acDataForCdol1, checkArqc } from '../issuer/cryptogram-check.js';
 import { issuerScript } from '../issuer/scripts.js';
 import type { TerminalConfig } from '../terminal/config.js';
-import { documentPath, parseYamlSource, readDocumentText } from '../documents/index.js';
+import { documentPath, readYamlDocument } from '../documents/index.js';
 import { parseTerminalProfile } from '../terminal/config-loader.js';
 import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/host.js';
 import { ScriptedHost } from '../terminal/scripted-host.js';
@@ -79,13 +80,8 @@ export function buildTerminal(setup: TerminalSetup): TerminalConfig {
   const cached = terminalCache.get(key);
   if (cached) return structuredClone(cached);
   const file = documentPath('terminal', setup.profile);
-  let text: string;
-  try {
-    text = readDocumentText(file, 'terminal profile');
-  } catch {
-    throw new DocumentError(`no terminal profile '${setup.profile}'`, { file, field: 'terminal.profile' });
-  }
-  let data = parseYamlSource(text, file).value as Record<string, unknown>;
+  if (!existsSync(file)) throw new DocumentError(`no terminal profile '${setup.profile}'`, { file, field: 'terminal.profile' });
+  let data = readYamlDocument(file, 'terminal profile').value as Record<string, unknown>;
   if (setup.set) data = mergeProfileData(data, setup.set) as Record<string, unknown>;
   if (Array.isArray(data.applications)) {
     let apps = data.applications as Record<string, unknown>[];
@@ -94,7 +90,7 @@ export function buildTerminal(setup: TerminalSetup): TerminalConfig {
       apps = apps.filter((a) => keep.has(String(a.aid).toUpperCase()));
     }
     if (setup.eachApplication) apps = apps.map((a) => mergeProfileData(a, setup.eachApplication) as Record<string, unknown>);
-    data.applications = apps;
+    data = { ...data, applications: apps };
   }
   const config = parseTerminalProfile(stringifyYaml(data), `${file} (with the scenario's terminal deltas)`);
   terminalCache.set(key, config);

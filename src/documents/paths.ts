@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DocumentError } from '../apdu/errors.js';
+import { parseYamlSource, type YamlSource } from './yaml.js';
 
 /** Kinds of shipped document and their folder under scripts/. */
 export const SHIPPED_FOLDERS = {
@@ -86,4 +87,12 @@ export function readDocumentText(file: string, what = 'document'): string {
     const reason = code === 'ENOENT' ? `no such ${what}` : code === 'EISDIR' ? `a folder, not a ${what}` : `cannot read the ${what} (${code ?? String(err)})`;
     throw new DocumentError(reason, { file, field: '(file)' });
   }
+}
+
+/**
+ * Reads and parses a YAML document: the one obvious place where a cache of parsed shipped
+ * documents can sit (callers treat `value` as read-only).
+ */
+export function readYamlDocument(file: string, what = 'document'): YamlSource {
+  return parseYamlSource(readDocumentText(file, what), file);
 }

@@ -5,10 +5,11 @@
  * checks: every error is a DocumentError naming file:line and the field
  * path. Defaults fill what a profile leaves out (an attended EU POS).
  */
+import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { toHex } from '../apdu/bytes.js';
 import { DocumentError } from '../apdu/errors.js';
-import { FieldReader, checkDocument, documentPath, listShipped, parseYamlSource, projectRoot, readDocumentText, shippedDirectory, terminalProfileSchema } from '../documents/index.js';
+import { FieldReader, checkDocument, documentPath, listShipped, parseYamlSource, projectRoot, readYamlDocument, shippedDirectory, terminalProfileSchema, type YamlSource } from '../documents/index.js';
 import type { OnlinePinEncipherment, Scheme, SupportedApplication, TerminalConfig } from './config.js';
 import { loadKeyFile } from './key-file.js';
 
@@ -95,7 +96,11 @@ function onlinePinEncipherment(r: FieldReader, file: string): OnlinePinEncipherm
 }
 
 export function parseTerminalProfile(text: string, file: string): TerminalConfig {
-  const src = parseYamlSource(text, file);
+  return terminalProfileOf(parseYamlSource(text, file));
+}
+
+function terminalProfileOf(src: YamlSource): TerminalConfig {
+  const file = src.file;
   if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value)) throw src.error([], 'a terminal profile is a mapping');
   checkDocument(src, terminalProfileSchema);
   const r = new FieldReader(src);
@@ -143,11 +148,8 @@ export function parseTerminalProfile(text: string, file: string): TerminalConfig
 /** Loads a profile by name (scripts/terminals/NAME.yaml) or by path. */
 export function loadTerminalProfile(nameOrPath: string): TerminalConfig {
   const path = documentPath('terminal', nameOrPath);
-  let text: string;
-  try {
-    text = readDocumentText(path, 'terminal profile');
-  } catch {
+  if (!existsSync(path)) {
     throw new DocumentError(`no terminal profile '${nameOrPath}' (known: ${listTerminalProfiles().join(', ')})`, { file: path, field: '(file)' });
   }
-  return parseTerminalProfile(text, path);
+  return terminalProfileOf(readYamlDocument(path, 'terminal profile'));
 }

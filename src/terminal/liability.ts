@@ -6,7 +6,7 @@
  * payments-domain-facts.md §2 (Visa 10.1/10.2/11.3, Mastercard chip liability
  * shift, girocard payment guarantee, ELV, Geldkarte).
  */
-import { FieldReader, checkDocument, liabilityRulesSchema, parseYamlSource, readDocumentText } from '../documents/index.js';
+import { FieldReader, checkDocument, liabilityRulesSchema, parseYamlSource, readYamlDocument, type YamlSource } from '../documents/index.js';
 
 export type LiableParty = 'issuer' | 'acquirer' | 'merchant' | 'cardholder' | 'none';
 
@@ -111,7 +111,11 @@ export function determineLiability(facts: LiabilityFacts, rules: readonly Liabil
 
 /** Parses a liability table; every field is validated with file:line. */
 export function parseLiabilityTable(text: string, file: string): LiabilityTable {
-  const src = parseYamlSource(text, file);
+  return liabilityTableOf(parseYamlSource(text, file));
+}
+
+function liabilityTableOf(src: YamlSource): LiabilityTable {
+  const file = src.file;
   checkDocument(src, liabilityRulesSchema(FACT_NAMES, PARTIES));
   const r = new FieldReader(src);
   const variables = (r.raw(['variables']) ?? {}) as Record<string, unknown>;
@@ -145,5 +149,5 @@ export function parseLiabilityTable(text: string, file: string): LiabilityTable 
 }
 
 export function loadLiabilityTable(path: string): LiabilityTable {
-  return parseLiabilityTable(readDocumentText(path, 'liability rules file'), path);
+  return liabilityTableOf(readYamlDocument(path, 'liability rules file'));
 }

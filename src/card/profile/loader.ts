@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { DocumentError } from '../../apdu/errors.js';
-import { cardProfileSchema, checkDocument, documentPath, listShipped, parseYamlSource, readDocumentText, shippedDirectory, type YamlSource } from '../../documents/index.js';
+import { cardProfileSchema, checkDocument, documentPath, listShipped, parseYamlSource, readYamlDocument, shippedDirectory, type YamlSource } from '../../documents/index.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import type { CardProfile } from './types.js';
 import { validateProfile } from './validate.js';
@@ -35,7 +35,11 @@ function profilePath(nameOrPath: string, relativeTo?: string): string {
 }
 
 function parseLayer(file: string, text: string): Layer {
-  const src = parseYamlSource(text, file);
+  return layerOf(parseYamlSource(text, file));
+}
+
+function layerOf(src: YamlSource): Layer {
+  const file = src.file;
   const data = src.value;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new DocumentError('a card profile must be a YAML mapping', { file, line: 1, field: '$' });
@@ -52,7 +56,7 @@ function readLayer(file: string): Layer {
   const cached = shippedLayers.get(file);
   if (cached) return cached;
   if (!existsSync(file)) throw new DocumentError('no such card profile', { file, field: '$' });
-  const layer = parseLayer(file, readDocumentText(file, 'card profile'));
+  const layer = layerOf(readYamlDocument(file, 'card profile'));
   if (file.startsWith(profilesDirectory())) shippedLayers.set(file, layer);
   return layer;
 }

@@ -4,7 +4,7 @@
  * never turns into a silently ignored rule.
  */
 import { DocumentError } from '../../apdu/errors.js';
-import { checkDocument, issuerRulesSchema, parseYamlSource, readDocumentText, type YamlSource } from '../../documents/index.js';
+import { checkDocument, issuerRulesSchema, parseYamlSource, readYamlDocument, type YamlSource } from '../../documents/index.js';
 import { SCRIPT_COMMANDS, type ScriptCommandName } from '../scripts.js';
 import type { ListField, RiskRule, RuleAction, RuleSet } from './types.js';
 
@@ -136,7 +136,11 @@ function ruleOf(r: RuleReader, raw: unknown, index: number, names: Set<string>, 
 
 /** Parses rule-file text (`file` names it in errors). */
 export function parseRules(text: string, file: string): RuleSet {
-  const src = parseYamlSource(text, file);
+  return rulesOf(parseYamlSource(text, file));
+}
+
+function rulesOf(src: YamlSource): RuleSet {
+  const file = src.file;
   const r = new RuleReader(src);
   if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value)) r.fail([], 'the file must be a mapping with a `rules` list');
   checkDocument(src, issuerRulesSchema(SCRIPT_COMMANDS));
@@ -146,5 +150,5 @@ export function parseRules(text: string, file: string): RuleSet {
 }
 
 export function loadRules(file: string): RuleSet {
-  return parseRules(readDocumentText(file, 'issuer rules file'), file);
+  return rulesOf(readYamlDocument(file, 'issuer rules file'));
 }
