@@ -75,7 +75,10 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     }
     throw err;
   }
-  const lineOf = lineFinder(doc, lineCounter);
+  return sourceOf(file, value, lineFinder(doc, lineCounter));
+}
+
+function sourceOf(file: string, value: unknown, lineOf: (path: readonly (string | number)[]) => number | undefined): YamlSource {
   return {
     file,
     value,
@@ -99,16 +102,7 @@ export function parseJsonSource(text: string, file: string): YamlSource {
   } catch (e) {
     throw new DocumentError(`not JSON: ${(e as Error).message}`, { file, field: '(document)' });
   }
-  const lineOf = (path: readonly (string | number)[]): number | undefined => jsonLineOf(text, path);
-  return {
-    file,
-    value,
-    lineOf,
-    error(path, message) {
-      const line = lineOf(path);
-      return new DocumentError(message, { file, ...(line !== undefined ? { line } : {}), field: fieldName(path) });
-    },
-  };
+  return sourceOf(file, value, (path) => jsonLineOf(text, path));
 }
 
 /** The message of a DocumentError without its `file:line: field: ` prefix. */

@@ -1,27 +1,15 @@
 /**
  * Bad documents through the built CLI as a child process: exit code 2 and a
  * one-line message naming file:line:field (issue 17 "Must show").
- * dist/ is rebuilt first when a source file is newer than it.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bin, ensureBuilt, root } from '../built-cli.js';
 
-const root = resolve(import.meta.dirname, '..', '..');
-const bin = join(root, 'bin', 'emvsim.js');
-const builtMain = join(root, 'dist', 'src', 'cli', 'main.js');
 let tmp: string;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
@@ -38,13 +26,7 @@ function write(name: string, text: string): string {
 }
 
 beforeAll(() => {
-  if (!existsSync(builtMain) || statSync(builtMain).mtimeMs < newestMtime(join(root, 'src'))) {
-    try {
-      execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
-    } catch {
-      // Type errors elsewhere still emit JavaScript; the tests below tell whether the CLI works.
-    }
-  }
+  ensureBuilt();
   tmp = mkdtempSync(join(tmpdir(), 'emvsim-documents-'));
 }, 180_000);
 
