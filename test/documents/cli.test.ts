@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, ensureBuilt, root } from '../built-cli.js';
+import { cliBin as bin, ensureBuilt, repoRoot as root } from '../built-cli.js';
 
 let tmp: string;
 
