@@ -43,8 +43,30 @@ export const CARD_APPLICATION = mapping(
     label: PRINTABLE(1, 16),
     preferredName: PRINTABLE(1, 16),
     priority: integer(0, 255, 'Application priority indicator (87)'),
+    contactless: boolean('Reachable over the contactless interface: listed in the PPSE (default false)'),
+    kernelId: hex(1, 8, 'Kernel Identifier (9F2A) in the PPSE entry (Book B §3.3.2.5)'),
+    extendedSelection: hex(1, 11, 'Extended Selection (9F29) in the PPSE entry (Book B §3.3.3.3)'),
   },
   ['aid', 'label', 'priority'],
+);
+
+/** The raw layer (a lab's odd test card, served as given; src/card/profile/raw-image.ts). */
+const RAW_IMAGE = mapping(
+  {
+    records: {
+      type: 'object',
+      additionalProperties: false,
+      patternProperties: { '^([1-9]|[12][0-9]|30):([1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$': nullable(hex(0, 65_535)) },
+      description: '"SFI:record" -> record bytes as hex (any content), or null to remove a generated record',
+    },
+    removeTags: list(hex(1, 3), 0, 'Tags taken out of the generated records'),
+    afl: nullable(hex(0, 252, 'The AFL (94) GET PROCESSING OPTIONS answers; null for none')),
+    fci: { anyOf: [hex(0, 65_535), { type: 'object', additionalProperties: false, patternProperties: { '^([0-9A-Fa-f]{2}){5,16}$': hex(0, 65_535) } }], description: 'The whole answer to SELECT, or AID -> answer' },
+    gpoResponse: hex(0, 65_535, 'The whole GET PROCESSING OPTIONS answer data'),
+    generateAcExtra: hex(1, 65_535, 'Bytes appended inside the 77 template of every GENERATE AC answer'),
+  },
+  [],
+  'Raw card image: records, FCI, GPO answer and AFL given as bytes.',
 );
 
 const CRYPTOGRAM = mapping({
@@ -82,6 +104,7 @@ export const CARD_PROFILE_FIELDS: Record<string, JsonSchema> = {
   description: text(),
   protocol: oneOfValues(['T=0', 'T=1']),
   pse: boolean('Payment System Environment 1PAY.SYS.DDF01 (Book 1 §12.2.3)'),
+  ppse: boolean('Proximity Payment System Environment 2PAY.SYS.DDF01 (Book B §3.3.2.2)'),
   applications: list(ref('cardApplication'), 1),
   languagePreference: { type: 'string', pattern: '^([a-z]{2}){1,4}$', 'x-expected': '1 to 4 ISO 639 codes like "deen"' },
   issuerCodeTableIndex: integer(1, 10),
@@ -123,6 +146,9 @@ export const CARD_PROFILE_FIELDS: Record<string, JsonSchema> = {
   applicationBlocked: boolean(),
   cardBlocked: boolean(),
   faults: list(ref('faultRule')),
+  atcIncrement: oneOfValues(['gpo', 'first-generate-ac'], 'When the ATC (9F36) is counted (default gpo, Book 3 §6.5.8)'),
+  iadFormat: oneOfValues(['vis', 'mchip'], 'Issuer application data (9F10) layout'),
+  raw: RAW_IMAGE,
 };
 
 export const CARD_PROFILE = mapping({ base: text('The profile this file changes: a shipped name or a path'), ...CARD_PROFILE_FIELDS }, [], 'An emvsim card profile (one layer).');

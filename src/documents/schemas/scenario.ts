@@ -127,6 +127,20 @@ const OWN_DEFS: Record<string, JsonSchema> = {
     properties: {
       amount: {"type": "integer", "minimum": 0, "description": "Amount authorised (9F02) in minor units."},
       otherAmount: {"type": "integer", "minimum": 0, "description": "Cashback part (9F03) in minor units."},
+      log: {
+        type: "array",
+        description: "The terminal's transaction log before this transaction, oldest first (Book 3 §10.6.1 split sales: the most recent entry with the card's PAN counts).",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["pan", "amount"],
+          properties: {
+            pan: {type: "string", pattern: "^(card|[0-9]{8,19})$", description: "A PAN, or 'card' for this scenario's card."},
+            panSequenceNumber: {type: "string", pattern: "^[0-9]{2}$"},
+            amount: {type: "integer", minimum: 0, description: "Amount authorised of the logged transaction, minor units."},
+          },
+        },
+      },
       currency: {"type": "string", "pattern": "^[0-9]{3}$"},
       type: {"enum": ["goods", "services", "cash", "cashback"]},
       date: {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?Z?)?$"},

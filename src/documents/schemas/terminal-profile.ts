@@ -74,6 +74,7 @@ export const TERMINAL_PROFILE = mapping(
     capkFiles: list(text(), 0, 'CA public key files (scripts/capk/NAME.json or paths)'),
     exceptionFile: list(mapping({ pan: digits(8, 19), panSequenceNumber: digits(2, 2) }, ['pan']), 0, 'Terminal exception file (Book 3 §10.6.1)'),
     liabilityRules: text('scripts/liability/NAME.yaml'),
+    cardTimeoutMs: integer(1, 600_000, 'Bounded wait for the answer to one card command, ms (default 30000)'),
   },
   ['applications'],
   'An emvsim terminal profile.',
