@@ -71,6 +71,17 @@ describe('bad documents through the CLI: exit 2, file:line:field, no stack', () 
     expect(r.stderr).toMatch(new RegExp(`^emvsim: ${file.replace(/[.]/g, '\\.')}:2: pdol: not a data object list`));
   });
 
+  it('a scenario whose card has PDOL 9F33FF fails validation with exit 2 at file:line:field, never ERROR', async () => {
+    const file = write(
+      'pdol-scenario.yaml',
+      'id: pdol-ff\ntitle: PDOL with a length byte FF\nspec: Book 3 §5.4\ncard:\n  set:\n    pdol: 9F33FF\ntransaction: { amount: 800 }\nexpect: { outcome: approved }\n',
+    );
+    const r = await run('conform', file);
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toMatch(/ERROR/);
+    expect(r.stderr).toContain(`${file}:6: card.set.pdol: not a data object list (DOL, Book 3 §5.4)`);
+  });
+
   it('a YAML alias bomb is bad input naming the file, not an internal error', async () => {
     const file = write('bomb.yaml', 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n');
     const r = await run('transact', '--terminal', file, '--amount', '1', '--pin', '1234');
