@@ -8,6 +8,7 @@
  * file and the field path (`card.json: state.pin: ...`), never a TypeError later on.
  */
 import { DocumentError } from '../apdu/errors.js';
+import { cardProfileSchema, validatorOf } from '../documents/index.js';
 import { LOG_FORMAT } from './personalise.js';
 import { validateProfile } from './profile/validate.js';
 import type { CardProfile } from './profile/types.js';
@@ -90,6 +91,9 @@ function profileInput(profile: Obj): Obj {
 
 function checkProfile(c: ImageChecker, raw: unknown): CardProfile {
   const input = profileInput(c.obj(raw, 'profile'));
+  // The stored profile follows the card profile schema too (unknown or mistyped nested fields).
+  const violation = validatorOf(cardProfileSchema).validate(input);
+  if (violation) c.fail(['profile', ...violation.path].join('.'), violation.message);
   let profile: CardProfile;
   try {
     profile = validateProfile(input, () => ({ file: c.file }));

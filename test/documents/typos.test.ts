@@ -96,6 +96,7 @@ const CASES: [Kind, string, string, number | undefined, string, string][] = [
   ['cardFile', 'purse balance -1', cardFile((i) => (i.state.applets = { geldkarte: { ...PURSE, balance: -1 } })), undefined, 'state.applets.geldkarte.balance', 'below the minimum 0'],
   ['cardFile', 'purse blog null', cardFile((i) => (i.state.applets = { geldkarte: { ...PURSE, blog: null } })), undefined, 'state.applets.geldkarte.blog', 'must be a list'],
   ['cardFile', 'top-level stat', cardFile((i) => { i.stat = i.state; }), undefined, 'stat', "did you mean 'state'"],
+  ['cardFile', 'profile.risk typo', cardFile((i) => (i.profile.risk.lowerConsecutiveOfflineLimt = 2)), undefined, 'profile.risk.lowerConsecutiveOfflineLimt', "did you mean 'lowerConsecutiveOfflineLimit'"],
   ['merchant', 'records null', JSON.stringify({ ...merchant, records: null }, null, 1), 12, 'records', 'must be a list'],
   ['clearing', 'settled not a list', JSON.stringify({ ...clearing, settled: 'x' }, null, 1), 3, 'settled', 'must be a list'],
   ['yaml', 'alias bomb', 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n', undefined, '(document)', 'too many alias expansions'],
