@@ -1,10 +1,12 @@
 /**
- * Writes the editor schema of conformance files from its source of truth,
- * src/documents/schemas/scenario.ts: `npm run schemas`.
- * test/documents/schemas.test.ts fails when the file is not current.
+ * Writes the editor schemas from their source of truth, src/documents/schemas/:
+ * `npm run schemas`. test/documents/schemas.test.ts fails when a file is not current.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { projectRoot, scenarioSchemaJson } from '../../src/documents/index.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { editorSchemas, projectRoot } from '../../src/documents/index.js';
 
-writeFileSync(join(projectRoot(), 'scripts', 'conformance', 'scenario.schema.json'), scenarioSchemaJson());
+for (const [path, text] of Object.entries(editorSchemas())) {
+  mkdirSync(dirname(join(projectRoot(), path)), { recursive: true });
+  writeFileSync(join(projectRoot(), path), text);
+}

@@ -13,5 +13,5 @@ export { cardProfileSchema } from './schemas/card-profile.js';
 export { terminalProfileSchema } from './schemas/terminal-profile.js';
 export { scenarioSchema } from './schemas/scenario.js';
 export { issuerRulesSchema, keyFileSchema, liabilityRulesSchema } from './schemas/rules.js';
-export { scenarioSchemaJson } from './schemas/editor.js';
+export { editorSchemas, scenarioSchemaJson } from './schemas/editor.js';
 export { CARD_FILE as cardFileSchema, CLEARING_STATE as clearingFileSchema, MERCHANT_STATE as merchantFileSchema, PURSE_STATE as purseStateSchema } from './schemas/files.js';
