@@ -63,7 +63,7 @@ const CASES: [Kind, string, string, number | undefined, string, string][] = [
   ['terminal', 'currencyExponent 5', `currencyExponent: 5\n${APP}`, 1, 'currencyExponent', 'above the maximum 3'],
   ['terminal', 'capabilities 2 bytes', `capabilities: E0F8\n${APP}`, 1, 'capabilities', 'must be 3 bytes of hex, got 2'],
   ['terminal', 'scheme vsia', `${APP}    scheme: vsia\n`, 3, 'applications.0.scheme', "did you mean 'visa'"],
-  ['terminal', 'onlinePin format 2', `onlinePin: { format: 2, key: 0123456789ABCDEFFEDCBA9876543210 }\n${APP}`, 1, 'onlinePin.format', 'one of 0, 1, 3, 4'],
+  ['terminal', 'onlinePin format 2', `onlinePin: { format: 2, key: 0123456789ABCDEFFEDCBA9876543210 }\n${APP}`, 1, 'onlinePin.format', 'format 2 is not for online PIN'],
   ['terminal', 'targetPercent 150', `${APP}    randomSelection: { targetPercent: 150 }\n`, 3, 'applications.0.randomSelection.targetPercent', 'above the maximum 99'],
   ['terminal', 'no applications', 'name: x\n', 1, 'applications', 'is required'],
   ['card', 'cvmLst', 'base: visa-cvn18\ncvmLst: "00"\n', 2, 'cvmLst', "did you mean 'cvmList'"],

@@ -59,7 +59,8 @@ export const TERMINAL_PROFILE = mapping(
     pinPad: mapping({ present: boolean(), working: boolean() }),
     onlinePin: mapping(
       {
-        format: oneOfValues([0, 1, 3, 4], 'ISO 9564-1 PIN block format (0, 1, 3 with TDES; 4 with AES)'),
+        // 0..4 here; the loader explains why 2 (the offline PIN block) is refused.
+        format: integer(0, 4, 'ISO 9564-1 PIN block format: 0, 1, 3 with TDES; 4 with AES (2 is the offline block)'),
         key: hex(16, 32, 'PIN encryption key, hex'),
         keyFile: text('scripts/keys/NAME.yaml or a path relative to the profile'),
         keyName: text('Key in the key file (default zpkTdes, zpkAes for format 4)'),
