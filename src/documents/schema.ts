@@ -10,7 +10,8 @@
  * of an integer (YAML reads `countryCode: 276` as a number), and
  * `format: "dol"` checks a Data Object List (Book 3 §5.4) with the card's own
  * parser, and that its data fits `x-dataMax` bytes. `x-expected` words the message of a pattern, `x-hex` marks hex text
- * (a wrong length is said as such), `x-unknown` names what an unknown key is.
+ * (a wrong length is said as such), `x-unknown` names what an unknown key is,
+ * `x-keys` says what the keys of a map (patternProperties) look like.
  * Annotation keywords (description, title, $schema, $id) are ignored.
  *
  * Returns the first violation with its path, so the caller can name
@@ -204,6 +205,7 @@ export class SchemaValidator {
         continue;
       }
       if (schema.additionalProperties === false) {
+        if (typeof schema['x-keys'] === 'string') return { path: [...path, key], message: `key is not ${schema['x-keys']}` };
         const known = Object.keys(properties);
         const hint = didYouMean(key, known);
         const noun = typeof schema['x-unknown'] === 'string' ? `${schema['x-unknown']} '${key}'` : 'field';

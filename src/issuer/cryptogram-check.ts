@@ -159,12 +159,14 @@ export function checkArqc(
 }
 
 /**
- * True when the issuer application data (9F10) in the VIS/CCD layout the
- * emulated card uses (06 | DKI | CVN | CVR 03 b2 b3 b4) reports "PIN try limit
- * exceeded" (CVR byte 3 b7): the card's offline PIN is blocked.
+ * True when the issuer application data (9F10) reports "PIN try limit exceeded": in the VIS/CCD
+ * layout (06 | DKI | CVN | CVR 03 b2 b3 b4) CVR byte 3 b7; in the M/Chip layout of the emulated
+ * Mastercard card (DKI | CVN | CVR(6) | DAC(2) | counters(8), 18 bytes) CVR byte 4 b4.
  */
 export function cardReportsPinBlocked(iad: Bytes | undefined): boolean {
-  return iad !== undefined && iad.length >= 7 && iad[0] === 0x06 && iad[3] === 0x03 && (iad[5]! & 0x40) !== 0;
+  if (iad === undefined) return false;
+  if (iad.length >= 7 && iad[0] === 0x06 && iad[3] === 0x03) return (iad[5]! & 0x40) !== 0;
+  return iad.length === 18 && (iad[5]! & 0x08) !== 0;
 }
 
 /** The Authorisation Response Code (8A) is the ISO 8583 response code in ASCII (Book 4 §12.2.4 / Annex A6). */

@@ -10,7 +10,7 @@ import { basename, dirname } from 'node:path';
 import { toHex } from '../apdu/bytes.js';
 import { DocumentError } from '../apdu/errors.js';
 import { FieldReader, checkDocument, documentPath, listShipped, parseYamlSource, projectRoot, readYamlDocument, shippedDirectory, terminalProfileSchema, type YamlSource } from '../documents/index.js';
-import type { OnlinePinEncipherment, Scheme, SupportedApplication, TerminalConfig } from './config.js';
+import { DEFAULT_CARD_TIMEOUT_MS, type OnlinePinEncipherment, type Scheme, type SupportedApplication, type TerminalConfig } from './config.js';
 import { loadKeyFile } from './key-file.js';
 
 const SCHEMES: readonly Scheme[] = ['visa', 'mastercard', 'girocard', 'geldkarte', 'other'];
@@ -142,6 +142,7 @@ function terminalProfileOf(src: YamlSource): TerminalConfig {
     capkFiles: capkFiles.length > 0 ? capkFiles : ['test-capks.json', 'emvsim-test-ca.json'],
     exceptionFile,
     liabilityRules: r.string(['liabilityRules'], 'default'),
+    cardTimeoutMs: r.number(['cardTimeoutMs'], 1, 600_000, DEFAULT_CARD_TIMEOUT_MS),
   };
 }
 
