@@ -114,7 +114,7 @@ function checkScenario(src: YamlSource, base: Path, s: Record<string, unknown>):
  * time, so what only the merged document can tell (a cross-field rule, a missing profile) is
  * reported at the scenario's file:line before any case runs, not as an ERROR at run time.
  */
-function checkDeltas(src: YamlSource, base: Path, card: CardSetup, terminal: Scenario['terminal']): void {
+function checkDeltas(src: YamlSource, base: Path, card: CardSetup, terminal: Scenario['terminal'] | undefined): void {
   if (card.profile !== GELDKARTE_PURSE_PROFILE) {
     const overrides = cardOverrides(card);
     try {
@@ -130,6 +130,7 @@ function checkDeltas(src: YamlSource, base: Path, card: CardSetup, terminal: Sce
       throw e;
     }
   }
+  if (!terminal) return;
   try {
     buildTerminal(terminal);
   } catch (e) {
@@ -145,6 +146,11 @@ function checkDeltas(src: YamlSource, base: Path, card: CardSetup, terminal: Sce
     }
     throw e;
   }
+}
+
+function checkedCard(src: YamlSource, base: Path, card: CardSetup): CardSetup {
+  checkDeltas(src, base, card, undefined);
+  return card;
 }
 
 /** Parses and validates one file's text into cases. */
@@ -165,7 +171,7 @@ export function parseConformanceFile(text: string, file: string): ConformanceCas
         title: doc.title as string,
         spec: doc.spec as string,
         tags: (doc.tags as string[] | undefined) ?? [],
-        card: cardSetup(doc.card as Record<string, unknown> | undefined, file, id),
+        card: checkedCard(src, base, cardSetup(doc.card as Record<string, unknown> | undefined, file, id)),
         variables: Object.fromEntries(Object.entries((doc.variables as Record<string, string> | undefined) ?? {}).map(([k, v]) => [k, v.toUpperCase()])),
         steps: doc.steps as ScriptStep[],
         origin,

@@ -92,6 +92,7 @@ const CASES: [Kind, string, string, number | undefined, string, string][] = [
   ['scenario', 'missing card profile', SCENARIO('card: { profile: visa-cvn81 }\n'), 4, 'card.profile', "no card profile 'visa-cvn81'"],
   ['scenario', 'missing terminal profile', SCENARIO('terminal: { profile: eu-pos-pinn }\n'), 4, 'terminal.profile', "no terminal profile 'eu-pos-pinn'"],
   ['scenario', 'terminal threshold above floor limit', SCENARIO('terminal:\n  eachApplication: { floorLimit: 100, randomSelection: { threshold: 200 } }\n'), 5, 'terminal.eachApplication.randomSelection.threshold', 'must not exceed the floor limit'],
+  ['scenario', 'card script with a card.set cross-field error', 'kind: card-script\nid: s1\ntitle: t\nspec: s\ncard:\n  set: { oda: none, pinEnciphermentKey: true }\nsteps:\n  - command: 00A4040007A000000003101000\n', 6, 'card.set.pinEnciphermentKey', "oda must not be 'none'"],
   ['keys', 'key not hex', 'zpkTdes: XYZ\n', 1, 'zpkTdes', 'hex'],
   ['cardFile', 'purse balance -1', cardFile((i) => (i.state.applets = { geldkarte: { ...PURSE, balance: -1 } })), undefined, 'state.applets.geldkarte.balance', 'below the minimum 0'],
   ['cardFile', 'purse blog null', cardFile((i) => (i.state.applets = { geldkarte: { ...PURSE, blog: null } })), undefined, 'state.applets.geldkarte.blog', 'must be a list'],
