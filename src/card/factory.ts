@@ -162,6 +162,10 @@ export function parseCardImage(text: string, file: string): CardImage {
   if (o.format !== CARD_IMAGE_FORMAT) throw new DocumentError(`format must be '${CARD_IMAGE_FORMAT}'`, { file, field: 'format' });
   if (o.version !== 1) throw new DocumentError(`unsupported version ${String(o.version)}`, { file, field: 'version' });
   checkDocument(src, cardFileSchema);
+  const purse = (o.state as { applets?: { geldkarte?: { balance: number; maxBalance: number; maxTransaction: number } } }).applets?.geldkarte;
+  if (purse && purse.balance > purse.maxBalance) {
+    throw src.error(['state', 'applets', 'geldkarte', 'balance'], `${purse.balance} cents is above the purse's maximum balance of ${purse.maxBalance}`);
+  }
   const { profile, state } = validateCardImage(o, file);
   return { ...(o as unknown as CardImage), profile, state };
 }

@@ -95,6 +95,7 @@ const CASES: [Kind, string, string, number | undefined, string, string][] = [
   ['scenario', 'card script with a card.set cross-field error', 'kind: card-script\nid: s1\ntitle: t\nspec: s\ncard:\n  set: { oda: none, pinEnciphermentKey: true }\nsteps:\n  - command: 00A4040007A000000003101000\n', 6, 'card.set.pinEnciphermentKey', "oda must not be 'none'"],
   ['keys', 'key not hex', 'zpkTdes: XYZ\n', 1, 'zpkTdes', 'hex'],
   ['cardFile', 'purse balance -1', cardFile((i) => (i.state.applets = { geldkarte: { ...PURSE, balance: -1 } })), undefined, 'state.applets.geldkarte.balance', 'below the minimum 0'],
+  ['cardFile', 'purse balance above the maximum', cardFile((i) => (i.state.applets = { geldkarte: { ...PURSE, balance: 50000 } })), undefined, 'state.applets.geldkarte.balance', "above the purse's maximum balance of 20000"],
   ['cardFile', 'purse blog null', cardFile((i) => (i.state.applets = { geldkarte: { ...PURSE, blog: null } })), undefined, 'state.applets.geldkarte.blog', 'must be a list'],
   ['cardFile', 'top-level stat', cardFile((i) => { i.stat = i.state; }), undefined, 'stat', "did you mean 'state'"],
   ['cardFile', 'profile.risk typo', cardFile((i) => (i.profile.risk.lowerConsecutiveOfflineLimt = 2)), undefined, 'profile.risk.lowerConsecutiveOfflineLimt', "did you mean 'lowerConsecutiveOfflineLimit'"],
