@@ -11,7 +11,7 @@ import { DocumentError } from '../apdu/errors.js';
 import { TSI_BITS, TVR_BITS } from '../apdu/bitmaps.js';
 import { loadProfile } from '../card/index.js';
 import { checkDocument, documentReason, parseYamlSource, readDocumentText, scenarioSchema, shippedDirectory, type Path, type YamlSource } from '../documents/index.js';
-import { GELDKARTE_PURSE_PROFILE, buildTerminal, cardOverrides } from './setup.js';
+import { GELDKARTE_PURSE_PROFILE, TERMINAL_DELTAS, buildTerminal, cardOverrides } from './setup.js';
 import type { BitExpectation, CardScript, CardSetup, ConformanceCase, Scenario, ScriptStep } from './types.js';
 
 export function conformanceDirectory(): string {
@@ -136,7 +136,7 @@ function checkDeltas(src: YamlSource, base: Path, card: CardSetup, terminal: Sce
   } catch (e) {
     if (!(e instanceof DocumentError)) throw e;
     if (e.field === 'terminal.profile') throw src.error([...base, 'terminal', 'profile'], documentReason(e));
-    if (e.file?.endsWith("(with the scenario's terminal deltas)")) {
+    if (e.file?.endsWith(TERMINAL_DELTAS)) {
       const parts = e.field.split('.');
       const each = terminal.eachApplication as Record<string, unknown> | undefined;
       const set = terminal.set as Record<string, unknown> | undefined;

@@ -73,6 +73,9 @@ function faultRuleOf(f: Record<string, unknown>): FaultRule {
 
 const terminalCache = new Map<string, TerminalConfig>();
 
+/** How an error in a terminal profile merged with a scenario's deltas names its file (load.ts maps it back). */
+export const TERMINAL_DELTAS = " (with the scenario's terminal deltas)";
+
 
 /** The terminal configuration: the profile's YAML with the deltas merged, then the terminal's own validation. */
 export function buildTerminal(setup: TerminalSetup): TerminalConfig {
@@ -92,7 +95,7 @@ export function buildTerminal(setup: TerminalSetup): TerminalConfig {
     if (setup.eachApplication) apps = apps.map((a) => mergeProfileData(a, setup.eachApplication) as Record<string, unknown>);
     data = { ...data, applications: apps };
   }
-  const config = parseTerminalProfile(stringifyYaml(data), `${file} (with the scenario's terminal deltas)`);
+  const config = parseTerminalProfile(stringifyYaml(data), `${file}${TERMINAL_DELTAS}`);
   terminalCache.set(key, config);
   return structuredClone(config);
 }
