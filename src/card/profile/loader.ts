@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { DocumentError } from '../../apdu/errors.js';
-import { cardProfileSchema, checkDocument, documentPath, listShipped, parseYamlSource, readYamlDocument, shippedDirectory, type YamlSource } from '../../documents/index.js';
+import { cardProfileSchema, checkDocument, validatorOf, documentPath, listShipped, parseYamlSource, readYamlDocument, shippedDirectory, type YamlSource } from '../../documents/index.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import type { CardProfile } from './types.js';
 import { validateProfile } from './validate.js';
@@ -97,6 +97,11 @@ export function parseProfile(text: string, file = '<profile>', overrides?: Recor
 }
 
 function resolveLayers(top: Layer, overrides: Record<string, unknown> | undefined): CardProfile {
+  if (overrides) {
+    // Programmatic overrides are a layer too: the same schema, errors named '<overrides>'.
+    const violation = validatorOf(cardProfileSchema).validate(overrides);
+    if (violation) throw new DocumentError(violation.message, { file: '<overrides>', field: violation.path.join('.') || '$' });
+  }
   const chain: Layer[] = [top];
   const seen = new Set([resolve(top.file)]);
   for (let layer = top; typeof layer.data.base === 'string'; ) {
