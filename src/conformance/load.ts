@@ -1,8 +1,10 @@
 /**
  * Loading conformance files: YAML (one document or a list), validated against
- * scripts/conformance/scenario.schema.json, then the checks a schema cannot
+ * the scenario schema (src/documents/schemas/scenario.ts; editors use its copy
+ * scripts/conformance/scenario.schema.json), then the checks a schema cannot
  * express (TVR/TSI bit names exist, hex lengths, ${variables} are defined
- * before use, ids unique across the suite). Every error is a DocumentError
+ * before use, ids unique across the suite) and the scenario's card and
+ * terminal built once with their deltas. Every error is a DocumentError
  * naming file:line and the field path.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
