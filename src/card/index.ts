@@ -114,3 +114,4 @@ export function newCardFile(profile: CardProfile, file: string, options: IssueOp
   writeFileAtomic(file, JSON.stringify(image, null, 1) + '\n');
   return image;
 }
+export { lockCardFile, DEFAULT_LOCK_WAIT_MS } from './file-lock.js';

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import type { Document, LineCounter as LineCounterClass } from 'yaml';
 import { DocumentError } from '../apdu/errors.js';
+import { checkMinorUnitAmounts } from './amounts.js';
 import { jsonLineOf } from './json-lines.js';
 
 type YamlModule = typeof import('yaml');
@@ -65,6 +66,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     const line = lineCounter.linePos(e.pos[0]).line;
     throw new DocumentError(e.message.split('\n')[0] ?? 'YAML syntax error', { file, line, field: '(document)' });
   }
+  checkMinorUnitAmounts(yaml(), doc, lineCounter, file);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
