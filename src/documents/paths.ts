@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DocumentError } from '../apdu/errors.js';
+import { EnvironmentError } from '../apdu/errors.js';
 import { parseYamlSource, type YamlSource } from './yaml.js';
 
 /** Kinds of shipped document and their folder under scripts/. */
@@ -76,16 +76,18 @@ export function documentPath(kind: ShippedKind, nameOrPath: string, relativeTo?:
 
 /**
  * Reads a document's text. The one place documents are read from disk (shipped or the
- * user's): a cache of shipped documents belongs here. A missing or unreadable file is a
- * DocumentError naming it; `what` says what was expected ("terminal profile").
+ * user's): a cache of shipped documents belongs here. A file that cannot be read is the
+ * environment, not the content (exit 3): an EnvironmentError naming the path and the errno;
+ * loaders that look a *name* up check existence first and report an unknown name as bad input.
+ * `what` says what was expected ("terminal profile").
  */
 export function readDocumentText(file: string, what = 'document'): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? `no such ${what}` : code === 'EISDIR' ? `a folder, not a ${what}` : `cannot read the ${what} (${code ?? String(err)})`;
-    throw new DocumentError(reason, { file, field: '(file)' });
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    const hint = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : code === 'EACCES' ? 'permission denied' : 'check the path';
+    throw new EnvironmentError(`cannot read the ${what} ${file}: ${code} (${hint})`);
   }
 }
 
