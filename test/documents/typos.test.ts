@@ -93,6 +93,8 @@ const CASES: [Kind, string, string, number | undefined, string, string][] = [
   ['scenario', 'missing terminal profile', SCENARIO('terminal: { profile: eu-pos-pinn }\n'), 4, 'terminal.profile', "no terminal profile 'eu-pos-pinn'"],
   ['scenario', 'terminal threshold above floor limit', SCENARIO('terminal:\n  eachApplication: { floorLimit: 100, randomSelection: { threshold: 200 } }\n'), 5, 'terminal.eachApplication.randomSelection.threshold', 'must not exceed the floor limit'],
   ['scenario', 'card script with a card.set cross-field error', 'kind: card-script\nid: s1\ntitle: t\nspec: s\ncard:\n  set: { oda: none, pinEnciphermentKey: true }\nsteps:\n  - command: 00A4040007A000000003101000\n', 6, 'card.set.pinEnciphermentKey', "oda must not be 'none'"],
+  ['scenario', 'amount in major units', 'id: typo\ntitle: t\nspec: s\ntransaction: { amount: 8.00 }\nexpect: { outcome: approved }\n', 4, 'transaction.amount', "'8.00' is not an integer in minor units"],
+  ['terminal', 'floor limit in major units', `${APP}    floorLimit: 50.00\n`, 3, 'applications.0.floorLimit', "'50.00' is not an integer in minor units"],
   ['keys', 'key not hex', 'zpkTdes: XYZ\n', 1, 'zpkTdes', 'hex'],
   ['cardFile', 'purse balance -1', cardFile((i) => (i.state.applets = { geldkarte: { ...PURSE, balance: -1 } })), undefined, 'state.applets.geldkarte.balance', 'below the minimum 0'],
   ['cardFile', 'purse balance above the maximum', cardFile((i) => (i.state.applets = { geldkarte: { ...PURSE, balance: 50000 } })), undefined, 'state.applets.geldkarte.balance', "above the purse's maximum balance of 20000"],
