@@ -9,8 +9,8 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { DocumentError } from '../apdu/errors.js';
-import { TSI_BITS, TVR_BITS } from '../apdu/bitmaps.js';
+import { DocumentError } from '../apdu/index.js';
+import { TSI_BITS, TVR_BITS } from '../apdu/index.js';
 import { loadProfile } from '../card/index.js';
 import { checkDocument, documentReason, parseYamlSource, readDocumentText, scenarioSchema, shippedDirectory, type Path, type YamlSource } from '../documents/index.js';
 import { GELDKARTE_PURSE_PROFILE, TERMINAL_DELTAS, buildTerminal, cardOverrides } from './setup.js';

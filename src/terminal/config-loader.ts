@@ -7,8 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { toHex } from '../apdu/bytes.js';
-import { DocumentError } from '../apdu/errors.js';
+import { toHex } from '../apdu/index.js';
+import { DocumentError } from '../apdu/index.js';
 import { FieldReader, checkDocument, documentPath, listShipped, parseYamlSource, projectRoot, readYamlDocument, shippedDirectory, terminalProfileSchema, type YamlSource } from '../documents/index.js';
 import { DEFAULT_CARD_TIMEOUT_MS, type OnlinePinEncipherment, type Scheme, type SupportedApplication, type TerminalConfig } from './config.js';
 import { loadKeyFile } from './key-file.js';

@@ -5,8 +5,8 @@
  * is a DocumentError naming file:line and the key's name.
  */
 import { isAbsolute, join, resolve } from 'node:path';
-import { type Bytes, fromHex } from '../apdu/bytes.js';
-import { DocumentError } from '../apdu/errors.js';
+import { type Bytes, fromHex } from '../apdu/index.js';
+import { DocumentError } from '../apdu/index.js';
 import { checkDocument, keyFileSchema, parseYamlSource, readDocumentText, shippedDirectory, type YamlSource } from '../documents/index.js';
 
 export interface KeyFile {

@@ -3,10 +3,10 @@
  * evaluated in order, first match wins. Each rule's `when` names facts of the
  * outcome and the values that match: a scalar (equal), a list (any of), or
  * { not: value-or-list }. Facts: see LiabilityFacts; sources in
- * payments-domain-facts.md §2 (Visa 10.1/10.2/11.3, Mastercard chip liability
+ * docs/sources.md §2 (Visa 10.1/10.2/11.3, Mastercard chip liability
  * shift, girocard payment guarantee, ELV, Geldkarte).
  */
-import { FieldReader, checkDocument, liabilityRulesSchema, parseYamlSource, readYamlDocument, type YamlSource } from '../documents/index.js';
+import { FieldReader, checkDocument, liabilityRulesSchema, parseYamlSource, type YamlSource } from '../documents/index.js';
 
 export type LiableParty = 'issuer' | 'acquirer' | 'merchant' | 'cardholder' | 'none';
 
@@ -114,7 +114,8 @@ export function parseLiabilityTable(text: string, file: string): LiabilityTable 
   return liabilityTableOf(parseYamlSource(text, file));
 }
 
-function liabilityTableOf(src: YamlSource): LiabilityTable {
+/** A parsed liability table document to the table (its loader, liability-file.ts, reads the file). */
+export function liabilityTableOf(src: YamlSource): LiabilityTable {
   const file = src.file;
   checkDocument(src, liabilityRulesSchema(FACT_NAMES, PARTIES));
   const r = new FieldReader(src);
@@ -146,8 +147,4 @@ function liabilityTableOf(src: YamlSource): LiabilityTable {
     ids.add(rule.id);
   });
   return { name: r.string(['name'], file), description: r.string(['description'], ''), rules };
-}
-
-export function loadLiabilityTable(path: string): LiabilityTable {
-  return liabilityTableOf(readYamlDocument(path, 'liability rules file'));
 }

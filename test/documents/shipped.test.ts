@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { listShipped, projectRoot, shippedDirectory } from '../../src/documents/index.js';
 import { loadProfile } from '../../src/card/index.js';
 import { loadTerminalProfile } from '../../src/terminal/config-loader.js';
-import { loadLiabilityTable } from '../../src/terminal/liability.js';
+import { loadLiabilityTable } from '../../src/terminal/liability-file.js';
 import { loadKeyFile } from '../../src/terminal/key-file.js';
 import { loadRules } from '../../src/issuer/index.js';
 import { loadSuite } from '../../src/conformance/load.js';

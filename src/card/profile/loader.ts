@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { DocumentError } from '../../apdu/errors.js';
+import { DocumentError } from '../../apdu/index.js';
 import { cardProfileSchema, checkDocument, validatorOf, documentPath, listShipped, parseYamlSource, readYamlDocument, shippedDirectory, type YamlSource } from '../../documents/index.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import type { CardProfile } from './types.js';

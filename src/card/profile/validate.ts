@@ -3,9 +3,9 @@
  * DocumentError naming the file, line and field path (the line found by the
  * loader's `locate`, which knows which file of the base chain set the field).
  */
-import { DocumentError } from '../../apdu/errors.js';
-import { parseDol } from '../../apdu/dol.js';
-import { readTag } from '../../apdu/tlv.js';
+import { DocumentError } from '../../apdu/index.js';
+import { parseDol } from '../../apdu/index.js';
+import { readTag } from '../../apdu/index.js';
 import { DOL_DATA_MAX, dolProblem } from '../../documents/index.js';
 import { COMMAND_INS, FAULT_ACTIONS, type FaultAction, type FaultRule } from '../faults.js';
 import { validateRawImage } from './raw-image.js';

@@ -3,7 +3,7 @@
  * file:line and the field path (e.g. `rules[2].factor`), so a typo in a rule
  * never turns into a silently ignored rule.
  */
-import { DocumentError } from '../../apdu/errors.js';
+import { DocumentError } from '../../apdu/index.js';
 import { checkDocument, issuerRulesSchema, parseYamlSource, readYamlDocument, type YamlSource } from '../../documents/index.js';
 import { SCRIPT_COMMANDS, type ScriptCommandName } from '../scripts.js';
 import type { ListField, RiskRule, RuleAction, RuleSet } from './types.js';

@@ -1,0 +1,25 @@
+/**
+ * Loads liability tables from files (scripts/liability/NAME.yaml or a path).
+ * Kept apart from the liability step (liability.ts), which does no I/O.
+ */
+import { documentPath, readYamlDocument } from '../documents/index.js';
+import { type LiabilityRule, type LiabilityTable, liabilityTableOf } from './liability.js';
+
+export function loadLiabilityTable(path: string): LiabilityTable {
+  return liabilityTableOf(readYamlDocument(path, 'liability rules file'));
+}
+
+/** The file of a liability table: a shipped table's name (scripts/liability/NAME.yaml) or a path. */
+export function liabilityTablePath(nameOrPath: string): string {
+  return documentPath('liability', nameOrPath);
+}
+
+const rulesCache = new Map<string, readonly LiabilityRule[]>();
+
+/** The rules of a liability table by name or path, read once per process (tables are read-only). */
+export function liabilityRules(nameOrPath: string): LiabilityRule[] {
+  const path = liabilityTablePath(nameOrPath);
+  let rules = rulesCache.get(path);
+  if (!rules) rulesCache.set(path, (rules = loadLiabilityTable(path).rules));
+  return [...rules];
+}
