@@ -5,7 +5,7 @@
  * instead of being taken 100 times too small.
  */
 import type { Document, LineCounter } from 'yaml';
-import { DocumentError } from '../apdu/errors.js';
+import { DocumentError } from '../apdu/index.js';
 
 /** Fields that hold money in documents. */
 const MINOR_UNIT_FIELD = /^(amount|otherAmount|floorLimit|threshold|balance)$|Amount(Limit|Minor)?$/;

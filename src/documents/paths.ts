@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EnvironmentError } from '../apdu/errors.js';
+import { EnvironmentError } from '../apdu/index.js';
 import { parseYamlSource, type YamlSource } from './yaml.js';
 
 /** Kinds of shipped document and their folder under scripts/. */

@@ -18,8 +18,8 @@
  * file:line and the field (DocumentError). An unknown field gets a
  * "did you mean" when a known one is close.
  */
-import { dolDataLength, parseDol } from '../apdu/dol.js';
-import { TlvError } from '../apdu/errors.js';
+import { dolDataLength, parseDol } from '../apdu/index.js';
+import { TlvError } from '../apdu/index.js';
 import { didYouMean } from './suggest.js';
 
 export type JsonSchema = { [keyword: string]: unknown };

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Document, LineCounter as LineCounterClass } from 'yaml';
-import { DocumentError } from '../apdu/errors.js';
+import { DocumentError } from '../apdu/index.js';
 import { checkMinorUnitAmounts } from './amounts.js';
 import { jsonLineOf } from './json-lines.js';
 
