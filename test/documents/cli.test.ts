@@ -2,22 +2,16 @@
  * Bad documents through the built CLI as a child process: exit code 2 and a
  * one-line message naming file:line:field (issue 17 "Must show").
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBin as bin, ensureBuilt, repoRoot as root } from '../built-cli.js';
+import { ensureBuilt, repoRoot as root } from '../built-cli.js';
+import { runCli } from '../cli/run-cli.js';
 
 let tmp: string;
 
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8' }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (...args: string[]) => runCli(args, { cwd: tmp });
 
 function write(name: string, text: string): string {
   const p = join(tmp, name);
