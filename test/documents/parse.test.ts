@@ -63,7 +63,7 @@ describe('DOLs', () => {
 describe('resource paths', () => {
   it('a shipped name is under scripts/, a path stays the path the user gave', () => {
     expect(documentPath('terminal', 'eu-pos-pin')).toBe(`${projectRoot()}/scripts/terminals/eu-pos-pin.yaml`);
-    expect(documentPath('card', './mine.yaml', '/work/user')).toBe('/work/user/mine.yaml');
+    expect(documentPath('card', './mine.yaml', '/home/user')).toBe('/home/user/mine.yaml');
     expect(documentPath('liability', 'default')).toBe(`${projectRoot()}/scripts/liability/default.yaml`);
   });
 });

@@ -69,7 +69,7 @@ const FIELDS = {
 };
 const delta = fc.record(FIELDS, { requiredKeys: [] });
 
-const FILE = '/work/user/generated.yaml';
+const FILE = '/home/user/generated.yaml';
 
 /** SELECT, GET PROCESSING OPTIONS with the PDOL's data, READ RECORD of the AFL: no exception, every answer has a status word. */
 function exercise(card: EmulatedCard, aid: string): void {

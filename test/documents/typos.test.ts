@@ -110,7 +110,7 @@ const CASES: [Kind, string, string, number | undefined, string, string][] = [
 describe('typos and mistakes are rejected at file:line:field', () => {
   it('has at least 30 cases', () => expect(CASES.length).toBeGreaterThanOrEqual(30));
   it.each(CASES)('%s: %s', (kind, _what, text, line, field, fragment) => {
-    const file = `/work/user/${kind}.yaml`;
+    const file = `/home/user/${kind}.yaml`;
     let error: unknown;
     try {
       load(kind, text, file);
