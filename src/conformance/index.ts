@@ -16,6 +16,5 @@ export type { ConformanceCase, Scenario, CardScript, CaseResult, CaseStatus, Mis
 // For the lab (src/lab): cards and hosts of a case, the schema interpreter, the HTML report.
 export { buildCard, buildHost } from './setup.js';
 export { listenHost } from './host-server.js';
-export { SchemaValidator, type JsonSchema, type Path } from './schema-validator.js';
 export { renderHtmlReport, type HtmlCase, type HtmlReport } from './html-report.js';
 export type { CardSetup } from './types.js';

@@ -28,16 +28,14 @@ export {
   tryDecodeTlv,
   formatTlvLines,
 } from '../apdu/index.js';
-export { parseYamlSource, projectRoot, createTerminal, formatOutcome, type YamlSource, type AuthorisationHost } from '../terminal/index.js';
+export { createTerminal, formatOutcome, type AuthorisationHost } from '../terminal/index.js';
+export { parseYamlSource, projectRoot, SchemaValidator, type JsonSchema, type Path, type YamlSource } from '../documents/index.js';
 export {
-  SchemaValidator,
   buildCard,
   buildHost,
   listenHost,
   formatReport,
   renderHtmlReport,
-  type JsonSchema,
-  type Path,
   type CardSetup,
   type CaseResult,
   type HtmlCase,
