@@ -54,6 +54,11 @@ export { pinOffset } from './online-pin.js';
 export interface InProcessHostOptions extends Omit<IssuerHostOptions, 'db' | 'rules'> {
   /** Database file (default ':memory:'); a new database is seeded with the shipped cards. */
   database?: string;
+  /**
+   * Seed a new database with the shipped cards (default true). false: only `cards`, for a host that
+   * serves one known card (`emvsim transact` with an emulated card): no shipped profile is parsed.
+   */
+  shippedCards?: boolean;
   /** Risk rules: a rules file path or already loaded rules (default none). */
   rules?: string | readonly RiskRule[];
   /** Extra cards to seed. */
@@ -62,10 +67,10 @@ export interface InProcessHostOptions extends Omit<IssuerHostOptions, 'db' | 'ru
   enrolUnknownCards?: boolean;
 }
 
-/** Opens (and seeds when new) an issuer database. */
-export function openSeededDatabase(path: string, extra: readonly SeedCard[] = []): IssuerDatabase {
+/** Opens (and seeds when new, with the shipped cards unless `shipped` is false) an issuer database. */
+export function openSeededDatabase(path: string, extra: readonly SeedCard[] = [], shipped = true): IssuerDatabase {
   const db = openIssuerDatabase(path);
-  if (isEmpty(db)) seedCards(db, shippedCards());
+  if (shipped && isEmpty(db)) seedCards(db, shippedCards());
   if (extra.length > 0) seedCards(db, extra);
   return db;
 }
@@ -83,9 +88,9 @@ export function enrolFromShippedBin(request: AuthorisationRequest): SeedCard | u
 
 /** An issuer host in this process: AuthorisationHost for `emvsim transact` and tests. */
 export function createInProcessHost(options: InProcessHostOptions = {}): IssuerHost {
-  const db = openSeededDatabase(options.database ?? ':memory:', options.cards ?? []);
+  const db = openSeededDatabase(options.database ?? ':memory:', options.cards ?? [], options.shippedCards ?? true);
   const rules = typeof options.rules === 'string' ? loadRules(options.rules).rules : (options.rules ?? []);
-  const { database: _d, rules: _r, cards: _c, enrolUnknownCards, ...hostOptions } = options;
+  const { database: _d, rules: _r, cards: _c, shippedCards: _s, enrolUnknownCards, ...hostOptions } = options;
   return new IssuerHost({
     ...hostOptions,
     db,
