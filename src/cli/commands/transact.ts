@@ -125,8 +125,8 @@ async function authorisationHost(o: TransactOptions, card: EmulatedCardLike | un
     return { host, describe: `scripted (${o.online})`, close: () => undefined };
   }
   const { createInProcessHost, seedCardFromProfile } = await import('../../issuer/index.js');
-  // An emulated card's issuer needs that card only (its keys, PIN and account), not every shipped profile.
-  const host = createInProcessHost(card ? { shippedCards: false, cards: [{ ...seedCardFromProfile(card.engine.profile, card.secrets.pan), psn: card.secrets.panSequenceNumber }] } : {});
+  // An emulated card's issuer needs that card (and its BIN's shipped keys), not every shipped card seeded.
+  const host = createInProcessHost(card ? { shippedCards: 'same-bins', cards: [{ ...seedCardFromProfile(card.engine.profile, card.secrets.pan), psn: card.secrets.panSequenceNumber }] } : {});
   return { host, describe: 'in-process issuer', close: () => host.db.close() };
 }
 
