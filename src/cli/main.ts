@@ -3,6 +3,9 @@
  * it parses arguments, calls a module, prints. Heavy modules are imported
  * inside handlers so that `emvsim --help` starts fast.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../crypto/capk.js';
 import { loadYargs } from './load-yargs.js';
 import { commands } from './commands/index.js';
 import { reportError } from './output.js';
@@ -18,7 +21,9 @@ export async function main(argv: string[]): Promise<void> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // emvsim's own version: yargs alone reads the package.json above the current directory (the
+    // user's project under `npx emvsim`, "unknown" elsewhere).
+    .version((JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version)
     // No wrapping: an example's long hex must stay on one line so it can be copied (yargs
     // would otherwise split it across two, mid-argument); the terminal soft-wraps instead.
     .wrap(null)

@@ -151,13 +151,16 @@ export class CapkStore {
 }
 
 /** The package root (the directory of emvsim's package.json), from src/ (tsx) or dist/src/ (built). */
+let foundRoot: string | undefined;
+
 export function packageRoot(): string {
+  if (foundRoot !== undefined) return foundRoot;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, 'package.json');
     if (existsSync(candidate)) {
       try {
-        if ((JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'emvsim') return dir;
+        if ((JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'emvsim') return (foundRoot = dir);
       } catch {
         // not our package.json; keep walking up
       }

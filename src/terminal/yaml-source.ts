@@ -3,8 +3,9 @@
  * to the line it is on (yaml's LineCounter), so a DocumentError names
  * file:line and the field.
  */
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import { isNode } from 'yaml';
 import { DocumentError } from '../apdu/errors.js';
+import { parseYamlMemo } from '../apdu/yaml-memo.js';
 
 export interface YamlSource {
   file: string;
@@ -15,8 +16,7 @@ export interface YamlSource {
 }
 
 export function parseYamlSource(text: string, file: string): YamlSource {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const { doc, lineCounter } = parseYamlMemo(text);
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const line = lineCounter.linePos(e.pos[0]).line;

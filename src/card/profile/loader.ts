@@ -7,8 +7,9 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { type Document, LineCounter, isNode, parseDocument } from 'yaml';
+import { type Document, type LineCounter, isNode } from 'yaml';
 import { DocumentError } from '../../apdu/errors.js';
+import { parseYamlMemo } from '../../apdu/yaml-memo.js';
 import { packageRoot } from '../../crypto/capk.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import type { CardProfile } from './types.js';
@@ -42,8 +43,7 @@ function profilePath(nameOrPath: string, relativeTo?: string): string {
 }
 
 function parseLayer(file: string, text: string): Layer {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const { doc, lineCounter: lines } = parseYamlMemo(text);
   const first = doc.errors[0];
   if (first) {
     const line = lines.linePos(first.pos[0]).line;
