@@ -6,11 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../crypto/capk.js';
+import { useBuiltDocuments } from './built-documents.js';
 import { loadYargs } from './load-yargs.js';
 import { commands } from './commands/index.js';
 import { reportError } from './output.js';
 
 const { yargs, hideBin } = await loadYargs();
+useBuiltDocuments();
 
 export async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)

@@ -3,7 +3,6 @@
  * to the line it is on (yaml's LineCounter), so a DocumentError names
  * file:line and the field.
  */
-import { isNode } from 'yaml';
 import { DocumentError } from '../apdu/errors.js';
 import { parseYamlMemo } from '../apdu/yaml-memo.js';
 
@@ -16,22 +15,19 @@ export interface YamlSource {
 }
 
 export function parseYamlSource(text: string, file: string): YamlSource {
-  const { doc, lineCounter } = parseYamlMemo(text);
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const line = lineCounter.linePos(e.pos[0]).line;
-    throw new DocumentError(e.message.split('\n')[0] ?? 'YAML syntax error', { file, line, field: '(document)' });
-  }
+  const parsed = parseYamlMemo(text);
+  const e = parsed.firstError;
+  if (e) throw new DocumentError(e.message.split('\n')[0] ?? 'YAML syntax error', { file, line: e.line, field: '(document)' });
   const lineOf = (path: readonly (string | number)[]): number | undefined => {
     for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+      const line = parsed.nodeLine(path.slice(0, n));
+      if (line !== undefined) return line;
     }
     return undefined;
   };
   return {
     file,
-    value: doc.toJS(),
+    value: parsed.toJS(),
     lineOf,
     error(path, message) {
       const line = lineOf(path);

@@ -7,9 +7,8 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { type Document, type LineCounter, isNode } from 'yaml';
 import { DocumentError } from '../../apdu/errors.js';
-import { parseYamlMemo } from '../../apdu/yaml-memo.js';
+import { type ParsedYaml, parseYamlMemo } from '../../apdu/yaml-memo.js';
 import { packageRoot } from '../../crypto/capk.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import type { CardProfile } from './types.js';
@@ -30,8 +29,7 @@ export function listProfiles(): string[] {
 
 interface Layer {
   file: string;
-  doc: Document;
-  lines: LineCounter;
+  parsed: ParsedYaml;
   data: Record<string, unknown>;
 }
 
@@ -43,17 +41,16 @@ function profilePath(nameOrPath: string, relativeTo?: string): string {
 }
 
 function parseLayer(file: string, text: string): Layer {
-  const { doc, lineCounter: lines } = parseYamlMemo(text);
-  const first = doc.errors[0];
+  const parsed = parseYamlMemo(text);
+  const first = parsed.firstError;
   if (first) {
-    const line = lines.linePos(first.pos[0]).line;
-    throw new DocumentError(first.message.split('\n')[0] ?? 'YAML syntax error', { file, line, field: '$' });
+    throw new DocumentError(first.message.split('\n')[0] ?? 'YAML syntax error', { file, line: first.line, field: '$' });
   }
-  const data = doc.toJS() as unknown;
+  const data = parsed.toJS();
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new DocumentError('a card profile must be a YAML mapping', { file, line: 1, field: '$' });
   }
-  return { file, doc, lines, data: data as Record<string, unknown> };
+  return { file, parsed, data: data as Record<string, unknown> };
 }
 
 function readLayer(file: string): Layer {
@@ -77,8 +74,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function lineOf(layer: Layer, path: readonly (string | number)[]): number | undefined {
   for (let n = path.length; n > 0; n--) {
-    const node = layer.doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) return layer.lines.linePos(node.range[0]).line;
+    const line = layer.parsed.nodeLine(path.slice(0, n));
+    if (line !== undefined) return line;
   }
   return undefined;
 }
