@@ -12,7 +12,19 @@
  * (usePrecompiledYaml; src/cli/built-documents.ts), by the text's hash, so a changed file is never
  * served stale and a start-up reads JSON instead of parsing YAML. This module does no I/O.
  */
-import { LineCounter, isMap, isNode, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLibrary from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+
+let yamlModule: typeof YamlLibrary | undefined;
+
+/**
+ * The yaml library, loaded on first use: a command that reads only compiled documents (`emvsim
+ * transact` on shipped profiles) never loads its ~265 KB of code. Synchronous, so through require.
+ */
+export function yamlLibrary(): typeof YamlLibrary {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof YamlLibrary);
+}
 
 type Path = readonly (string | number)[];
 
@@ -34,11 +46,13 @@ export interface CompiledYaml {
 const pathKey = (path: Path) => path.join('\u0000');
 
 function parseYamlText(text: string): { doc: Document; lineCounter: LineCounter } {
+  const { LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   return { doc: parseDocument(text, { lineCounter, prettyErrors: false }), lineCounter };
 }
 
 function fromYaml(text: string): ParsedYaml {
+  const { isNode } = yamlLibrary();
   const { doc, lineCounter } = parseYamlText(text);
   const e = doc.errors[0];
   return {
@@ -56,6 +70,7 @@ function fromYaml(text: string): ParsedYaml {
  * cannot carry exactly. `lines` holds every node that nodeLine of the parsed text would find.
  */
 export function compileYamlDocument(text: string): CompiledYaml | undefined {
+  const { isMap, isNode, isSeq } = yamlLibrary();
   const { doc, lineCounter } = parseYamlText(text);
   if (doc.errors.length > 0) return undefined;
   const value = doc.toJS() as unknown;

@@ -4,7 +4,8 @@
  * never turns into a silently ignored rule.
  */
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlLibrary } from '../../apdu/yaml-memo.js';
 import { DocumentError } from '../../apdu/errors.js';
 import { SCRIPT_COMMANDS, type ScriptCommandName } from '../scripts.js';
 import type { ListField, RiskRule, RuleAction, RuleSet } from './types.js';
@@ -148,6 +149,7 @@ function ruleOf(r: RuleReader, raw: unknown, index: number, names: Set<string>, 
 
 /** Parses rule-file text (`file` names it in errors). */
 export function parseRules(text: string, file: string): RuleSet {
+  const { isMap, isSeq, LineCounter, parseDocument } = yamlLibrary();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const r = new RuleReader(doc, lines, file);
