@@ -5,9 +5,20 @@
  * (SQLite "WAL mode ... synchronous=FULL ... durable"). Amounts are integers
  * in minor units; nothing is ever a float.
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 
 export type IssuerDatabase = Database.Database;
+
+let sqlite: typeof Database | undefined;
+
+/**
+ * better-sqlite3 (native), required when the first database opens: not an ESM import, which has
+ * Node lex the CommonJS package for its exports whenever the issuer module loads.
+ */
+function betterSqlite3(): typeof Database {
+  return (sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database);
+}
 
 export const SCHEMA_VERSION = 2;
 
@@ -153,7 +164,7 @@ function migrate(db: Database.Database): void {
 
 /** Opens (creating when new) the issuer database; `':memory:'` for an in-process host. */
 export function openIssuerDatabase(path: string): IssuerDatabase {
-  const db = new Database(path);
+  const db = new (betterSqlite3())(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
