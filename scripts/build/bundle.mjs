@@ -8,7 +8,7 @@
 //
 // Usage: node scripts/build/bundle.mjs [--metafile]   (run by `npm run build`, after tsc)
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -80,6 +80,8 @@ await build({
   plugins: [stringWidthLazy],
 });
 
+// Chunk names carry content hashes: clear out the previous build's chunks.
+rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: { emvsim: 'src/cli/main.ts', worker: 'src/conformance/worker.ts' },

@@ -9,8 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { fromHex } from '../apdu/bytes.js';
+import { yamlLibrary } from '../apdu/yaml-memo.js';
 import { DocumentError } from '../apdu/errors.js';
 import { COMMAND_INS, createCard, mergeProfileData, type EmulatedCard, type FaultRule } from '../card/index.js';
 import { createPurseCard } from '../card/geldkarte/index.js';
@@ -83,6 +83,7 @@ export function buildTerminal(setup: TerminalSetup): TerminalConfig {
   } catch {
     throw new DocumentError(`no terminal profile '${setup.profile}'`, { file, field: 'terminal.profile' });
   }
+  const { parse: parseYaml, stringify: stringifyYaml } = yamlLibrary();
   let data = parseYaml(text) as Record<string, unknown>;
   if (setup.set) data = mergeProfileData(data, setup.set) as Record<string, unknown>;
   if (Array.isArray(data.applications)) {
