@@ -162,15 +162,24 @@ function migrate(db: Database.Database): void {
   db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(SCHEMA_VERSION));
 }
 
+/**
+ * A new in-memory database with the schema, as an image: an in-process host (one per conformance
+ * scenario) starts from a copy of it instead of running the schema's DDL again (0.1 ms, not 1.6).
+ */
+let emptyMemoryImage: Buffer | undefined;
+
 /** Opens (creating when new) the issuer database; `':memory:'` for an in-process host. */
 export function openIssuerDatabase(path: string): IssuerDatabase {
-  const db = new (betterSqlite3())(path);
-  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  const memory = path === ':memory:';
+  const db = new (betterSqlite3())(memory && emptyMemoryImage ? emptyMemoryImage : path);
+  if (!memory) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  if (memory && emptyMemoryImage) return db;
   db.exec(SCHEMA);
   migrate(db);
+  if (memory) emptyMemoryImage = db.serialize();
   return db;
 }
 
