@@ -101,7 +101,7 @@ export const terminalFuzzTarget: FuzzTarget = {
           { amountMinor: 100 + ((s * 7919) % 20000), transactionType: 'goods' },
         );
         if (o.outcome === 'terminated') terminated++;
-        if (o.reason.startsWith('internal error')) findings.push(`seed ${s}: ${o.reason}`);
+        if (o.error) findings.push(`seed ${s}: ${o.error.kind} error: ${o.error.stack ?? o.error.message}`);
       } catch (err) {
         findings.push(`seed ${s}: exception ${err instanceof Error ? err.stack : String(err)}`);
       }

@@ -53,7 +53,7 @@ export async function measureKernel(ms = 3000): Promise<KernelMeasurement> {
     const s = card.secrets;
     const host = new ScriptedHost({
       mode: 'approve',
-      issuerKeys: { imkAc: s.issuerMasterKeys.ac, derivation: s.derivation, sessionKey: p.sessionKey === 'master' ? 'master' : 'common', arpcMethod: p.arpcMethod === 2 ? 2 : 1, arpcKey: p.arpcKey === 'master' ? 'master' : 'session' },
+      issuerKeys: { imkAc: s.issuerMasterKeys.ac, derivation: s.derivation, sessionKey: p.sessionKey, arpcMethod: p.arpcMethod === 2 ? 2 : 1, arpcKey: p.arpcKey === 'master' ? 'master' : 'session' },
     });
     const o = await runTransaction(
       { transport: card, config, cardholder: new ScriptedCardholder({ pins: ['1234'] }), host, clock: fixedClock(new Date('2026-06-15T10:00:00Z')), random: seededRandom(seed), capks, liabilityRules: rules },

@@ -72,3 +72,31 @@ function unknownTagName(tag: string): string {
       return `unknown tag (universal class, ${form})`;
   }
 }
+
+/**
+ * Checks a value against a dictionary entry's format and length (Book 3 Annex A / §4.3 data
+ * element formats): 'n' is BCD digits, 'cn' digits then trailing 'F' padding, 'a'/'an'/'ans'
+ * printable ASCII (letters, letters+digits, any printable), 'b' any bytes. Returns the reason
+ * the value does not fit, or undefined when it does.
+ */
+export function valueFormatError(info: Pick<TagInfo, 'format' | 'minLength' | 'maxLength'>, value: Uint8Array): string | undefined {
+  if (value.length < info.minLength || value.length > info.maxLength) {
+    return `length ${value.length} outside ${info.minLength}..${info.maxLength}`;
+  }
+  const hex = Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+  const text = String.fromCharCode(...value);
+  switch (info.format) {
+    case 'n':
+      return /^[0-9]*$/.test(hex) ? undefined : `'${hex}' is not BCD digits (format n)`;
+    case 'cn':
+      return /^[0-9]*F*$/.test(hex) ? undefined : `'${hex}' is not digits padded with F (format cn)`;
+    case 'a':
+      return /^[A-Za-z]*$/.test(text) ? undefined : 'not alphabetic (format a)';
+    case 'an':
+      return /^[A-Za-z0-9]*$/.test(text) ? undefined : 'not alphanumeric (format an)';
+    case 'ans':
+      return /^[\x20-\x7e]*$/.test(text) ? undefined : 'not printable ASCII (format ans)';
+    default:
+      return undefined;
+  }
+}

@@ -8,6 +8,7 @@
  * file and the field path (`card.json: state.pin: ...`), never a TypeError later on.
  */
 import { DocumentError } from '../apdu/errors.js';
+import { putDataValueError } from './app/scripts.js';
 import { LOG_FORMAT } from './personalise.js';
 import { validateProfile } from './profile/validate.js';
 import type { CardProfile } from './profile/types.js';
@@ -128,6 +129,11 @@ function checkState(c: ImageChecker, raw: unknown, profile: CardProfile): NonVol
   if (s.log.length > profile.logRecords) c.fail('state.log', `${s.log.length} records; the profile keeps at most ${profile.logRecords} (logRecords)`);
   s.log.forEach((entry, i) => c.hex(entry, `state.log.${i}`, { exact: LOG_RECORD_BYTES }));
   c.hexMap(s.dataOverrides, 'state.dataOverrides', /^[0-9A-F]{2,6}$/, 'a tag in uppercase hex');
+  // The same format check PUT DATA applies: a value the card would refuse is refused on load too.
+  for (const [tag, value] of Object.entries(s.dataOverrides as Record<string, string>)) {
+    const why = putDataValueError(tag, Buffer.from(value, 'hex'));
+    if (why) c.fail(`state.dataOverrides.${tag}`, why);
+  }
   c.hexMap(s.recordOverrides, 'state.recordOverrides', /^([1-9]|[12][0-9]|30):([1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$/, '"SFI:record" (SFI 1..30, record 1..255)');
   if (s.applets !== undefined) c.obj(s.applets, 'state.applets');
   return s as unknown as NonVolatileState;

@@ -11,6 +11,8 @@ import { DocumentError, TransportError } from '../apdu/errors.js';
 import type { CardTransport, Protocol } from '../apdu/transport.js';
 import { type RsaKeyPair, keyPairFromJson } from '../crypto/rsa.js';
 import { answerToReset } from './atr.js';
+import { contactlessAtr } from './os/ppse.js';
+import type { CardInterface } from './profile/types.js';
 import { CardEngine } from './engine.js';
 import { type CardImage, parseCardImage } from './factory.js';
 import { FaultInjector, assertCardReady, exchangeWithFaults } from './faults.js';
@@ -50,7 +52,16 @@ export interface EmulatedCardOptions {
    * power cut: the command gets no answer.
    */
   persist?: (state: NonVolatileState) => void;
+  /**
+   * The interface the card is presented through (default 'contact'). 'contactless' answers
+   * the PPSE instead of the PSE, only applications marked `contactless` are selectable, the
+   * protocol is T=1 and the ATR is the one a PC/SC reader synthesises (os/ppse.ts).
+   */
+  interface?: CardInterface;
 }
+
+/** Historical bytes of the emulated card's ATS (ISO/IEC 14443-4 §5.2.7): category 80, status 9000. */
+const CONTACTLESS_HISTORICAL = fromHex('8031 8066 B084 0C01 6E01 8300 9000');
 
 export class EmulatedCard implements CardTransport {
   readonly name: string;
@@ -76,6 +87,7 @@ export class EmulatedCard implements CardTransport {
       state: image.state,
       ...(options.persist ? { persist: options.persist } : this.file ? { persist: () => this.save() } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      iface: options.interface ?? 'contact',
     });
     // A card whose state holds a GeldKarte purse (written by newPurseCardFile) carries the purse
     // applet, whichever way it is opened (loadCard, emvsim emulate --card, vpcd).
@@ -84,12 +96,19 @@ export class EmulatedCard implements CardTransport {
     this.name = options.name ?? `emulated card ${pan}`;
   }
 
-  get protocol(): Protocol {
-    return this.engine.profile.protocol;
+  /** Contact or contactless (EmulatedCardOptions.interface). */
+  get interface(): CardInterface {
+    return this.engine.iface;
   }
 
-  /** The Answer-To-Reset this card gives. */
+  get protocol(): Protocol {
+    // PC/SC presents an ISO/IEC 14443-4 card as T=1 (PC/SC Part 3 §3.1.3.2.3).
+    return this.engine.protocol;
+  }
+
+  /** The Answer-To-Reset this card gives (over contactless: the ATR a PC/SC reader synthesises). */
   get atr(): Bytes {
+    if (this.engine.iface === 'contactless') return contactlessAtr(CONTACTLESS_HISTORICAL);
     return answerToReset(this.protocol);
   }
 

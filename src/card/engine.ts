@@ -9,7 +9,7 @@ import { deriveIccMasterKey } from '../crypto/key-derivation.js';
 import type { RsaKeyPair } from '../crypto/rsa.js';
 import type { CardApplet } from './os/applets.js';
 import type { CardLayout } from './personalise.js';
-import type { CardProfile } from './profile/types.js';
+import type { CardInterface, CardProfile } from './profile/types.js';
 import { type NonVolatileState, type VolatileState, initialVolatileState } from './state.js';
 
 /** A command's answer before transport rules (T=0 61xx/6Cxx) are applied. */
@@ -47,6 +47,8 @@ export interface EngineInit {
   persist?: (state: NonVolatileState) => void;
   /** Seed for a deterministic random source (GET CHALLENGE, ICC dynamic numbers). */
   seed?: string | number;
+  /** The interface the card is reached through (default contact; os/ppse.ts). */
+  iface?: CardInterface;
 }
 
 export class CardEngine {
@@ -57,6 +59,8 @@ export class CardEngine {
   /** Separate ICC PIN encipherment key; VERIFY P2 '88' uses it instead of the ICC key. */
   readonly pinKey: RsaKeyPair | undefined;
   readonly masterKeys: IccMasterKeys;
+  /** Contact or contactless: decides PSE vs PPSE and which applications are selectable. */
+  readonly iface: CardInterface;
   nv: NonVolatileState;
   v: VolatileState = initialVolatileState();
   /** Extra applications beside the EMV application (e.g. the GeldKarte purse), tried first. */
@@ -71,6 +75,7 @@ export class CardEngine {
     this.iccKey = init.iccKey;
     this.pinKey = init.pinKey;
     this.nv = init.state;
+    this.iface = init.iface ?? 'contact';
     this.persistFn = init.persist;
     this.random = init.seed === undefined ? (n) => new Uint8Array(randomBytes(n)) : seededRandom(String(init.seed));
     const imk = init.profile.cryptogram.issuerMasterKeys;
@@ -95,6 +100,11 @@ export class CardEngine {
   /** Power loss or reset: RAM is cleared (Book 1 §6.1). */
   resetVolatile(): void {
     this.v = initialVolatileState();
+  }
+
+  /** The transmission protocol in use: T=1 over contactless (ISO/IEC 14443-4 block protocol as PC/SC shows it). */
+  get protocol(): 'T=0' | 'T=1' {
+    return this.iface === 'contactless' ? 'T=1' : this.profile.protocol;
   }
 
   get selectedApplication(): number | undefined {

@@ -41,7 +41,9 @@ export { EmulatedCard, loadCard, type CardSecrets, type EmulatedCardOptions } fr
 export { issueCard, generatePan, parseCardImage, iccKeyPool, type CardImage, type IssueOptions } from './factory.js';
 export { FaultInjector, COMMAND_INS, type FaultRule, type FaultAction } from './faults.js';
 export { loadProfile, parseProfile, listProfiles, profilesDirectory, mergeProfileData } from './profile/loader.js';
-export type { CardProfile, CryptogramProfile, RiskProfile, ApplicationEntry, OdaMethod } from './profile/types.js';
+export type { CardProfile, CryptogramProfile, RiskProfile, ApplicationEntry, OdaMethod, CardInterface } from './profile/types.js';
+export type { RawImage } from './profile/raw-image.js';
+export { PPSE_NAME, contactlessAtr } from './os/ppse.js';
 export type { NonVolatileState } from './state.js';
 export { answerToReset } from './atr.js';
 export { LOG_FORMAT, LOG_SFI, PSE_NAME } from './personalise.js';
@@ -58,6 +60,8 @@ export interface CreateCardOptions {
   protocol?: 'T=0' | 'T=1';
   /** Transport name. */
   name?: string;
+  /** Present the card over contact (default) or contactless (PPSE, T=1; src/card/os/ppse.ts). */
+  interface?: 'contact' | 'contactless';
 }
 
 const profileCache = new Map<string, CardProfile>();
@@ -86,6 +90,7 @@ export function createCard(options: CreateCardOptions = {}): EmulatedCard {
   const cardOptions: EmulatedCardOptions = {};
   if (options.seed !== undefined) cardOptions.seed = options.seed;
   if (options.name !== undefined) cardOptions.name = options.name;
+  if (options.interface !== undefined) cardOptions.interface = options.interface;
   return new EmulatedCard(image, cardOptions);
 }
 

@@ -16,7 +16,9 @@
 import { type Bytes, ascii, bcd, cn, fromHex, uintBytes } from '../apdu/bytes.js';
 import { encodeTlv, type TlvInput } from '../apdu/tlv.js';
 import { type DolView, viewDol } from './dol-view.js';
+import { applyRawRecords, rawFci } from './profile/raw-image.js';
 import type { CardProfile } from './profile/types.js';
+import { ppseFci } from './os/ppse.js';
 
 export const PSE_NAME = ascii('1PAY.SYS.DDF01');
 export const PSE_DIRECTORY_SFI = 1;
@@ -43,10 +45,13 @@ export interface OdaMaterial {
 
 export interface CardLayout {
   aip: Bytes;
-  afl: Bytes;
+  /** The AFL; undefined when a raw image answers GET PROCESSING OPTIONS without one. */
+  afl: Bytes | undefined;
   /** Application records by SFI; record number n is at index n-1. */
   records: Map<number, Bytes[]>;
   pseFci: Bytes;
+  /** PPSE FCI (os/ppse.ts), when the profile has a PPSE. */
+  ppseFci: Bytes | undefined;
   /** PSE directory records (SFI 1 of the PSE DDF). */
   pseRecords: Bytes[];
   /** FCI of each application in profile.applications order. */
@@ -157,9 +162,10 @@ function applicationFci(p: CardProfile, index: number): Bytes {
 }
 
 export function buildLayout(p: CardProfile, pan: string, oda: OdaMaterial | undefined): CardLayout {
-  const records = dataRecords(p, pan);
+  const generated = dataRecords(p, pan);
   const certs = certificateRecords(p, oda);
-  if (certs.length) records.set(3, certs);
+  if (certs.length) generated.set(3, certs);
+  const records = applyRawRecords(generated, p.raw);
   const pseFci = encodeTlv('6F', [
     tlv('84', PSE_NAME),
     { tag: 'A5', children: [tlv('88', uintBytes(PSE_DIRECTORY_SFI, 1)), tlv('5F2D', ascii(p.languagePreference))] },
@@ -173,11 +179,15 @@ export function buildLayout(p: CardProfile, pan: string, oda: OdaMaterial | unde
   });
   return {
     aip: applicationInterchangeProfile(p),
-    afl: applicationFileLocator(p),
+    afl: p.raw?.afl === undefined ? applicationFileLocator(p) : p.raw.afl === null ? undefined : fromHex(p.raw.afl),
     records,
     pseFci,
+    ppseFci: ppseFci(p),
     pseRecords,
-    appFci: p.applications.map((_, i) => applicationFci(p, i)),
+    appFci: p.applications.map((a, i) => {
+      const raw = rawFci(p.raw, a.aid);
+      return raw !== undefined ? fromHex(raw) : applicationFci(p, i);
+    }),
     pdol: viewDol(fromHex(p.pdol)),
     cdol1: viewDol(fromHex(p.cdol1)),
     cdol2: viewDol(fromHex(p.cdol2)),

@@ -63,8 +63,8 @@ export function initialState(profile: CardProfile): NonVolatileState {
 export type TransactionPhase = 'selected' | 'gpo-done' | 'first-ac-done' | 'second-ac-done';
 
 export interface VolatileState {
-  /** Index of the selected application in profile.applications; 'pse' or undefined for none. */
-  selected: number | 'pse' | undefined;
+  /** Index of the selected application in profile.applications; 'pse', 'ppse' or undefined for none. */
+  selected: number | 'pse' | 'ppse' | undefined;
   /** Name used by the last SELECT by name (for P2 'next occurrence', ISO 7816-4 §7.1.1). */
   lastSelectName: Uint8Array | undefined;
   phase: TransactionPhase | undefined;

@@ -17,6 +17,8 @@ export interface TransportChoice {
   card?: string | undefined;
   /** PC/SC share mode (default shared). */
   exclusive?: boolean | undefined;
+  /** Present an emulated card over its contactless interface (PPSE, T=1); a real reader decides by itself. */
+  contactless?: boolean | undefined;
 }
 
 /** Adds --reader and --card to a command's builder. */
@@ -28,9 +30,10 @@ export function withTransportOptions<T>(y: Argv<T>): Argv<T & { reader: string |
 }
 
 /** Loads an emulated card: a card file, or the demo card. One call, so `emulate` and the rest agree. */
-export async function loadEmulatedCard(file: string | undefined): Promise<CardTransport & { readonly atr?: Uint8Array }> {
+export async function loadEmulatedCard(file: string | undefined, options: { contactless?: boolean | undefined } = {}): Promise<CardTransport & { readonly atr?: Uint8Array }> {
   const cards = await import('../card/index.js');
-  return file ? cards.loadCard(file) : cards.createDemoCard();
+  const iface = options.contactless ? { interface: 'contactless' as const } : {};
+  return file ? cards.loadCard(file, iface) : cards.createDemoCard(iface);
 }
 
 /** Resolves the options into an open transport. The caller closes it. */
@@ -42,5 +45,5 @@ export async function openTransport(choice: TransportChoice): Promise<CardTransp
     const { openPcscReader } = await import('../reader/pcsc-transport.js');
     return openPcscReader(choice.reader, { share: choice.exclusive ? 'exclusive' : 'shared' });
   }
-  return loadEmulatedCard(choice.card);
+  return loadEmulatedCard(choice.card, { contactless: choice.contactless });
 }

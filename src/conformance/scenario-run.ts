@@ -96,7 +96,9 @@ export async function runScenario(s: Scenario): Promise<CaseResult> {
         clock: fixedClock(date),
         random: seededRandom(t.seed ?? 1),
         capks: capks(config),
-        transactionLog: memoryTransactionLog(),
+        transactionLog: memoryTransactionLog(
+          (t.log ?? []).map((e) => ({ pan: e.pan === 'card' ? card.secrets.pan : e.pan, ...(e.panSequenceNumber !== undefined ? { panSequenceNumber: e.panSequenceNumber } : {}), amountMinor: e.amount })),
+        ),
         liabilityRules: liabilityRules(config.liabilityRules),
       },
       {
@@ -107,6 +109,11 @@ export async function runScenario(s: Scenario): Promise<CaseResult> {
         ...(t.forceOnline ? { merchantForcedOnline: true } : {}),
       },
     );
+    if (outcome.error) {
+      // A defect in the kernel is never judged as an outcome (GUIDE: "a defect in our code is never an outcome").
+      await card.close();
+      return resultOf(s, started, [], undefined, { error: `${outcome.error.kind} error in the kernel: ${outcome.error.stack ?? outcome.error.message}`, trace: formatTrace(outcome.trace) });
+    }
     const mismatches = judge(s.expect, { outcome, cardState: card.state, hostCalls: host.calls, hostDecidedBy: host.decidedBy });
     await card.close();
     return resultOf(s, started, mismatches, s.expect.xfail, {

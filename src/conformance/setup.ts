@@ -221,7 +221,7 @@ export function buildHost(setup: HostSetup, card: EmulatedCard, now: Date): Scen
             issuerKeys: {
               imkAc: s.issuerMasterKeys.ac,
               derivation: s.derivation,
-              sessionKey: c.sessionKey === 'master' ? ('master' as const) : ('common' as const),
+              sessionKey: c.sessionKey,
               arpcMethod: c.arpcMethod === 2 ? (2 as const) : (1 as const),
               arpcKey: c.arpcKey === 'master' ? ('master' as const) : ('session' as const),
             },

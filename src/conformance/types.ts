@@ -73,6 +73,8 @@ export interface TransactionSetup {
   date?: string;
   seed?: number;
   forceOnline?: boolean;
+  /** The terminal's transaction log before this transaction, oldest first ('card' = this scenario's PAN). */
+  log?: { pan: string; panSequenceNumber?: string; amount: number }[];
 }
 
 /** Bits named (exactly these set), set/clear lists, or a hex value with a mask. */

@@ -22,7 +22,7 @@ import type { CardCryptogramSettings, IssuerKeys } from './db/records.js';
 /** The default ARQC input: the Book 2 §8.1.1 Table 26 minimum data set (CDOL1 order of the recommended list). */
 export const DEFAULT_AC_DATA = '9F02 9F03 9F1A 95 5F2A 9A 9C 9F37 82 9F36';
 
-/** The AC input of a card that MACs CDOL1 data || AIP || ATC || IAD (the emulated card, README.md (card section)). */
+/** The AC input of a card that MACs CDOL1 data || AIP || ATC || IAD (the emulated card, docs/card.md). */
 export function acDataForCdol1(cdol1: string): string {
   return [...parseDol(cdol1.replace(/\s+/g, '')).map((e) => e.tag), '82', '9F36', '9F10'].join(' ');
 }
@@ -159,12 +159,14 @@ export function checkArqc(
 }
 
 /**
- * True when the issuer application data (9F10) in the VIS/CCD layout the
- * emulated card uses (06 | DKI | CVN | CVR 03 b2 b3 b4) reports "PIN try limit
- * exceeded" (CVR byte 3 b7): the card's offline PIN is blocked.
+ * True when the issuer application data (9F10) reports "PIN try limit exceeded": in the VIS/CCD
+ * layout (06 | DKI | CVN | CVR 03 b2 b3 b4) CVR byte 3 b7; in the M/Chip layout of the emulated
+ * Mastercard card (DKI | CVN | CVR(6) | DAC(2) | counters(8), 18 bytes) CVR byte 4 b4.
  */
 export function cardReportsPinBlocked(iad: Bytes | undefined): boolean {
-  return iad !== undefined && iad.length >= 7 && iad[0] === 0x06 && iad[3] === 0x03 && (iad[5]! & 0x40) !== 0;
+  if (iad === undefined) return false;
+  if (iad.length >= 7 && iad[0] === 0x06 && iad[3] === 0x03) return (iad[5]! & 0x40) !== 0;
+  return iad.length === 18 && (iad[5]! & 0x08) !== 0;
 }
 
 /** The Authorisation Response Code (8A) is the ISO 8583 response code in ASCII (Book 4 §12.2.4 / Annex A6). */

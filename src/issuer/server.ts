@@ -10,8 +10,12 @@
  * "security violation") and never reaches the host either. Answers to a
  * terminal with a key are MACed under it.
  *
- * Robustness: a connection idle (or stalled mid-frame) for `idleTimeoutMs` is
- * closed; at most `maxConnections` connections; at most
+ * Robustness: a connection idle for `idleTimeoutMs` is closed, and so is one
+ * whose message is not complete `messageDeadlineMs` after its first byte (a
+ * deadline for the whole message: bytes trickled one at a time do not restart
+ * it); at most `maxConnections` connections and `maxConnectionsPerPeer` from
+ * one address, and when full the connection useless longest makes room for a
+ * new terminal (admission.ts); at most
  * `maxInFlightPerConnection` frames read and not yet answered per connection,
  * beyond which the socket stops reading (TCP backpressure reaches the client),
  * and a client that does not read its answers stops being read too. A fatal
@@ -21,6 +25,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Bytes } from '../apdu/bytes.js';
 import type { AuthorisationHost } from '../terminal/host.js';
+import { admit, peerKey, type SlotUse } from './admission.js';
 import { DurabilityError } from './db/durability.js';
 import { decodeMessage, encodeMessage, Iso8583Error, type Iso8583Message } from './iso8583/codec.js';
 import { frame, FrameReader } from './iso8583/framing.js';
@@ -42,8 +47,14 @@ export interface Iso8583ServerOptions {
   onSecurityViolation?: (error: MacError, terminalId: string) => void;
   /** A connection that sends nothing for this long, also in the middle of a frame, is closed (default 30 000 ms; 0 = never). */
   idleTimeoutMs?: number;
-  /** Connections accepted at once (node:net `server.maxConnections`; default 1024); more are refused. */
+  /** A message must be complete this long after its first byte, or its connection is closed (default 10 000 ms; 0 = never). */
+  messageDeadlineMs?: number;
+  /** Connections held at once (default 1024); when full, the connection useless longest makes room (admission.ts). */
   maxConnections?: number;
+  /** Connections held at once from one address (default 256). */
+  maxConnectionsPerPeer?: number;
+  /** Called when a connection is refused or closed to make room (the CLI prints it). */
+  onAdmission?: (event: { peer: string; action: 'refused' | 'evicted'; reason: string }) => void;
   /** Frames read but not yet answered per connection before the server stops reading from it (default 32). */
   maxInFlightPerConnection?: number;
   /** Called once when the host failed for good (DurabilityError): the server has stopped and closed every socket. */
@@ -51,7 +62,17 @@ export interface Iso8583ServerOptions {
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+export const DEFAULT_MESSAGE_DEADLINE_MS = 10_000;
 export const DEFAULT_MAX_CONNECTIONS = 1024;
+export const DEFAULT_MAX_CONNECTIONS_PER_PEER = 256;
+
+/** One open connection and what admission needs to know of it. */
+interface Connection extends SlotUse {
+  socket: Socket;
+  peer: string;
+  lastMessageAt: number;
+  inFlight: number;
+}
 export const DEFAULT_MAX_IN_FLIGHT = 32;
 
 function yymmdd(now: number): string {
@@ -94,7 +115,7 @@ export function securityViolationAnswer(request: Iso8583Message, error: MacError
 
 export class Iso8583Server {
   private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly open = new Map<Socket, Connection>();
   private readonly options: Iso8583ServerOptions;
   /** Set when the host failed for good: the server answers nothing more. */
   failure: DurabilityError | undefined;
@@ -102,7 +123,6 @@ export class Iso8583Server {
   constructor(options: Iso8583ServerOptions) {
     this.options = options;
     this.server = createServer((socket) => this.accept(socket));
-    this.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   }
 
   /** Answers one message body (exposed for tests and the fuzz target). */
@@ -146,34 +166,73 @@ export class Iso8583Server {
     }
   }
 
+  /** Gives the socket a slot, making room if needed (admission.ts); false when it was refused. */
+  private admit(socket: Socket): Connection | undefined {
+    const peer = peerKey(socket.remoteAddress);
+    const decision = admit([...this.open.values()], peer, {
+      maxConnections: this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      maxPerPeer: this.options.maxConnectionsPerPeer ?? DEFAULT_MAX_CONNECTIONS_PER_PEER,
+    });
+    if (!decision.accept) {
+      this.options.onAdmission?.({ peer, action: 'refused', reason: decision.reason });
+      socket.destroy();
+      return undefined;
+    }
+    if (decision.evict) {
+      const reason = `made room for a new connection from ${peer}`;
+      this.options.onAdmission?.({ peer: decision.evict.peer, action: 'evicted', reason });
+      this.open.delete(decision.evict.socket);
+      decision.evict.socket.destroy();
+    }
+    const connection: Connection = { socket, peer, lastMessageAt: Date.now(), inFlight: 0 };
+    this.open.set(socket, connection);
+    return connection;
+  }
+
   private accept(socket: Socket): void {
     if (this.failure) {
       socket.destroy();
       return;
     }
-    this.sockets.add(socket);
+    const connection = this.admit(socket);
+    if (!connection) return;
     socket.setNoDelay(true);
     const idle = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    const deadlineMs = this.options.messageDeadlineMs ?? DEFAULT_MESSAGE_DEADLINE_MS;
     const maxInFlight = Math.max(1, this.options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT);
     const reader = new FrameReader();
-    let inFlight = 0;
     let queue: Promise<void> = Promise.resolve();
+    let deadline: NodeJS.Timeout | undefined;
+    const clearDeadline = () => {
+      if (deadline) clearTimeout(deadline);
+      deadline = undefined;
+    };
     if (idle > 0) {
       socket.setTimeout(idle);
       // Idle or stalled mid-frame: a half-sent frame would otherwise hold its buffer forever. A request
       // still being answered is not idleness (the answer's write restarts the timer).
       socket.on('timeout', () => {
-        if (inFlight === 0) socket.destroy();
+        if (connection.inFlight === 0) socket.destroy();
       });
     }
     const settled = () => {
-      inFlight--;
-      if (inFlight < maxInFlight && socket.isPaused() && !socket.destroyed) socket.resume();
+      connection.inFlight--;
+      if (connection.inFlight < maxInFlight && socket.isPaused() && !socket.destroyed) socket.resume();
     };
     socket.on('data', (chunk) => {
-      for (const body of reader.push(chunk)) {
-        inFlight++;
-        if (inFlight >= maxInFlight) socket.pause();
+      const bodies = reader.push(chunk);
+      if (bodies.length > 0) {
+        connection.lastMessageAt = Date.now();
+        clearDeadline();
+      }
+      // A new message has begun: it must be complete by its deadline, however its bytes trickle in.
+      if (reader.pending > 0 && !deadline && deadlineMs > 0) {
+        deadline = setTimeout(() => socket.destroy(), deadlineMs);
+        deadline.unref();
+      } else if (reader.pending === 0) clearDeadline();
+      for (const body of bodies) {
+        connection.inFlight++;
+        if (connection.inFlight >= maxInFlight) socket.pause();
         queue = queue
           .then(async () => {
             const answer = await this.answer(body);
@@ -189,7 +248,10 @@ export class Iso8583Server {
       });
     });
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      clearDeadline();
+      if (this.open.get(socket) === connection) this.open.delete(socket);
+    });
   }
 
   /** The host failed for good: stop accepting, close every connection, tell the embedder once. */
@@ -212,13 +274,13 @@ export class Iso8583Server {
   }
 
   close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    for (const s of this.open.keys()) s.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
   /** Open connections (tests). */
   get connections(): number {
-    return this.sockets.size;
+    return this.open.size;
   }
 }
 

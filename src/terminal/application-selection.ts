@@ -183,6 +183,10 @@ export async function chooseCandidate(ctx: TransactionContext, candidates: Candi
 /** Final SELECT of the chosen application (Book 1 §12.4 step 4); stores the FCI data. */
 export async function finalSelect(ctx: TransactionContext, chosen: Candidate): Promise<boolean> {
   const r = await sendCommand(ctx, apdu.selectByName(fromHex(chosen.aid)), `SELECT ${chosen.aid} (final)`);
+  // 6A81 means "card blocked or SELECT not supported" wherever it answers a SELECT (Book 1
+  // §12.3.2, §12.3.3 step 2): the final SELECT of Book 1 §12.4 is no exception, so the card
+  // session ends rather than trying the next candidate on a blocked card.
+  if (r.sw === 0x6a81) ctx.terminate(`card blocked or SELECT not supported: final SELECT ${chosen.aid} answered 6A81 (Book 1 §12.4, §12.3.2)`);
   if (r.sw !== 0x9000) {
     ctx.decide(`final SELECT of ${chosen.aid} answered ${r.sw.toString(16).toUpperCase()}: removed from the candidates`);
     return false;

@@ -8,6 +8,7 @@ import type { Bytes } from '../apdu/bytes.js';
 import type { CommandApdu, ResponseApdu } from '../apdu/command.js';
 import { EmvsimError } from '../apdu/errors.js';
 import { exchange } from '../apdu/exchange.js';
+import { DEFAULT_CARD_TIMEOUT_MS } from './config.js';
 import { type TransactionContext, TransactionTerminated } from './context.js';
 
 /**
@@ -16,12 +17,23 @@ import { type TransactionContext, TransactionTerminated } from './context.js';
  * transport failure terminates the transaction with a reason naming the command.
  */
 export async function sendCommand(ctx: TransactionContext, cmd: CommandApdu, label: string): Promise<ResponseApdu> {
+  const limit = ctx.env.config.cardTimeoutMs ?? DEFAULT_CARD_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), limit);
+  });
   try {
-    return await exchange(ctx.transport, cmd);
+    // A bounded wait per command (the terminal profile's cardTimeoutMs): a card that never
+    // answers ends the transaction with a defined outcome, never an endless await.
+    const answer = await Promise.race([exchange(ctx.transport, cmd), timeout]);
+    if (answer === 'timeout') ctx.terminate(`card did not answer ${label} within ${limit} ms (terminal profile cardTimeoutMs)`);
+    return answer;
   } catch (err) {
     if (err instanceof TransactionTerminated) throw err;
     const why = err instanceof EmvsimError || err instanceof Error ? err.message : String(err);
     ctx.terminate(`card did not answer ${label}: ${why}`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

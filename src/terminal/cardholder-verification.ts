@@ -4,7 +4,9 @@
  * with the next rule only when b7 ("apply succeeding rule") is set, otherwise
  * cardholder verification fails; "Fail CVM processing" (00) is a CVM that
  * always fails and follows the same b7 rule. CVM Results (9F34) record the last CVM
- * performed (Book 4 Annex A4).
+ * performed (Book 4 Annex A4 Table 33: byte 1 "CVM performed", '3F' when no CVM was
+ * performed): a rule the terminal did not recognise or does not support was not performed,
+ * so a list whose failing rules were all of that kind ends with 3F 00 01 (Book 3 §10.5).
  */
 import { toHex } from '../apdu/bytes.js';
 import { AIP, isBitSet, parseCvmList, type CvmList } from '../apdu/bitmaps.js';
@@ -95,6 +97,7 @@ export async function cardholderVerification(ctx: TransactionContext): Promise<s
       continue;
     }
     let outcome: number | 'failed';
+    let performed = false;
     if (!isRecognisedCvm(code)) {
       ctx.setTvr('unrecognisedCvm', `rule ${label}: CVM code ${toHex(Uint8Array.of(code))} not recognised`);
       outcome = 'failed';
@@ -105,6 +108,7 @@ export async function cardholderVerification(ctx: TransactionContext): Promise<s
     } else {
       ctx.facts.cvm = cvmName(code);
       outcome = await perform(ctx, code);
+      performed = true;
     }
     if (outcome !== 'failed') {
       ctx.cvmResults = Uint8Array.of(fullCode, rule.conditionCode, outcome);
@@ -114,7 +118,8 @@ export async function cardholderVerification(ctx: TransactionContext): Promise<s
       ctx.decide(`rule ${label}: performed, ${outcome === RESULT_SUCCESSFUL ? 'successful' : 'result unknown to the terminal'}`);
       return cvmName(code);
     }
-    lastFailed = { code: fullCode, condition: rule.conditionCode };
+    // Book 4 Annex A4: only a CVM the terminal actually performed is recorded in 9F34.
+    if (performed) lastFailed = { code: fullCode, condition: rule.conditionCode };
     // Book 3 §10.5 (CVM processing flow): an unsuccessful CVM goes on with the next rule when
     // b7 is set. "Fail CVM processing" (00) is simply a CVM that always fails: same rule.
     if (rule.applySucceedingIfUnsuccessful) {

@@ -4,6 +4,11 @@
  * the default action codes allow it) or an AAC; the card has the last word.
  * The Authorisation Response Code (8A) is the host's, or the terminal's own:
  * Y1/Z1 offline approved/declined, Y3/Z3 unable to go online (Book 4 Annex A6).
+ * One rule for the ARC after the second GENERATE AC: once the issuer has answered, 8A stays the
+ * issuer's code (it is the "disposition of the message" the issuer gave, Book 3 Annex A 8A, and
+ * the value the card received in CDOL2); Book 4 Annex A6's terminal codes are only for decisions
+ * taken without an issuer answer. A card AAC after an approval and a CDA failure on the second
+ * GENERATE AC both decline the transaction through the outcome and cryptogram, not through 8A.
  */
 import type { CryptogramType, TransactionContext } from './context.js';
 import { cdaInUse } from './card-action-analysis.js';
@@ -37,14 +42,11 @@ export async function completion(ctx: TransactionContext, online: OnlineResult):
   ctx.finalAc = { cid: answer.cid, type: answer.type, ac: answer.ac };
   if (answer.cdaVerified === false) {
     // Book 2 §6.6.2: the card's TC is not authenticated, so it is not trusted: the terminal
-    // declines. The ARC becomes the terminal's own decline (Z1, Book 4 Annex A6); the host's
-    // answer stays in the outcome's hostResponseCode and the card's CID in its cardCryptogram.
+    // declines. The ARC stays the issuer's (module comment); the card's CID is in cardCryptogram.
     ctx.tvr.set('cdaFailed');
     ctx.facts.odaResult = 'failed';
-    const hostArc = ctx.authorisationResponseCode;
-    ctx.authorisationResponseCode = 'Z1';
     ctx.decide(
-      `CDA failed on the second GENERATE AC: ${answer.cdaFailure ?? 'signature not verified'}: the card's ${answer.type} is not trusted, declined by the terminal (ARC Z1; host answered ${hostArc ?? '-'}) (Book 2 §6.6.2)`,
+      `CDA failed on the second GENERATE AC: ${answer.cdaFailure ?? 'signature not verified'}: the card's ${answer.type} is not trusted, declined by the terminal (ARC stays the issuer's ${ctx.authorisationResponseCode ?? '-'}) (Book 2 §6.6.2)`,
       ['cdaFailed'],
     );
     return { outcome: 'declined', reason: `CDA failed on the second GENERATE AC: the card's ${answer.type} is not trusted (Book 2 §6.6.2)` };

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { toHex } from '../apdu/bytes.js';
 import { DocumentError } from '../apdu/errors.js';
-import type { OnlinePinEncipherment, Scheme, SupportedApplication, TerminalConfig } from './config.js';
+import { DEFAULT_CARD_TIMEOUT_MS, type OnlinePinEncipherment, type Scheme, type SupportedApplication, type TerminalConfig } from './config.js';
 import { loadKeyFile } from './key-file.js';
 import { projectRoot } from './project-root.js';
 import { FieldReader, parseYamlSource } from './yaml-source.js';
@@ -139,6 +139,7 @@ export function parseTerminalProfile(text: string, file: string): TerminalConfig
     capkFiles: capkFiles.length > 0 ? capkFiles : ['test-capks.json', 'emvsim-test-ca.json'],
     exceptionFile,
     liabilityRules: r.string(['liabilityRules'], 'default'),
+    cardTimeoutMs: r.number(['cardTimeoutMs'], 1, 600_000, DEFAULT_CARD_TIMEOUT_MS),
   };
 }
 

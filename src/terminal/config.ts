@@ -109,7 +109,16 @@ export interface TerminalConfig {
   exceptionFile: ExceptionFileEntry[];
   /** Liability rules table (scripts/liability/<name>.yaml). */
   liabilityRules: string;
+  /**
+   * How long the kernel waits for the card's answer to one command, in ms (default
+   * DEFAULT_CARD_TIMEOUT_MS). A card that stays silent longer ends the transaction as
+   * terminated with a reason naming the command, instead of leaving it waiting forever.
+   */
+  cardTimeoutMs?: number;
 }
+
+/** Default bounded wait per card command: generous for slow RSA cards and PIN-pad readers. */
+export const DEFAULT_CARD_TIMEOUT_MS = 30_000;
 
 /** Decoded terminal type (Book 4 Annex A1 Table 24). */
 export function terminalTypeInfo(type: number): { attended: boolean; onlineCapable: boolean; offlineCapable: boolean } {

@@ -114,10 +114,21 @@ export interface CapkLookup {
   find(rid: string, index: number): { modulus: Bytes; exponent: Bytes } | undefined;
 }
 
-/** The terminal's log of approved transactions, for split-sale floor limit checks (Book 3 §10.6.1). */
+/** One approved transaction in the terminal's log. */
+export interface TransactionLogEntry {
+  pan: string;
+  panSequenceNumber?: string;
+  amountMinor: number;
+}
+
+/**
+ * The terminal's log of approved transactions, for the split-sale floor limit check (Book 3
+ * §10.6.1: the terminal looks for the most recent entry with the same PAN, optionally the same
+ * PAN sequence number, and adds its amount to this transaction's; it does not sum the log).
+ */
 export interface TransactionLog {
-  /** Sum of approved amounts for this card (PAN + sequence number) in the current batch. */
-  totalFor(pan: string, panSequenceNumber: string | undefined): number;
+  /** The most recent entry for this PAN (and sequence number, when both sides have one). */
+  mostRecentFor(pan: string, panSequenceNumber: string | undefined): TransactionLogEntry | undefined;
   record(pan: string, panSequenceNumber: string | undefined, amountMinor: number): void;
 }
 
@@ -191,12 +202,19 @@ export function fixedClock(date: Date): Clock {
   return { now: () => new Date(date.getTime()) };
 }
 
-/** An in-memory transaction log. */
-export function memoryTransactionLog(): TransactionLog {
-  const totals = new Map<string, number>();
-  const key = (pan: string, psn: string | undefined) => `${pan}/${psn ?? ''}`;
+/** An in-memory transaction log, optionally seeded with earlier entries (oldest first). */
+export function memoryTransactionLog(entries: readonly TransactionLogEntry[] = []): TransactionLog {
+  const log = [...entries];
   return {
-    totalFor: (pan, psn) => totals.get(key(pan, psn)) ?? 0,
-    record: (pan, psn, amount) => totals.set(key(pan, psn), (totals.get(key(pan, psn)) ?? 0) + amount),
+    mostRecentFor: (pan, psn) => {
+      for (let i = log.length - 1; i >= 0; i--) {
+        const e = log[i]!;
+        if (e.pan === pan && (psn === undefined || e.panSequenceNumber === undefined || e.panSequenceNumber === psn)) return e;
+      }
+      return undefined;
+    },
+    record: (pan, psn, amountMinor) => {
+      log.push({ pan, ...(psn !== undefined ? { panSequenceNumber: psn } : {}), amountMinor });
+    },
   };
 }

@@ -80,6 +80,15 @@ export async function generateAc(
     iad = top.value.length > 11 ? top.value.slice(11) : undefined;
   } else if (top?.tag === '77' && list.length === 1) {
     const kids = top.children ?? [];
+    // A template carries each data object once: a second 9F4B (or 9F26, 9F27 ...) leaves the
+    // terminal no single value to verify or hash (Book 2 §6.6.2 hashes "the data objects
+    // returned", Book 3 §6.5.5.4 lists each once). As for redundant data in records (Book 3
+    // §10.2), the transaction is terminated.
+    const seen = new Set<string>();
+    for (const k of kids) {
+      if (seen.has(k.tag)) ctx.terminate(`${label}: ${k.tag} occurs more than once in the response template (Book 3 §6.5.5.4, §10.2)`);
+      seen.add(k.tag);
+    }
     cid = findTag(kids, '9F27')?.value[0];
     atc = findTag(kids, '9F36')?.value;
     ac = findTag(kids, '9F26')?.value;

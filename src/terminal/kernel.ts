@@ -160,6 +160,7 @@ export async function runTransaction(env: KernelEnvironment, request: Transactio
     env.liabilityRules ? determineLiability(facts, env.liabilityRules) : { party: 'none' as const, rule: '(no rules loaded)', reason: 'no liability rules table was given to the kernel' };
   let outcome: TransactionOutcome['outcome'];
   let reason: string;
+  let defect: TransactionOutcome['error'];
   try {
     const final = await chipOrFallback(m, tracing);
     outcome = final.outcome;
@@ -173,7 +174,10 @@ export async function runTransaction(env: KernelEnvironment, request: Transactio
     outcome = 'terminated';
     if (err instanceof TransactionTerminated) reason = err.message;
     else if (err instanceof EmvsimError) reason = `${err.code}: ${err.message}`;
-    else reason = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+    else {
+      reason = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+      defect = { kind: 'internal', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err), ...(err instanceof Error && err.stack ? { stack: err.stack } : {}) };
+    }
     if (ctx.currentStep) {
       ctx.decide(`terminated: ${reason}`);
       ctx.endStep('terminated');
@@ -181,6 +185,8 @@ export async function runTransaction(env: KernelEnvironment, request: Transactio
   }
   m.done(`${outcome}: ${reason}`);
   env.cardholder.display(outcome === 'approved' ? 'APPROVED' : outcome === 'declined' ? 'DECLINED' : 'NOT ACCEPTED');
-  return buildOutcome(ctx, outcome, reason, liability, tracing.records);
+  const result = buildOutcome(ctx, outcome, reason, liability, tracing.records);
+  if (defect) result.error = defect;
+  return result;
 }
 

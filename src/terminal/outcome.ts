@@ -42,6 +42,18 @@ export interface TransactionOutcome {
   transitions: Transition[];
   facts: LiabilityFacts;
   trace: TraceRecord[];
+  /**
+   * Set when the transaction ended because of a defect in emvsim itself (an exception that is
+   * neither a Book 3 termination nor a typed EmvsimError about bad card or host data). The
+   * outcome is then 'terminated' only for the card's sake; callers must treat it as an error.
+   */
+  error?: KernelError;
+}
+
+export interface KernelError {
+  kind: 'internal';
+  message: string;
+  stack?: string;
 }
 
 function maskPan(pan: string): string {

@@ -61,8 +61,12 @@ export async function readApplicationData(ctx: TransactionContext): Promise<void
       try {
         list = decodeTlv(r.data);
       } catch (err) {
-        if (err instanceof EmvsimError) ctx.terminate(`${label}: ${err.message}`);
-        throw err;
+        if (!(err instanceof EmvsimError)) throw err;
+        // Book 3 §10.2 requires the 70 template of SFI 1..10 only; a record of SFI 11..30 is
+        // issuer-proprietary and may hold anything: it is not parsed for data, and for ODA it
+        // is "not a 70 template" (§10.3), which makes ODA fail below.
+        if (e.sfi <= 10) ctx.terminate(`${label}: ${err.message}`);
+        list = [];
       }
       const template = list.length === 1 && list[0]!.tag === '70' ? list[0]! : undefined;
       const forOda = rec - e.first < e.odaCount;

@@ -18,7 +18,8 @@ export interface ScriptedIssuerKeys {
   imkAc: string | Bytes;
   /** ICC master key derivation option (Book 2 A1.4). */
   derivation: 'A' | 'B';
-  sessionKey: 'common' | 'master';
+  /** 'mastercard': M/Chip session key, R = ATC || 00 00 || UN (9F37 of the request). */
+  sessionKey: 'common' | 'master' | 'mastercard';
   arpcMethod: 1 | 2;
   arpcKey: 'session' | 'master';
   algorithm?: 'tdes' | 'aes';
@@ -67,7 +68,7 @@ export class ScriptedHost implements AuthorisationHost {
     if (!k || !arqc || !atc) return undefined;
     const algorithm = k.algorithm ?? 'tdes';
     const imk = typeof k.imkAc === 'string' ? fromHex(k.imkAc) : k.imkAc;
-    const keys = deriveAcKeys(imk, { keyDerivation: k.derivation, sessionKey: k.sessionKey, pan: request.pan, psn: request.panSequenceNumber ?? '00' }, algorithm, atc);
+    const keys = deriveAcKeys(imk, { keyDerivation: k.derivation, sessionKey: k.sessionKey, pan: request.pan, psn: request.panSequenceNumber ?? '00' }, algorithm, atc, request.iccData.get('9F37'));
     const input = k.arpcMethod === 2 ? { csu: cardStatusUpdate(responseCode === '00') } : { arc: arcOf(responseCode) };
     const iad = issuerAuthenticationDataWith({ arpcMethod: k.arpcMethod, arpcKey: k.arpcKey }, { ...keys, arqc, algorithm }, input);
     if (this.options.wrongArpc) iad[0] = iad[0]! ^ 0xff;

@@ -48,15 +48,16 @@ function exceptionFile(ctx: TransactionContext, pan: string, psn: string | undef
 
 function floorLimit(ctx: TransactionContext, pan: string, psn: string | undefined): void {
   const limit = ctx.application?.config.floorLimitMinor ?? 0;
-  const logged = ctx.env.transactionLog?.totalFor(pan, psn) ?? 0;
+  // §10.6.1 split sales: the most recent log entry with this PAN, not the sum of the log.
+  const logged = ctx.env.transactionLog?.mostRecentFor(pan, psn)?.amountMinor ?? 0;
   const total = ctx.request.amountMinor + logged;
   if (total >= limit) {
     ctx.setTvr(
       'floorLimitExceeded',
-      `amount ${ctx.request.amountMinor}${logged ? ` + ${logged} already logged for this card (split sale)` : ''} >= floor limit ${limit}`,
+      `amount ${ctx.request.amountMinor}${logged ? ` + ${logged} of the most recent logged transaction of this card (split sale)` : ''} >= floor limit ${limit}`,
     );
   } else {
-    ctx.decide(`amount ${total} under the floor limit ${limit}`);
+    ctx.decide(`amount ${total}${logged ? ` (with ${logged} of the most recent logged transaction of this card)` : ''} under the floor limit ${limit}`);
   }
 }
 
@@ -72,6 +73,12 @@ function randomSelection(ctx: TransactionContext): void {
   else ctx.decide(`random number ${draw} > transaction target percentage ${pct.toFixed(1)}: not selected`);
 }
 
+/**
+ * Book 3 §10.6.3 velocity checking. Both consecutive offline limit bits are set when the ATC or
+ * the Last Online ATC Register is not returned, or when the ATC is less than or equal to the Last
+ * Online ATC Register (a count that cannot be trusted). "New card" is set whenever the Last
+ * Online ATC Register is returned and is zero, whether or not GET DATA for the ATC succeeded.
+ */
 async function velocity(ctx: TransactionContext): Promise<void> {
   const lcol = ctx.tag('9F14');
   const ucol = ctx.tag('9F23');
@@ -81,20 +88,25 @@ async function velocity(ctx: TransactionContext): Promise<void> {
   }
   const atc = await getDataNumber(ctx, 0x9f36, 'ATC');
   const lastOnline = await getDataNumber(ctx, 0x9f13, 'last online ATC register');
-  if (atc === undefined || lastOnline === undefined) {
+  const bothBits = (why: string) => {
     ctx.tvr.set('lowerConsecutiveOfflineLimitExceeded');
     ctx.tvr.set('upperConsecutiveOfflineLimitExceeded');
-    ctx.decide('ATC or last online ATC not returned by GET DATA: both consecutive offline limits count as exceeded (Book 3 §10.6.3)', [
+    ctx.decide(`${why}: both consecutive offline limits count as exceeded (Book 3 §10.6.3)`, [
       'lowerConsecutiveOfflineLimitExceeded',
       'upperConsecutiveOfflineLimitExceeded',
     ]);
-    return;
+  };
+  if (atc === undefined || lastOnline === undefined) {
+    bothBits('ATC or last online ATC not returned by GET DATA');
+  } else if (atc <= lastOnline) {
+    bothBits(`ATC ${atc} is not greater than the last online ATC register ${lastOnline}`);
+  } else {
+    const offline = atc - lastOnline;
+    if (offline > lcol[0]!) ctx.setTvr('lowerConsecutiveOfflineLimitExceeded', `${offline} offline transactions since the last online > LCOL ${lcol[0]}`);
+    if (offline > ucol[0]!) ctx.setTvr('upperConsecutiveOfflineLimitExceeded', `${offline} offline transactions since the last online > UCOL ${ucol[0]}`);
+    if (offline <= lcol[0]!) ctx.decide(`${offline} offline transactions since the last online (ATC ${atc}, last online ATC ${lastOnline}) within LCOL ${lcol[0]}`);
   }
-  const offline = atc - lastOnline;
-  if (offline > lcol[0]!) ctx.setTvr('lowerConsecutiveOfflineLimitExceeded', `${offline} offline transactions since the last online > LCOL ${lcol[0]}`);
-  if (offline > ucol[0]!) ctx.setTvr('upperConsecutiveOfflineLimitExceeded', `${offline} offline transactions since the last online > UCOL ${ucol[0]}`);
-  if (offline <= lcol[0]!) ctx.decide(`${offline} offline transactions since the last online (ATC ${atc}, last online ATC ${lastOnline}) within LCOL ${lcol[0]}`);
-  if (lastOnline === 0) ctx.setTvr('newCard', 'last online ATC register is 0');
+  if (lastOnline === 0) ctx.setTvr('newCard', 'last online ATC register is 0 (Book 3 §10.6.3)');
 }
 
 export async function terminalRiskManagement(ctx: TransactionContext): Promise<string> {

@@ -10,22 +10,24 @@ import { buildStaticDataToBeAuthenticated } from '../../src/crypto/oda/static-da
 import { verifyOdaChain } from '../../src/crypto/oda/verify-chain.js';
 import { loadDefaultCapks } from '../../src/crypto/capk.js';
 import { arpcMethod1, arpcMethod2, generateApplicationCryptogram } from '../../src/crypto/cryptogram.js';
-import { deriveCommonSessionKey, deriveIccMasterKey } from '../../src/crypto/key-derivation.js';
+import { deriveCommonSessionKey, deriveIccMasterKey, deriveMastercardSessionKey } from '../../src/crypto/key-derivation.js';
 import { type EmulatedCard, createCard } from '../../src/card/index.js';
 import { type AcResponse, type Session, P1, cidType, generateAc, send, startSession, swHex, terminalSource, verifyPlaintext } from './helpers.js';
 
 const capks = loadDefaultCapks();
 
-function sessionKey(card: EmulatedCard, atc: Bytes): Bytes {
+/** The AC session key: Book 2 A1.3 common session key, or M/Chip's R = ATC || 0000 || UN (the first GENERATE AC's 9F37). */
+function sessionKey(card: EmulatedCard, atc: Bytes, un = '12345678'): Bytes {
   const s = card.secrets;
   const mk = deriveIccMasterKey(s.issuerMasterKeys.ac, s.pan, s.panSequenceNumber, 'A');
+  if (card.engine.profile.cryptogram.sessionKey === 'mastercard') return deriveMastercardSessionKey(mk, atc, fromHex(un));
   return deriveCommonSessionKey(mk, atc);
 }
 
 /** What the issuer host computes (independent of the card code). */
-function expectedAc(card: EmulatedCard, s: Session, r: AcResponse): string {
+function expectedAc(card: EmulatedCard, s: Session, r: AcResponse, un?: string): string {
   const input = concat(r.dolData, s.aip, r.atc, r.iad);
-  return toHex(generateApplicationCryptogram(sessionKey(card, r.atc), input, { padding: 2 }));
+  return toHex(generateApplicationCryptogram(sessionKey(card, r.atc, un), input, { padding: 2 }));
 }
 
 const cvr = (r: AcResponse) => r.iad.subarray(3, 7);
@@ -44,12 +46,19 @@ describe('GENERATE AC cryptograms verify with the issuer master key', () => {
       expect(cidType(arqc.cid)).toBe('ARQC');
       expect(toHex(arqc.ac!)).toBe(expectedAc(card, s, arqc));
       expect(readUint(arqc.atc)).toBe(1);
-      // IAD = 06 | DKI | CVN | CVR(4) with the CVN of the profile.
-      expect(arqc.iad).toHaveLength(7);
-      expect(arqc.iad[0]).toBe(0x06);
-      expect(cvr(arqc)[0]).toBe(0x03);
-      // CVR byte 2: 1st AC = ARQC (b6b5 = 10), 2nd GENERATE AC not requested yet (b8b7 = 10).
-      expect(cvr(arqc)[1]! & 0xf0).toBe(0xa0);
+      if (profile === 'mastercard-cda') {
+        // M/Chip IAD = DKI | CVN | CVR(6) | DAC(2) | counters(8); CVR byte 1: 1st AC ARQC, 2nd not requested.
+        expect(arqc.iad).toHaveLength(18);
+        expect(toHex(arqc.iad.subarray(0, 2))).toBe('0210');
+        expect(arqc.iad[2]! & 0xf0).toBe(0xa0);
+      } else {
+        // IAD = 06 | DKI | CVN | CVR(4) with the CVN of the profile.
+        expect(arqc.iad).toHaveLength(7);
+        expect(arqc.iad[0]).toBe(0x06);
+        expect(cvr(arqc)[0]).toBe(0x03);
+        // CVR byte 2: 1st AC = ARQC (b6b5 = 10), 2nd GENERATE AC not requested yet (b8b7 = 10).
+        expect(cvr(arqc)[1]! & 0xf0).toBe(0xa0);
+      }
       const second = await generateAc(card, s.tags.get('8D')!, P1.AAC, terminalSource());
       expect(cidType(second.cid)).toBe('AAC');
       expect(toHex(second.ac!)).toBe(expectedAc(card, s, second));
@@ -214,7 +223,7 @@ describe('offline data authentication under the emvsim test CA (CAPK E5)', () =>
       cda: { unpredictableNumber: fromHex('A1B2C3D4'), cid: r.cid, transactionData: { pdolData: s.pdolData, cdol1Data: r.dolData, responseTlvs: r.raw } },
     });
     expect(result.failures).toEqual([]);
-    expect(result.applicationCryptogram).toBe(expectedAc(card, s, r));
+    expect(result.applicationCryptogram).toBe(expectedAc(card, s, r, 'A1B2C3D4'));
   });
 
   it('CDA on the second GENERATE AC hashes CDOL1 and CDOL2 data', async () => {
@@ -223,7 +232,7 @@ describe('offline data authentication under the emvsim test CA (CAPK E5)', () =>
     const src = terminalSource({ currency: '0840', country: '0840', un: '0A0B0C0D' });
     const first = await generateAc(card, s.tags.get('8C')!, P1.ARQC | 0x10, src);
     // With CDA the ARQC travels inside 9F4B; the issuer recomputes it from the data (as here).
-    const arpc = arpcMethod1(sessionKey(card, first.atc), fromHex(expectedAc(card, s, first)), fromHex('3030'));
+    const arpc = arpcMethod1(sessionKey(card, first.atc, '0A0B0C0D'), fromHex(expectedAc(card, s, first, '0A0B0C0D')), fromHex('3030'));
     const second = await generateAc(card, s.tags.get('8D')!, P1.TC | 0x10, (t) => (t === '91' ? concat(arpc, fromHex('3030')) : t === '8A' ? fromHex('3030') : src(t)));
     expect(cidType(second.cid)).toBe('TC');
     const capk = capks.get('A000000004', toHex(s.tags.get('8F')!))!;

@@ -1,7 +1,7 @@
-/** The transport-agnostic explorer (src/cli/explore-card.ts) against emulated cards. */
+/** The transport-agnostic explorer (src/terminal/card-inspector/contact-explorer.ts) against emulated cards. */
 import { describe, expect, it } from 'vitest';
-import { exploreCard } from '../../src/cli/explore-card.js';
-import { formatExplore } from '../../src/cli/explore-format.js';
+import { exploreCard } from '../../src/terminal/card-inspector/index.js';
+import { formatExplore } from '../../src/terminal/card-inspector/index.js';
 import { createCard } from '../../src/card/index.js';
 
 describe('exploreCard', () => {
@@ -14,8 +14,10 @@ describe('exploreCard', () => {
     const app = r.applications[0]!;
     expect(app.gpoStatus).toBe('9000');
     expect(app.records.map((x) => `${x.sfi}/${x.record}`)).toEqual(['1/1', '2/1', '2/2', '3/1', '3/2']);
-    expect(app.data).toMatchObject({ '9F36': '0000', '9F17': '03' });
-    expect(card.state.atc).toBe(0); // exploring does not spend a transaction
+    // GET PROCESSING OPTIONS initiates a transaction and counts the ATC (Book 3 §6.5.8), as on a
+    // real card: exploring spends one ATC, never a cryptogram.
+    expect(app.data).toMatchObject({ '9F36': '0001', '9F17': '03' });
+    expect(card.state.atc).toBe(1);
     expect(formatExplore(r)).toContain('Application A0000000041010');
   });
 

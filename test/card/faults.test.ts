@@ -64,10 +64,10 @@ describe('fault injection', () => {
     card.faults.add({ action: 'tear', ins: 0xae });
     expect((await transportError(generateAc(card, s.tags.get('8C')!, P1.ARQC, terminalSource()))).code).toBe('TEAR');
     expect((await transportError(card.transmit(Buffer.from('80CA9F3600', 'hex')))).code).toBe('NO_POWER');
-    expect(loadCard(file).state.atc).toBe(1); // persisted before the power went
+    expect(loadCard(file).state.atc).toBe(1); // counted at GPO, persisted before the power went
     await card.coldReset();
-    await startSession(card, 'A0000000031010');
-    expect(toHex(await card.transmit(Buffer.from('80CA9F3600', 'hex')))).toBe('9F3602000190' + '00');
+    await startSession(card, 'A0000000031010'); // a new transaction: GPO counts ATC 2
+    expect(toHex(await card.transmit(Buffer.from('80CA9F3600', 'hex')))).toBe('9F3602000290' + '00');
   });
 
   it('faults can come from the profile', async () => {

@@ -132,29 +132,34 @@ describe('offline enciphered PIN (P2 88, Book 2 §7.2)', () => {
 
 describe('the PIN try is persisted before the comparison (Book 3 §6.5.12; app/pin-try.ts)', () => {
   /** A card whose durable store is a spy: records the counter at each persist call, throws when told to. */
+  /** Records the PIN try counter of every persist after `arm()` (GPO persists the new ATC before). */
   function spiedCard(failOnCall?: number) {
     const persisted: number[] = [];
+    let armed = false;
     const image = issueCard(loadProfile('visa-cvn18'), { seed: 'pin-persist' });
     const card = new EmulatedCard(image, {
       seed: 'pin-persist',
       persist: (state) => {
+        if (!armed) return;
         if (persisted.length + 1 === failOnCall) throw new Error('power cut');
         persisted.push(state.pinTryCounter);
       },
     });
-    return { card, persisted, limit: image.profile.pinTryLimit };
+    return { card, persisted, limit: image.profile.pinTryLimit, arm: () => (armed = true) };
   }
 
   it('the right PIN persists the spent try (limit-1) first, then the reset counter (limit)', async () => {
-    const { card, persisted, limit } = spiedCard();
+    const { card, persisted, limit, arm } = spiedCard();
     await startSession(card, 'A0000000031010');
+    arm();
     expect(await sw(card, verifyPlaintext('1234'))).toBe('9000');
     expect(persisted).toEqual([limit - 1, limit]);
   });
 
   it('a power cut at the first persist: the right PIN is not answered 9000 and the counter is not reset', async () => {
-    const { card, persisted, limit } = spiedCard(1);
+    const { card, persisted, limit, arm } = spiedCard(1);
     await startSession(card, 'A0000000031010');
+    arm();
     await expect(send(card, verifyPlaintext('1234'))).rejects.toThrow('power cut');
     expect(persisted).toEqual([]); // nothing durable: no comparison result ever reached the store
     expect(card.state.pinTryCounter).toBe(limit - 1); // RAM holds the spent try, never the reset

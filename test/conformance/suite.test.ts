@@ -24,6 +24,12 @@ describe('shipped conformance suite', () => {
     expect(bad.map((r) => `${r.id}: ${r.error ?? r.mismatches.map((m) => `${m.field} expected ${m.expected} actual ${m.actual}`).join('; ')}`)).toEqual([]);
   });
 
+  it('names the reason of every expected termination (a kernel defect must not pass as "terminated")', () => {
+    const { cases } = loadSuite([suiteDir]);
+    const unnamed = cases.filter((c) => c.kind === 'scenario' && c.expect.outcome === 'terminated' && !c.expect.reason).map((c) => c.id);
+    expect(unnamed).toEqual([]);
+  });
+
   it('runs with --jobs 2 in worker threads through the CLI', () => {
     const run = spawnSync(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['src/cli/main.ts', 'conform', suiteDir, '--filter', 'terminal-risk-management', '--jobs', '2', '--reporter', 'json'], {
       encoding: 'utf8',

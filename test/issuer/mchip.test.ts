@@ -21,3 +21,26 @@ describe('M/Chip session key cards', () => {
     expect(wrong).toMatchObject({ responseCode: '05', decidedBy: 'arqc' });
   });
 });
+
+describe('M/Chip issuer application data from the emulated mastercard-cda card', () => {
+  it('is DKI | CVN | CVR(6) | DAC | counters and reports a blocked PIN in CVR byte 4 b4, which the issuer reads', async () => {
+    const { createCard } = await import('../../src/card/index.js');
+    const { cardReportsPinBlocked } = await import('../../src/issuer/cryptogram-check.js');
+    const { decodeTlv, findTag } = await import('../../src/apdu/tlv.js');
+    const { exchange } = await import('../../src/apdu/exchange.js');
+    const card = createCard({ profile: 'mastercard-cda', seed: 'mchip-iad', overrides: { pinTryCounter: 0 } });
+    const send = async (hex: string) => exchange(card, fromHex(hex));
+    await send('00A4040007A000000004101000');
+    await send('80A800000C830A0000000012340840084000');
+    // CDOL1: 9F02 06, 9F03 06, 9F1A 02, 95 05, 5F2A 02, 9A 03, 9C 01, 9F37 04, 9F35 01, 9F34 03 (33 bytes).
+    const r = await send('80AE800021000000001234000000000000084000000000000840250615001234567822410302');
+    const iad = findTag(decodeTlv(r.data)[0]!.children!, '9F10')!.value;
+    expect(iad).toHaveLength(18);
+    expect(iad[0]).toBe(2); // DKI of the profile
+    expect(iad[1]).toBe(0x10); // CVN 16
+    expect(iad[2]! & 0x30).toBe(0x20); // CVR byte 1: first AC is an ARQC
+    expect(iad[5]! & 0x08).toBe(0x08); // CVR byte 4 b4: PIN try limit exceeded
+    expect(cardReportsPinBlocked(iad)).toBe(true);
+    expect(cardReportsPinBlocked(fromHex('0210A0000000000000000000000000000000'))).toBe(false);
+  });
+});

@@ -40,14 +40,14 @@ export function card(profile = 'visa-cvn18', overrides?: Record<string, unknown>
 }
 
 export function hostFor(c: EmulatedCard, options: Partial<ScriptedHostOptions> = {}): ScriptedHost {
-  const p = (c as unknown as { engine: { profile: { cryptogram: { sessionKey: string; arpcMethod: number; arpcKey: string } } } }).engine.profile.cryptogram;
+  const p = (c as unknown as { engine: { profile: { cryptogram: { sessionKey: 'common' | 'master' | 'mastercard'; arpcMethod: number; arpcKey: string } } } }).engine.profile.cryptogram;
   const s = c.secrets;
   return new ScriptedHost({
     mode: 'approve',
     issuerKeys: {
       imkAc: s.issuerMasterKeys.ac,
       derivation: s.derivation,
-      sessionKey: p.sessionKey === 'master' ? 'master' : 'common',
+      sessionKey: p.sessionKey,
       arpcMethod: p.arpcMethod === 2 ? 2 : 1,
       arpcKey: p.arpcKey === 'master' ? 'master' : 'session',
     },

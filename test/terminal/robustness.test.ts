@@ -31,6 +31,7 @@ describe('kernel robustness', () => {
           const { outcome } = await run({ transport: c, config, host: hostFor(c, { mode }), cardholder: { pins }, request: { amountMinor: amount }, seed });
           expect(['approved', 'declined', 'terminated']).toContain(outcome.outcome);
           expect(outcome.reason).not.toMatch(/^internal error/);
+          expect(outcome.error).toBeUndefined();
           expect(outcome.liability.reason.length).toBeGreaterThan(0);
           expect(outcome.tvr).toMatch(/^[0-9A-F]{10}$/);
         },
@@ -47,6 +48,7 @@ describe('kernel robustness', () => {
       const { outcome } = await run({ transport, host: new ScriptedHost({ mode: seed % 2 ? 'approve' : 'unreachable' }), request: { amountMinor: 1000 + seed * 37 }, seed });
       expect(['approved', 'declined', 'terminated']).toContain(outcome.outcome);
       expect(outcome.reason, `seed ${seed}`).not.toMatch(/^internal error/);
+      expect(outcome.error, `seed ${seed}`).toBeUndefined();
       if (outcome.outcome === 'terminated') terminated++;
     }
     expect(terminated).toBeGreaterThan(0);

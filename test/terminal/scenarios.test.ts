@@ -71,8 +71,11 @@ const rows: Row[] = [
 
   // --- Velocity checking (Book 3 §10.6.3) ---
   { name: 'new card: last online ATC 0', expect: { outcome: 'approved', tvr: ['newCard'] } },
-  { name: 'LCOL/UCOL 0 with a new card: offline count 0 is within the limits', cardDelta: { risk: { lowerConsecutiveOfflineLimit: 0, upperConsecutiveOfflineLimit: 0 } }, expect: { outcome: 'approved', notTvr: ['lowerConsecutiveOfflineLimitExceeded', 'upperConsecutiveOfflineLimitExceeded'] } },
-  { name: 'GET DATA ATC refused: both offline limits exceeded', cardDelta: { faults: [{ action: 'status', ins: 'CA', p2: '36', sw: '6A88' }] }, expect: { outcome: 'approved', arc: '00', tvr: ['lowerConsecutiveOfflineLimitExceeded', 'upperConsecutiveOfflineLimitExceeded'], notTvr: ['newCard'] } },
+  // The card counts the ATC at GPO: this transaction is ATC 1, one more than the last online ATC 0, which
+  // exceeds limits of 0 (§10.6.3 "greater than"); IAC-online byte 4 sends it online.
+  { name: 'LCOL/UCOL 0 with a new card: this transaction (ATC 1) exceeds both limits', cardDelta: { risk: { lowerConsecutiveOfflineLimit: 0, upperConsecutiveOfflineLimit: 0 } }, expect: { outcome: 'approved', arc: '00', tvr: ['lowerConsecutiveOfflineLimitExceeded', 'upperConsecutiveOfflineLimitExceeded', 'newCard'] } },
+  // §10.6.3: ATC not returned -> both bits; the last online ATC register was returned and is 0 -> new card too.
+  { name: 'GET DATA ATC refused: both offline limits exceeded, new card still set', cardDelta: { faults: [{ action: 'status', ins: 'CA', p2: '36', sw: '6A88' }] }, expect: { outcome: 'approved', arc: '00', tvr: ['lowerConsecutiveOfflineLimitExceeded', 'upperConsecutiveOfflineLimitExceeded', 'newCard'] } },
 
   // --- Processing restrictions (Book 3 §10.4) ---
   { name: 'expired application: TAC-online sends it online, host decides', profile: 'expired', expect: { outcome: 'approved', arc: '00', tvr: ['expiredApplication'] } },
@@ -104,7 +107,8 @@ const rows: Row[] = [
   { name: 'no CVM required only', cardDelta: { cvmList: '00000000 00000000 1F00' }, expect: { outcome: 'approved', cvmResults: '1F0002' } },
   { name: 'fail CVM rule', cardDelta: { cvmList: '00000000 00000000 0000' }, expect: { outcome: 'approved', tvr: ['cardholderVerificationNotSuccessful'], cvmResults: '000001' } },
   { name: 'card without CVM list (AIP: CV not supported): 3F0000, CV not performed', profile: 'no-cvm-list', expect: { notTvr: ['cardholderVerificationNotSuccessful'], cvmResults: '3F0000', notTsi: ['cardholderVerificationPerformed'], outcome: 'approved' } },
-  { name: 'unrecognised CVM without b7: CV fails', cardDelta: { cvmList: '00000000 00000000 0A00 1F00' }, expect: { tvr: ['unrecognisedCvm', 'cardholderVerificationNotSuccessful'], cvmResults: '0A0001', outcome: 'approved' } },
+  // Book 4 Annex A4: an unrecognised CVM is not performed, so 9F34 byte 1 is 3F ("no CVM performed"), result failed.
+  { name: 'unrecognised CVM without b7: CV fails, CVM Results 3F0001', cardDelta: { cvmList: '00000000 00000000 0A00 1F00' }, expect: { tvr: ['unrecognisedCvm', 'cardholderVerificationNotSuccessful'], cvmResults: '3F0001', outcome: 'approved' } },
   { name: 'unrecognised CVM with b7: next rule', cardDelta: { cvmList: '00000000 00000000 4A00 1F00' }, expect: { tvr: ['unrecognisedCvm'], notTvr: ['cardholderVerificationNotSuccessful'], cvmResults: '1F0002', outcome: 'approved' } },
   { name: 'no rule applies: 3F0001', cardDelta: { cvmList: '00000000 00000000 4104' }, expect: { tvr: ['cardholderVerificationNotSuccessful'], cvmResults: '3F0001', outcome: 'approved' } },
   { name: 'manual cash condition 04 applies to cash at attended', request: { transactionType: 'cash' }, cardDelta: { cvmList: '00000000 00000000 4104 1F00', auc: 'FFC0' }, pins: ['1234'], expect: { cvmResults: '410402', outcome: 'approved' } },
@@ -197,6 +201,7 @@ describe('kernel scenarios against the emulated card', () => {
       // Every outcome carries a liability determination with a reason, and the steps in order.
       expect(outcome.liability.reason.length).toBeGreaterThan(0);
       expect(outcome.reason).not.toMatch(/^internal error/);
+      expect(outcome.error).toBeUndefined();
     });
   }
 });

@@ -117,7 +117,7 @@ describe('second GENERATE AC (Book 3 §6.5.5.4 / §9.3, Book 2 §6.6.2)', () => 
     expect(outcome.cardCryptogram).toBe('ARQC');
   });
 
-  it('CDA fails on the second GENERATE AC: declined, cryptogram AAC, ARC Z1; the card said TC', async () => {
+  it('CDA fails on the second GENERATE AC: declined, cryptogram AAC, ARC stays the issuer\'s 00; the card said TC', async () => {
     const c = card('mastercard-cda');
     const t = rewriteGenerateAc(c, 2, (r) => {
       const x = r.slice();
@@ -130,10 +130,11 @@ describe('second GENERATE AC (Book 3 §6.5.5.4 / §9.3, Book 2 §6.6.2)', () => 
     expect(tvrBit(outcome.tvr, 'cdaFailed')).toBe(true);
     expect(outcome.cryptogram).toBe('AAC');
     expect(outcome.cardCryptogram).toBe('TC');
-    expect(outcome.authorisationResponseCode).toBe('Z1');
+    // One rule for 8A after the second GENERATE AC, as for a card AAC after an approval (completion.ts).
+    expect(outcome.authorisationResponseCode).toBe('00');
     expect(outcome.hostResponseCode).toBe('00');
     expect(outcome.facts.cryptogram).toBe('AAC');
-    expect(formatOutcome(outcome).join('\n')).toMatch(/cryptogram {3}AAC {3}ARC Z1 {3}\(card answered TC\)/);
+    expect(formatOutcome(outcome).join('\n')).toMatch(/cryptogram {3}AAC {3}ARC 00 {3}\(card answered TC\)/);
   });
 
   it('the unaltered online transaction still ends with the card TC and the host ARC', async () => {
@@ -143,6 +144,21 @@ describe('second GENERATE AC (Book 3 §6.5.5.4 / §9.3, Book 2 §6.6.2)', () => 
     expect(outcome.cryptogram).toBe('TC');
     expect(outcome.cardCryptogram).toBe('TC');
     expect(outcome.authorisationResponseCode).toBe('00');
+  });
+
+  it('a second 9F4B in the second GENERATE AC answer (CDA) terminates, it is never approved (Book 3 §6.5.5.4, §10.2)', async () => {
+    const c = card('mastercard-cda');
+    const t = rewriteGenerateAc(c, 2, (r) => {
+      // Re-encode the 77 template with a duplicate 9F4B of arbitrary bytes appended inside it.
+      const data = r.subarray(0, r.length - 2);
+      const [, lengthBytes] = data[1]! === 0x81 ? [0, 2] : data[1]! === 0x82 ? [0, 3] : [0, 1];
+      const body = data.subarray(1 + lengthBytes);
+      return concat(encodeTlv('77', concat(body, fromHex('9F4B0401020304'))), r.subarray(r.length - 2));
+    });
+    const { outcome } = await run({ transport: t, config: terminal('eu-pos-pin', {}, NO_RANDOM), host: hostFor(c), request: ONLINE });
+    expect(outcome.outcome).toBe('terminated');
+    expect(outcome.reason).toMatch(/9F4B occurs more than once/);
+    expect(outcome.error).toBeUndefined();
   });
 });
 

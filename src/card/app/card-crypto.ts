@@ -30,7 +30,7 @@ export function acSessionKey(card: CardEngine, atc: number): Bytes {
   return deriveCommonSessionKey(card.masterKeys.ac, uintBytes(atc, 2));
 }
 
-/** The data the application cryptogram covers (documented in README.md (card section)). */
+/** The data the application cryptogram covers (documented in docs/card.md). */
 export function cryptogramInput(card: CardEngine, dolData: Bytes, iad: Bytes): Bytes {
   return concat(dolData, card.layout.aip, uintBytes(card.nv.atc, 2), iad);
 }

@@ -3,23 +3,26 @@
  *   P1 b8b7: 00 AAC, 40 TC, 80 ARQC (C0 RFU -> 6A86); b5 (10): CDA signature requested.
  *   First GENERATE AC carries CDOL1 data, the second CDOL2 data; a third -> 6985.
  * The card decides (risk.ts) and never answers a stronger cryptogram than requested.
- * The ATC is incremented by the first GENERATE AC of each transaction before the cryptogram
- * is computed (Book 3 §9.3, Annex C: the cryptogram covers the new ATC), and every change to
+ * The ATC is counted at GET PROCESSING OPTIONS (gpo.ts); a profile with `atcIncrement:
+ * first-generate-ac` counts it here instead, before the cryptogram is computed (Book 3 §9.3,
+ * Annex C: the cryptogram covers the new ATC). Every change to
  * non-volatile state (ATC, counters, flags, log) is persisted BEFORE the cryptogram is
  * computed: a power cut after the cryptogram left the card can then never let the same ATC
  * be used twice.
  * Response: format 1 '80' CID || ATC || AC || IAD, or format 2 '77' {9F27, 9F36, 9F26, 9F10};
  * with CDA (TC/ARQC): '77' {9F27, 9F36, 9F4B, 9F10}, the AC only inside 9F4B.
  */
-import { type Bytes, concat, uintBytes } from '../../apdu/bytes.js';
+import { type Bytes, concat, fromHex, uintBytes } from '../../apdu/bytes.js';
 import type { DecodedCommand } from '../../apdu/command.js';
 import { encodeTlv, encodeTlvList, type TlvInput } from '../../apdu/tlv.js';
 import { createCdaSignature, transactionDataHashCode } from '../../crypto/oda/dynamic-data.js';
 import { dolValue } from '../dol-view.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 import { applicationCryptogram, checkIssuerAuthenticationData } from './card-crypto.js';
+import { countsAtcAtGpo } from './gpo.js';
 import { appendLogEntry } from './log.js';
-import { AAC, ARQC, TC, amountOf, cardVerificationResults, decideFirst, decideSecond, issuerApplicationData } from './risk.js';
+import { mchipCardVerificationResults, mchipIssuerApplicationData } from './mchip-iad.js';
+import { AAC, ARQC, TC, type Decision, amountOf, cardVerificationResults, decideFirst, decideSecond, issuerApplicationData } from './risk.js';
 
 const CDA_REQUESTED = 0x10;
 
@@ -35,25 +38,22 @@ export function generateAc(card: CardEngine, cmd: DecodedCommand): Answer {
 
 function first(card: CardEngine, cmd: DecodedCommand, requested: number): Answer {
   if (cmd.data.length !== card.layout.cdol1.length) return sw(0x6700);
-  if (card.nv.atc >= 0xffff) return sw(0x6985); // ATC exhausted: the application cannot transact
+  const countHere = !countsAtcAtGpo(card);
+  if (countHere && card.nv.atc >= 0xffff) return sw(0x6985); // ATC exhausted: the application cannot transact
   const nv = card.nv;
   const d = decideFirst(card, requested, cmd.data);
   // What CVR byte 3 b8 says about the PREVIOUS transaction; the second GENERATE AC reports the
   // same, not the flag this transaction's ARQC is about to set (risk.ts historyFlags).
   card.v.previousOnlineNotCompleted = nv.lastOnlineNotCompleted;
-  nv.atc += 1;
+  if (countHere) nv.atc += 1;
   if (d.type === ARQC) nv.lastOnlineNotCompleted = true;
-  if (d.type === TC) {
-    nv.consecutiveOffline += 1;
-    nv.cumulativeOfflineAmount += amountOf(card, card.layout.cdol1, cmd.data);
-  }
+  if (d.type === TC) countOffline(card, amountOf(card, card.layout.cdol1, cmd.data));
   card.v.cdol1Data = cmd.data;
   card.v.phase = 'first-ac-done';
   card.v.firstAcType = d.type;
   if (d.type !== ARQC) appendLogEntry(card, cmd.data, d.type | d.cidFlags);
   card.commit(); // the new ATC is durable before any cryptogram over it exists
-  const cvr = cardVerificationResults(card, d, d.type, undefined);
-  const iad = issuerApplicationData(card, cvr);
+  const iad = iadFor(card, cmd, d, d.type, undefined);
   const ac = applicationCryptogram(card, cmd.data, iad);
   card.v.firstAc = ac;
   return respond(card, cmd, d.type | d.cidFlags, ac, iad, cmd.data, undefined);
@@ -73,10 +73,7 @@ function second(card: CardEngine, cmd: DecodedCommand, requested: number): Answe
   const d = decideSecond(card, requested, cmd.data);
   nv.lastOnlineNotCompleted = false;
   if (d.unableToGoOnline) {
-    if (d.type === TC) {
-      nv.consecutiveOffline += 1;
-      nv.cumulativeOfflineAmount += amountOf(card, card.layout.cdol1, v.cdol1Data ?? new Uint8Array(0));
-    }
+    if (d.type === TC) countOffline(card, amountOf(card, card.layout.cdol1, v.cdol1Data ?? new Uint8Array(0)));
   } else {
     const authFailed = v.issuerAuthResult === false || (v.issuerAuthResult === undefined && card.profile.risk.issuerAuthenticationRequired);
     nv.issuerAuthFailedLastOnline = authFailed;
@@ -89,10 +86,20 @@ function second(card: CardEngine, cmd: DecodedCommand, requested: number): Answe
   v.phase = 'second-ac-done';
   appendLogEntry(card, v.cdol1Data ?? new Uint8Array(0), d.type | d.cidFlags);
   card.commit(); // durable before the cryptogram is computed (see the module comment)
-  const cvr = cardVerificationResults(card, d, v.firstAcType, d.type);
-  const iad = issuerApplicationData(card, cvr);
+  const iad = iadFor(card, cmd, d, v.firstAcType, d.type);
   const ac = applicationCryptogram(card, cmd.data, iad);
   return respond(card, cmd, d.type | d.cidFlags, ac, iad, v.cdol1Data ?? new Uint8Array(0), cmd.data);
+}
+
+/** Largest value of the offline counters the card keeps: 2-byte counter, n 12 amount (Book 3 Annex A). */
+const MAX_CONSECUTIVE_OFFLINE = 0xffff;
+const MAX_AMOUNT_N12 = 999_999_999_999;
+
+/** An offline approval: the velocity counters grow and saturate at their maxima, never wrap. */
+function countOffline(card: CardEngine, amount: number): void {
+  const nv = card.nv;
+  nv.consecutiveOffline = Math.min(nv.consecutiveOffline + 1, MAX_CONSECUTIVE_OFFLINE);
+  nv.cumulativeOfflineAmount = Math.min(nv.cumulativeOfflineAmount + amount, MAX_AMOUNT_N12);
 }
 
 /**
@@ -107,6 +114,15 @@ function issuerAuthenticationDataOf(field: Bytes, card: CardEngine): Bytes {
   const c = card.profile.cryptogram;
   const length = c.arpcMethod === 1 ? 10 : 8 + (c.arpcProprietaryDataLength ?? 0);
   return field.subarray(0, Math.min(length, field.length));
+}
+
+/** Issuer application data (9F10) in the profile's layout: VIS/CCD (default) or M/Chip. */
+function iadFor(card: CardEngine, cmd: DecodedCommand, d: Decision, first: number | undefined, second: number | undefined): Bytes {
+  if (card.profile.iadFormat === 'mchip') {
+    const cda = (cmd.p1 & CDA_REQUESTED) !== 0 && card.profile.oda === 'cda' && d.type !== AAC;
+    return mchipIssuerApplicationData(card, mchipCardVerificationResults(card, d, first, second, cda));
+  }
+  return issuerApplicationData(card, cardVerificationResults(card, d, first, second));
 }
 
 function respond(card: CardEngine, cmd: DecodedCommand, cid: number, ac: Bytes, iad: Bytes, cdol1Data: Bytes, cdol2Data: Bytes | undefined): Answer {
@@ -143,14 +159,21 @@ function respond(card: CardEngine, cmd: DecodedCommand, cid: number, ac: Bytes, 
       transactionDataHashCode: hash,
       unpredictableNumber: un,
     });
-    return ok(encodeTlv('77', [objects[0]!, objects[1]!, { tag: '9F4B', value: sdad }, objects[2]!]));
+    return ok(template77(card, encodeTlvList([objects[0]!, objects[1]!, { tag: '9F4B', value: sdad }, objects[2]!])));
   }
-  if (card.profile.generateAcFormat === 1 && !cdaRequested) return ok(encodeTlv('80', concat(Uint8Array.of(cid), atc, ac, iad)));
-  return ok(encodeTlv('77', [
+  const extra = card.profile.raw?.generateAcExtra;
+  if (card.profile.generateAcFormat === 1 && !cdaRequested && extra === undefined) return ok(encodeTlv('80', concat(Uint8Array.of(cid), atc, ac, iad)));
+  return ok(template77(card, encodeTlvList([
     { tag: '9F27', value: Uint8Array.of(cid) },
     { tag: '9F36', value: atc },
     { tag: '9F26', value: ac },
     { tag: '9F10', value: iad },
-  ]));
+  ])));
+}
+
+/** The format 2 template, with a raw image's extra bytes inside it as given (profile/raw-image.ts). */
+function template77(card: CardEngine, objects: Bytes): Bytes {
+  const extra = card.profile.raw?.generateAcExtra;
+  return encodeTlv('77', extra === undefined ? objects : concat(objects, fromHex(extra)));
 }
 

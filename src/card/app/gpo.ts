@@ -3,8 +3,15 @@
  * Command Template '83' holding the PDOL-related data (empty without a PDOL);
  * the answer is the AIP and the AFL, format 1 ('80': AIP || AFL) or format 2
  * ('77' with 82 and 94). GPO is accepted once per application selection.
+ *
+ * The ATC (9F36) is counted here by default: GPO "initiates the transaction within the ICC"
+ * (Book 3 §6.5.8) and real VIS/M/Chip/CPA cards count every initiated transaction, so a
+ * GET DATA 9F36 after GPO already shows this transaction's number (Book 2 §8.1.1 puts the ATC
+ * into the cryptogram; the issuer-side practice "the chip increments the ATC every time you
+ * issue a Get Processing Options" is described at https://stackoverflow.com/q/44214607).
+ * Profile `atcIncrement: first-generate-ac` keeps the older point (generate-ac.ts).
  */
-import { concat } from '../../apdu/bytes.js';
+import { concat, fromHex } from '../../apdu/bytes.js';
 import type { DecodedCommand } from '../../apdu/command.js';
 import { TlvError } from '../../apdu/errors.js';
 import { encodeTlv, readLength } from '../../apdu/tlv.js';
@@ -28,12 +35,22 @@ export function getProcessingOptions(card: CardEngine, cmd: DecodedCommand): Ans
   if (1 + size + length !== data.length) return sw(0x6700);
   // Book 3 §6.5.8.3: the PDOL-related data must be exactly as long as the PDOL asks.
   if (length !== card.layout.pdol.length) return sw(0x6700);
+  if (countsAtcAtGpo(card)) {
+    // The ATC cannot wrap (Book 3 Annex A 9F36: a wrapped ATC would repeat cryptogram inputs):
+    // an exhausted counter ends the application's life, answered 6985.
+    if (card.nv.atc >= 0xffff) return sw(0x6985);
+    card.nv.atc += 1;
+    card.commit(); // durable before any data of this transaction leaves the card
+  }
   card.v.pdolData = data.slice(1 + size);
   card.v.phase = 'gpo-done';
+  if (card.profile.raw?.gpoResponse !== undefined) return ok(fromHex(card.profile.raw.gpoResponse));
   const { aip, afl } = card.layout;
-  if (card.profile.gpoFormat === 1) return ok(encodeTlv('80', concat(aip, afl)));
-  return ok(encodeTlv('77', [
-    { tag: '82', value: aip },
-    { tag: '94', value: afl },
-  ]));
+  if (card.profile.gpoFormat === 1) return ok(encodeTlv('80', afl ? concat(aip, afl) : aip));
+  return ok(encodeTlv('77', [{ tag: '82', value: aip }, ...(afl ? [{ tag: '94', value: afl }] : [])]));
+}
+
+/** Whether this card counts the ATC at GET PROCESSING OPTIONS (the default) rather than at the first GENERATE AC. */
+export function countsAtcAtGpo(card: CardEngine): boolean {
+  return card.profile.atcIncrement !== 'first-generate-ac';
 }

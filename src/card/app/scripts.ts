@@ -14,6 +14,7 @@
  */
 import { type Bytes, constantTimeEqual, toHex, uintBytes } from '../../apdu/bytes.js';
 import type { DecodedCommand } from '../../apdu/command.js';
+import { type TagInfo, lookupTag, valueFormatError } from '../../apdu/tags.js';
 import { decodeTlv } from '../../apdu/tlv.js';
 import { issuerScriptMac, issuerScriptMacInput } from '../../crypto/secure-messaging.js';
 import { type Answer, type CardEngine, sw } from '../engine.js';
@@ -22,10 +23,33 @@ import { scriptSessionKeys } from './card-crypto.js';
 import { pinChangeUnblock } from './pin-change.js';
 
 export const SCRIPT_INS = new Set([0x24, 0x1e, 0x18, 0x16, 0xda, 0xdc]);
-const PUT_DATA_TAGS: Record<string, number> = { '9F14': 1, '9F23': 1, '9F54': 6 };
+
+/**
+ * The data objects PUT DATA may change, with the format and length each must have: the tag
+ * dictionary's (Book 3 Annex A: 9F14, 9F23 b 1), except 9F54, whose dictionary entry covers two
+ * scheme meanings; this card is VIS-like, where 9F54 is the Cumulative Total Transaction Amount
+ * Limit, n 12 (6 bytes of BCD). A value that does not fit is refused with 6A80 (ISO/IEC 7816-4
+ * §5.6: incorrect parameters in the command data field), so the card never stores what it
+ * cannot use or load again.
+ */
+const PUT_DATA_FORMATS: Record<string, Pick<TagInfo, 'format' | 'minLength' | 'maxLength'> | undefined> = {
+  '9F14': lookupTag('9F14'),
+  '9F23': lookupTag('9F23'),
+  '9F54': { format: 'n', minLength: 6, maxLength: 6 },
+};
+
+/** The check PUT DATA applies (also used on load, card-image-validate.ts): the reason, or undefined. */
+export function putDataValueError(tag: string, value: Bytes): string | undefined {
+  const info = PUT_DATA_FORMATS[tag];
+  if (!info) return `${tag} cannot be changed by PUT DATA (one of ${Object.keys(PUT_DATA_FORMATS).join(', ')})`;
+  return valueFormatError(info, value);
+}
+
+/** VIS CVR byte 4 b8-b5 counts issuer script commands in 4 bits: the counter saturates at 15. */
+export const MAX_SCRIPT_COMMANDS = 15;
 
 function count(card: CardEngine, failed: boolean): void {
-  card.v.scriptCommands += 1;
+  card.v.scriptCommands = Math.min(card.v.scriptCommands + 1, MAX_SCRIPT_COMMANDS);
   if (failed) card.v.scriptFailed = true;
   card.nv.scriptCommandsLastTransaction = card.v.scriptCommands;
   card.nv.scriptFailedLastTransaction = card.v.scriptFailed;
@@ -73,9 +97,8 @@ function execute(card: CardEngine, cmd: DecodedCommand, body: Bytes, smc: Bytes)
       return 0x9000;
     case 0xda: {
       const tag = toHex(Uint8Array.of(cmd.p1, cmd.p2));
-      const length = PUT_DATA_TAGS[tag];
-      if (length === undefined) return 0x6a88;
-      if (body.length !== length) return 0x6700;
+      if (!(tag in PUT_DATA_FORMATS)) return 0x6a88;
+      if (putDataValueError(tag, body) !== undefined) return 0x6a80;
       nv.dataOverrides[tag] = toHex(body);
       return 0x9000;
     }

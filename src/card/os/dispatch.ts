@@ -30,7 +30,7 @@ function lengthByte(n: number): number {
 export function processApdu(card: CardEngine, raw: Bytes): Bytes {
   let cmd: DecodedCommand;
   try {
-    cmd = decodeCommand(raw, { allowExtended: card.profile.protocol === 'T=1' });
+    cmd = decodeCommand(raw, { allowExtended: card.protocol === 'T=1' });
   } catch (err) {
     if (err instanceof ApduError) {
       card.v.pendingResponse = undefined;
@@ -42,7 +42,7 @@ export function processApdu(card: CardEngine, raw: Bytes): Bytes {
     card.v.pendingResponse = undefined;
     return encode(sw(0x6a81));
   }
-  const t0 = card.profile.protocol === 'T=0';
+  const t0 = card.protocol === 'T=0';
   if (cmd.ins === INS_GET_RESPONSE && (cmd.cla === 0x00 || cmd.cla === 0x80)) return encode(getResponse(card, cmd, t0));
   card.v.pendingResponse = undefined;
   const answer = appletAnswer(card, cmd) ?? routeCommand(card, cmd);

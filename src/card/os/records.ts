@@ -32,7 +32,8 @@ export function readRecord(card: CardEngine, cmd: DecodedCommand): Answer {
     return sw(0x6a83);
   }
   const rec = recs[cmd.p1 - 1];
-  if (!rec) return sw(0x6a83);
+  if (!rec || rec.length === 0) return sw(0x6a83); // an empty slot is a record a raw image removed
+
   return ok(rec);
 }
 

@@ -12,6 +12,7 @@ import type { DecodedCommand } from '../../apdu/command.js';
 import { type Answer, type CardEngine, sw } from '../engine.js';
 import { PSE_NAME } from '../personalise.js';
 import { startTransaction } from '../state.js';
+import { PPSE_NAME, reachableOver } from './ppse.js';
 
 function startsWith(aid: Bytes, prefix: Bytes): boolean {
   if (prefix.length > aid.length) return false;
@@ -31,8 +32,19 @@ export function select(card: CardEngine, cmd: DecodedCommand): Answer {
   const wantFci = fciOption === 0x00;
   const p = card.profile;
 
+  if (equal(name, PPSE_NAME)) {
+    // The PPSE exists on the contactless interface only (os/ppse.ts).
+    const fci = card.layout.ppseFci;
+    if (card.iface !== 'contactless' || !fci || occurrence === 0x02) return sw(0x6a82);
+    card.v.selected = 'ppse';
+    card.v.lastSelectName = name;
+    card.v.phase = undefined;
+    return { data: wantFci ? fci : new Uint8Array(0), sw: 0x9000 };
+  }
+
   if (p.pse && equal(name, PSE_NAME)) {
-    if (occurrence === 0x02) return sw(0x6a82); // only one PSE
+    // A dual-interface card offers the PSE over its contacts only (os/ppse.ts).
+    if (occurrence === 0x02 || card.iface === 'contactless') return sw(0x6a82); // only one PSE
     card.v.selected = 'pse';
     card.v.lastSelectName = name;
     card.v.phase = undefined;
@@ -52,6 +64,7 @@ export function select(card: CardEngine, cmd: DecodedCommand): Answer {
   }
   let hit = -1;
   for (let i = start; i < aids.length; i++) {
+    if (!reachableOver(p.applications[i]!, card.iface)) continue;
     if (name.length >= 5 ? startsWith(aids[i]!, name) : equal(aids[i]!, name)) {
       hit = i;
       break;

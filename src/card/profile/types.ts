@@ -8,6 +8,7 @@
  * Hex fields are uppercase hex strings without spaces once resolved.
  */
 import type { FaultRule } from '../faults.js';
+import type { RawImage } from './raw-image.js';
 
 export type OdaMethod = 'none' | 'sda' | 'dda' | 'cda';
 
@@ -20,7 +21,16 @@ export interface ApplicationEntry {
   preferredName?: string;
   /** Application priority indicator (87), 1..15; b8 set = cardholder confirmation required. */
   priority: number;
+  /** Reachable over the contactless interface: listed in the PPSE and selectable there (default false). */
+  contactless?: boolean;
+  /** Kernel Identifier (9F2A) in the PPSE entry, 1..8 bytes hex (Book B §3.3.2.5 C); absent = the default by RID. */
+  kernelId?: string;
+  /** Extended Selection (9F29) in the PPSE entry, hex (Book B §3.3.3.3). */
+  extendedSelection?: string;
 }
+
+/** The interface a card is reached through (ISO/IEC 7816-3 contacts, or ISO/IEC 14443-4). */
+export type CardInterface = 'contact' | 'contactless';
 
 export interface CryptogramProfile {
   /** Cryptogram version number placed in the issuer application data (9F10 byte 3). */
@@ -102,6 +112,8 @@ export interface CardProfile {
   protocol: 'T=0' | 'T=1';
   /** Whether the card has the Payment System Environment 1PAY.SYS.DDF01 (Book 1 §12.2.3). */
   pse: boolean;
+  /** Whether the card has the Proximity Payment System Environment 2PAY.SYS.DDF01 (Book B §3.3.2.2); contactless only. */
+  ppse?: boolean;
   applications: ApplicationEntry[];
   languagePreference: string;
   issuerCodeTableIndex: number;
@@ -162,4 +174,16 @@ export interface CardProfile {
   applicationBlocked: boolean;
   cardBlocked: boolean;
   faults: FaultRule[];
+  /**
+   * When the ATC (9F36) is counted: 'gpo' (default; GET PROCESSING OPTIONS initiates the
+   * transaction, Book 3 §6.5.8, as VIS/M/Chip/CPA cards do) or 'first-generate-ac'.
+   */
+  atcIncrement?: 'gpo' | 'first-generate-ac';
+  /**
+   * Issuer application data layout (9F10): 'vis' = 06 | DKI | CVN | CVR(4) (default);
+   * 'mchip' = M/Chip: DKI | CVN | CVR(6) | DAC/ICC dynamic number(2) | counters(8).
+   */
+  iadFormat?: 'vis' | 'mchip';
+  /** The raw layer: records, FCI, GPO answer and AFL given as bytes (raw-image.ts). */
+  raw?: RawImage;
 }

@@ -6,6 +6,7 @@
 import { DocumentError } from '../../apdu/errors.js';
 import { readTag } from '../../apdu/tlv.js';
 import { COMMAND_INS, FAULT_ACTIONS, type FaultAction, type FaultRule } from '../faults.js';
+import { validateRawImage } from './raw-image.js';
 import type { ApplicationEntry, CardProfile, CryptogramProfile, OdaMethod, RiskProfile } from './types.js';
 
 export type Locate = (path: readonly (string | number)[]) => { file?: string; line?: number };
@@ -133,7 +134,7 @@ function dolPairs(dolHex: string): string[] {
 export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   const c: Checker = new Checker(locate);
   const o = c.obj(merged, []);
-  const known = new Set(['base', 'name', 'description', 'protocol', 'pse', 'applications', 'languagePreference', 'issuerCodeTableIndex', 'pan', 'panPrefix', 'panLength', 'panSequenceNumber', 'expiry', 'effective', 'cardholderName', 'serviceCode', 'issuerCountry', 'currency', 'currencyExponent', 'pin', 'pinTryLimit', 'pinTryCounter', 'applicationVersion', 'auc', 'aip', 'oda', 'pinEncipherment', 'pinEnciphermentKey', 'cvmList', 'iac', 'pdol', 'cdol1', 'cdol2', 'ddol', 'sdaTagList', 'gpoFormat', 'generateAcFormat', 'cryptogram', 'risk', 'logRecords', 'iccKeyBits', 'extraData', 'applicationBlocked', 'cardBlocked', 'faults']);
+  const known = new Set(['base', 'name', 'description', 'protocol', 'pse', 'ppse', 'applications', 'languagePreference', 'issuerCodeTableIndex', 'pan', 'panPrefix', 'panLength', 'panSequenceNumber', 'expiry', 'effective', 'cardholderName', 'serviceCode', 'issuerCountry', 'currency', 'currencyExponent', 'pin', 'pinTryLimit', 'pinTryCounter', 'applicationVersion', 'auc', 'aip', 'oda', 'pinEncipherment', 'pinEnciphermentKey', 'cvmList', 'iac', 'pdol', 'cdol1', 'cdol2', 'ddol', 'sdaTagList', 'gpoFormat', 'generateAcFormat', 'cryptogram', 'risk', 'logRecords', 'iccKeyBits', 'extraData', 'applicationBlocked', 'cardBlocked', 'faults', 'atcIncrement', 'iadFormat', 'raw']);
   for (const k of Object.keys(o)) if (!known.has(k)) c.fail([k], 'unknown field');
 
   const appsRaw = o.applications;
@@ -147,6 +148,9 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
       priority: c.int(ao, 'priority', p, 0, 255),
     };
     if (ao.preferredName !== undefined) entry.preferredName = c.str(ao, 'preferredName', p, /^[\x20-\x7e]{1,16}$/, '1 to 16 characters');
+    if (ao.contactless !== undefined) entry.contactless = c.bool(ao, 'contactless', p);
+    if (ao.kernelId !== undefined) entry.kernelId = c.hex(ao, 'kernelId', p, { min: 1, max: 8 });
+    if (ao.extendedSelection !== undefined) entry.extendedSelection = c.hex(ao, 'extendedSelection', p, { min: 1, max: 11 });
     return entry;
   });
 
@@ -196,6 +200,7 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
     description: typeof o.description === 'string' ? o.description : '',
     protocol: c.oneOf(o, 'protocol', [], ['T=0', 'T=1'] as const),
     pse: c.bool(o, 'pse', []),
+    ...(o.ppse !== undefined ? { ppse: c.bool(o, 'ppse', []) } : {}),
     applications,
     languagePreference: c.str(o, 'languagePreference', [], /^([a-z]{2}){1,4}$/, '1 to 4 ISO 639 codes like "deen"'),
     issuerCodeTableIndex: c.int(o, 'issuerCodeTableIndex', [], 1, 10),
@@ -238,6 +243,13 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   if (cryptogram.sessionKey === 'mastercard' && !dolPairs(profile.cdol1).includes('9F3704')) {
     c.fail(['cryptogram', 'sessionKey'], "'mastercard' derives the session key from the unpredictable number: cdol1 must list 9F37 04");
   }
+  // The PPSE lists the applications marked contactless (src/card/os/ppse.ts).
+  if (profile.ppse && !applications.some((a) => a.contactless)) c.fail(['ppse'], 'no application is marked contactless: true, the PPSE would be empty');
+  applications.forEach((a, i) => {
+    for (const k of ['kernelId', 'extendedSelection'] as const) {
+      if (a[k] !== undefined && !a.contactless) c.fail(['applications', i, k], 'is written in the PPSE only: set contactless: true');
+    }
+  });
   if (profile.pinEnciphermentKey && !profile.pinEncipherment) c.fail(['pinEnciphermentKey'], 'needs pinEncipherment: true');
   if (profile.pinEnciphermentKey && profile.oda === 'none') c.fail(['pinEnciphermentKey'], "the 9F2D certificate is signed by the issuer key: oda must not be 'none'");
   if (profile.cvmList !== null && profile.cvmList.length % 4 !== 0) c.fail(['cvmList'], 'must be 8 bytes of amounts then 2-byte rules');
@@ -253,5 +265,8 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   const faults = o.faults ?? [];
   if (!Array.isArray(faults)) c.fail(['faults'], 'must be a list');
   profile.faults = faults.map((f, i) => faultRule(c, f, ['faults', i]));
+  if (o.atcIncrement !== undefined) profile.atcIncrement = c.oneOf(o, 'atcIncrement', [], ['gpo', 'first-generate-ac'] as const);
+  if (o.iadFormat !== undefined) profile.iadFormat = c.oneOf(o, 'iadFormat', [], ['vis', 'mchip'] as const);
+  if (o.raw !== undefined && o.raw !== null) profile.raw = validateRawImage(o.raw, (path, message) => c.fail(path, message));
   return profile;
 }

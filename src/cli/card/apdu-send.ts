@@ -17,6 +17,7 @@ export interface SendArgs {
   raw: boolean;
   reset: boolean;
   json: boolean;
+  contactless?: boolean;
 }
 
 /** A command-line APDU that does not parse: names which argument (1-based) and where in it. */
@@ -37,10 +38,11 @@ export function withSendOptions<T>(y: Argv<T>): Argv<T & Omit<SendArgs, 'hex'>> 
   const b = withTransportOptions(y)
     .option('raw', { type: 'boolean', default: false, describe: 'no T=0 exchange rules: send exactly these bytes' })
     .option('reset', { type: 'boolean', default: true, describe: 'cold reset first (--no-reset to skip)' })
-    .option('json', { type: 'boolean', default: false, describe: 'print the trace as JSON lines' });
+    .option('json', { type: 'boolean', default: false, describe: 'print the trace as JSON lines' })
+    .option('contactless', { type: 'boolean', default: false, describe: 'present the emulated card over its contactless interface (PPSE, T=1)' });
   // yargs' global(keys, false) makes options local; @types/yargs only declares the one-argument form.
   const local = b as unknown as { global(keys: string[], global: boolean): unknown };
-  local.global(['card', 'reader', 'raw', 'reset', 'json'], false);
+  local.global(['card', 'reader', 'raw', 'reset', 'json', 'contactless'], false);
   return b as unknown as Argv<T & Omit<SendArgs, 'hex'>>;
 }
 
@@ -67,7 +69,7 @@ export async function sendApdus(argv: SendArgs): Promise<void> {
   const { formatTrace } = await import('../../apdu/trace-format.js');
   const { openTransport } = await import('../transport-option.js');
   const commands = await parseApduArguments(argv.hex, argv.raw);
-  const inner = await openTransport({ card: argv.card, reader: argv.reader });
+  const inner = await openTransport({ card: argv.card, reader: argv.reader, contactless: argv.contactless });
   const traced = new TracingTransport(inner);
   try {
     if (argv.reset) await traced.coldReset();

@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DocumentError } from '../../apdu/errors.js';
 import { EmulatedCard, listProfiles, loadProfile, newCardFile, parseCardImage } from '../../card/index.js';
-import { exploreCard } from '../explore-card.js';
-import { exploreToJson, formatExplore } from '../explore-format.js';
+import { exploreCard, exploreToJson, formatExplore } from '../../terminal/card-inspector/index.js';
 
 export interface NewArgs {
   profile: string;

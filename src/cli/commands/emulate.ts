@@ -12,6 +12,7 @@ interface EmulateArgs {
   vpcd: string;
   removed: boolean;
   trace: boolean;
+  contactless: boolean;
 }
 
 /** "host:port", "port" or "host" -> address (default 127.0.0.1:35963, vpcd's slot 0). */
@@ -33,6 +34,8 @@ export const emulateCommand: CommandModule<object, EmulateArgs> = {
       .option('vpcd', { type: 'string', default: '127.0.0.1:35963', describe: "vpcd's address for slot 0 (host:port)" })
       .option('removed', { type: 'boolean', default: false, describe: 'start with the cards out of the reader (insert with SIGUSR2)' })
       .option('trace', { type: 'boolean', default: false, describe: 'print every APDU (PIN blocks masked)' })
+      .option('contactless', { type: 'boolean', default: false, describe: 'present the cards over their contactless interface: PPSE, T=1, a PC/SC contactless ATR' })
+      .example('$0 emulate --card c.json --contactless', 'a contactless card in "Virtual PCD 00 00"')
       .example('$0 emulate', 'the demo card in "Virtual PCD 00 00"')
       .example('$0 emulate --card alice.json --card bob.json', 'two cards, slots 0 and 1')
       .example('kill -USR1 <pid>', 'remove the cards (SIGUSR2 inserts them)') as never,
@@ -44,7 +47,7 @@ export const emulateCommand: CommandModule<object, EmulateArgs> = {
     const { host, port } = parseVpcdAddress(argv.vpcd);
     const files = argv.card?.length ? argv.card : [undefined];
     const out = (s: string) => process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${s}\n`);
-    const cards = await Promise.all(files.map((f) => loadEmulatedCard(f)));
+    const cards = await Promise.all(files.map((f) => loadEmulatedCard(f, { contactless: argv.contactless })));
     const bridges = cards.map((card, slot) => {
       const bridge = new VpcdBridge(card, { host, port: port + slot, removed: argv.removed, log: (l) => out(l) });
       const label = `slot ${slot} (${host}:${port + slot})`;

@@ -24,7 +24,9 @@ export const hostCommand: CommandModule = {
             .option('enrol', { type: 'boolean', default: false, describe: 'enrol unknown PANs of a shipped BIN on first sight' })
             .option('quiet', { type: 'boolean', default: false, describe: 'do not print each decision' })
             .option('idle-timeout', { type: 'number', describe: 'seconds before an idle or stalled-mid-frame connection is closed (default 30)' })
-            .option('max-connections', { type: 'number', describe: 'maximum concurrent terminal connections (default 1024)' })
+            .option('max-connections', { type: 'number', describe: 'connections held at once (default 1024); when full, the one idle longest makes room' })
+            .option('max-per-peer', { type: 'number', describe: 'connections held at once from one address (default 256)' })
+            .option('message-deadline', { type: 'number', describe: 'seconds a message may take from its first byte to its last (default 10)' })
             .option('mac-key', {
               type: 'string',
               array: true,

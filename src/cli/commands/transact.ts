@@ -117,7 +117,7 @@ async function authorisationHost(o: TransactOptions, card: EmulatedCardLike | un
       issuerKeys: {
         imkAc: s.issuerMasterKeys.ac,
         derivation: s.derivation,
-        sessionKey: profile.cryptogram.sessionKey === 'master' ? 'master' : 'common',
+        sessionKey: profile.cryptogram.sessionKey,
         arpcMethod: profile.cryptogram.arpcMethod === 2 ? 2 : 1,
         arpcKey: profile.cryptogram.arpcKey === 'master' ? 'master' : 'session',
       },
@@ -236,6 +236,8 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
       print(formatTrace(outcome.trace));
     }
   }
+  // A defect in the kernel is not an outcome (GUIDE): report it as the internal error it is.
+  if (outcome.error) throw Object.assign(new Error(`kernel defect: ${outcome.error.message}`), { stack: outcome.error.stack });
   return outcome;
 }
 

@@ -22,8 +22,12 @@ export interface ServeArgs {
   macKey?: string[];
   /** Seconds a connection may stay idle or mid-frame (default 30). */
   idleTimeout?: number;
-  /** Connections accepted at once (default 1024). */
+  /** Connections held at once (default 1024). */
   maxConnections?: number;
+  /** Connections held at once from one address (default 256). */
+  maxPerPeer?: number;
+  /** Seconds from a message's first byte to its last (default 10). */
+  messageDeadline?: number;
 }
 
 /** `--mac-key TERMINAL=HEX` values -> terminal id -> 16-byte key. */
@@ -97,6 +101,9 @@ export async function serve(args: ServeArgs): Promise<void> {
     host: issuer,
     ...(args.idleTimeout !== undefined ? { idleTimeoutMs: args.idleTimeout * 1000 } : {}),
     ...(args.maxConnections !== undefined ? { maxConnections: args.maxConnections } : {}),
+    ...(args.maxPerPeer !== undefined ? { maxConnectionsPerPeer: args.maxPerPeer } : {}),
+    ...(args.messageDeadline !== undefined ? { messageDeadlineMs: args.messageDeadline * 1000 } : {}),
+    onAdmission: (e) => println(`${new Date().toISOString().slice(11, 23)}  connection from ${e.peer} ${e.action}: ${e.reason}`),
     onFatal: (error) => fatal(error),
     ...(macKeys ? { macKeys } : {}),
     onSecurityViolation: (e, terminal) => println(`${new Date().toISOString().slice(11, 23)}  security violation (63) from '${terminal}': ${e.message}`),

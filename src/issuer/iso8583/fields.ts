@@ -2,7 +2,7 @@
  * The ISO 8583:1987 data elements emvsim speaks, as a table. The codec
  * (codec.ts) is driven entirely by this table: adding a field is one line.
  *
- * Variant (documented in README.md (issuer section)):
+ * Variant (documented in docs/issuer.md):
  * - MTI: 4 ASCII digits.
  * - Bitmaps: binary, 8 bytes primary, 8 bytes secondary when bit 1 is set.
  * - Numeric (n), alphanumeric (an, ans) and track (z) fields: ASCII characters,

@@ -1,10 +1,10 @@
-/** Text and JSON forms of an ExploreResult (src/cli/explore-card.ts). */
+/** Text and JSON forms of an ExploreResult (contact-explorer.ts). */
 
-import { formatTlvTree, tlvToJson } from '../apdu/pretty.js';
-import { describeStatusWord } from '../apdu/status-words.js';
-import { aidName } from '../apdu/tags-aids.js';
-import type { Tlv } from '../apdu/tlv.js';
-import type { ExploreResult } from './explore-card.js';
+import { formatTlvTree, tlvToJson } from '../../apdu/pretty.js';
+import { describeStatusWord } from '../../apdu/status-words.js';
+import { aidName } from '../../apdu/tags-aids.js';
+import type { Tlv } from '../../apdu/tlv.js';
+import type { ExploreResult } from './contact-explorer.js';
 
 const COUNTER_NAMES: Record<string, string> = {
   '9F36': 'application transaction counter',

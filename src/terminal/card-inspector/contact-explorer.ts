@@ -7,11 +7,12 @@
  * GET DATA of the counters, and the transaction log. Read-only for the card's
  * counters: no GENERATE AC, no VERIFY. Uses src/apdu only, never src/card.
  */
-import { type Bytes, bcd, concat, fromHex, toHex } from '../apdu/bytes.js';
-import { buildDolData, parseDol } from '../apdu/dol.js';
-import { exchange } from '../apdu/exchange.js';
-import { type Tlv, decodeTlv, findTag, flattenTlv } from '../apdu/tlv.js';
-import type { CardTransport } from '../apdu/transport.js';
+import { type Bytes, bcd, concat, fromHex, toHex } from '../../apdu/bytes.js';
+import { buildDolData, parseDol } from '../../apdu/dol.js';
+import { exchange } from '../../apdu/exchange.js';
+import { tryDecodeTlv } from '../../apdu/trace-format.js';
+import { type Tlv, findTag, flattenTlv } from '../../apdu/tlv.js';
+import type { CardTransport } from '../../apdu/transport.js';
 
 export interface ExploredRecord {
   sfi: number;
@@ -48,14 +49,7 @@ function sw(s: number): string {
   return s.toString(16).toUpperCase().padStart(4, '0');
 }
 
-function tryTlv(b: Bytes): Tlv[] | undefined {
-  if (b.length === 0) return undefined;
-  try {
-    return decodeTlv(b);
-  } catch {
-    return undefined;
-  }
-}
+const tryTlv = tryDecodeTlv;
 
 function selectApdu(name: Bytes, next = false): Bytes {
   return concat(Uint8Array.of(0x00, 0xa4, 0x04, next ? 0x02 : 0x00, name.length), name, Uint8Array.of(0x00));
