@@ -4,11 +4,10 @@
  * read on the first document a command loads (`--help` reads nothing), and a document is found by
  * the SHA-1 of its text, so an edited profile is parsed as usual. No file, no lookup: YAML parsing.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CompiledYaml, usePrecompiledYaml } from '../apdu/yaml-memo.js';
-import { packageRoot } from '../crypto/capk.js';
+import { packageRoot } from '../crypto/package-root.js';
 
 /** dist/documents.json first (profiles, keys, liability tables), then the conformance suite's file. */
 const FILES = ['documents.json', 'documents-conformance.json'];
@@ -25,7 +24,8 @@ function readCompiled(name: string): Record<string, CompiledYaml> {
 export function useBuiltDocuments(): void {
   const loaded: Record<string, CompiledYaml>[] = [];
   usePrecompiledYaml((text) => {
-    const hash = createHash('sha1').update(text).digest('hex');
+    // node:crypto on first use, not at start-up (`--help` never needs it).
+    const hash = process.getBuiltinModule('node:crypto').createHash('sha1').update(text).digest('hex');
     for (let i = 0; i < FILES.length; i++) {
       const documents = (loaded[i] ??= readCompiled(FILES[i]!));
       if (documents[hash]) return documents[hash];

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../crypto/capk.js';
+import { packageRoot } from '../crypto/package-root.js';
 import { useBuiltDocuments } from './built-documents.js';
 import { loadYargs } from './load-yargs.js';
 import { commands } from './commands/index.js';
