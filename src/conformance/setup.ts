@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromHex } from '../apdu/bytes.js';
-import { yamlLibrary } from '../apdu/yaml-memo.js';
+import { parseYamlMemo, yamlLibrary } from '../apdu/yaml-memo.js';
 import { DocumentError } from '../apdu/errors.js';
 import { COMMAND_INS, createCard, mergeProfileData, type EmulatedCard, type FaultRule } from '../card/index.js';
 import { createPurseCard } from '../card/geldkarte/index.js';
@@ -83,8 +83,9 @@ export function buildTerminal(setup: TerminalSetup): TerminalConfig {
   } catch {
     throw new DocumentError(`no terminal profile '${setup.profile}'`, { file, field: 'terminal.profile' });
   }
-  const { parse: parseYaml, stringify: stringifyYaml } = yamlLibrary();
-  let data = parseYaml(text) as Record<string, unknown>;
+  // The profile's value from the memo (compiled at build time for shipped profiles); a syntax error is thrown as before.
+  const parsed = parseYamlMemo(text);
+  let data = (parsed.firstError ? yamlLibrary().parse(text) : parsed.toJS()) as Record<string, unknown>;
   if (setup.set) data = mergeProfileData(data, setup.set) as Record<string, unknown>;
   if (Array.isArray(data.applications)) {
     let apps = data.applications as Record<string, unknown>[];
@@ -95,7 +96,7 @@ export function buildTerminal(setup: TerminalSetup): TerminalConfig {
     if (setup.eachApplication) apps = apps.map((a) => mergeProfileData(a, setup.eachApplication) as Record<string, unknown>);
     data.applications = apps;
   }
-  const config = parseTerminalProfile(stringifyYaml(data), `${file} (with the scenario's terminal deltas)`);
+  const config = parseTerminalProfile(yamlLibrary().stringify(data), `${file} (with the scenario's terminal deltas)`);
   terminalCache.set(key, config);
   return structuredClone(config);
 }
