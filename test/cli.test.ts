@@ -4,46 +4,20 @@
  * dist/ is rebuilt first when a source file is newer than it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fromHex } from '../src/apdu/bytes.js';
 import { TracingTransport } from '../src/apdu/trace.js';
 import { exchange } from '../src/apdu/exchange.js';
+import { ensureBuilt, runCli, type Run } from './cli/run-cli.js';
 
-const root = resolve(import.meta.dirname, '..');
-const bin = join(root, 'bin', 'emvsim.js');
-const builtMain = join(root, 'dist', 'src', 'cli', 'main.js');
 let tmp: string;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(...args: string[]): Promise<Run> {
-  return new Promise((resolveRun) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolveRun({ code, stdout, stderr });
-    });
-  });
-}
+const run = (...args: string[]): Promise<Run> => runCli(args);
 
 /** One line on stderr, starting "emvsim:", no stack frames. */
-function expectOneLineError(r: Run, pattern: RegExp): void {
-  expect(r.code).toBe(2);
+function expectOneLineError(r: Run, pattern: RegExp, code = 2): void {
+  expect(r.code).toBe(code);
   const lines = r.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^emvsim: /);
@@ -52,16 +26,7 @@ function expectOneLineError(r: Run, pattern: RegExp): void {
 }
 
 beforeAll(() => {
-  if (!existsSync(builtMain) || statSync(builtMain).mtimeMs < newestMtime(join(root, 'src'))) {
-    try {
-      execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-        cwd: root,
-        stdio: 'ignore',
-      });
-    } catch {
-      // Type errors elsewhere still emit JavaScript; the tests below tell whether the CLI works.
-    }
-  }
+  ensureBuilt();
   tmp = mkdtempSync(join(tmpdir(), 'emvsim-cli-'));
 }, 180_000);
 
@@ -176,8 +141,8 @@ describe('emvsim trace show', () => {
     writeFileSync(file, '{"type":"apdu","command":"00A40400","response":"9000"}\n{broken\n');
     expectOneLineError(await run('trace', 'show', file), /bad\.jsonl:2: line: not JSON/);
   });
-  it('a missing file exits 2', async () => {
-    expectOneLineError(await run('trace', 'show', join(tmp, 'nope.jsonl')), /cannot read .*nope\.jsonl: ENOENT/);
+  it('a missing file exits 3 (the environment, docs/cli.md)', async () => {
+    expectOneLineError(await run('trace', 'show', join(tmp, 'nope.jsonl')), /cannot read .*nope\.jsonl: ENOENT/, 3);
   });
 });
 

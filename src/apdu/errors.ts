@@ -75,3 +75,14 @@ export class TransportError extends EmvsimError {
     super(code, message);
   }
 }
+
+/**
+ * The environment stops the run, not the input: a file that cannot be read or written, a port in use,
+ * a database, pcscd or a native module missing, a card file locked by another process. The CLI prints
+ * one line naming the path or port and what to do, and exits 3.
+ */
+export class EnvironmentError extends EmvsimError {
+  constructor(message: string) {
+    super('ENVIRONMENT', message);
+  }
+}

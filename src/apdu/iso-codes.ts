@@ -4,6 +4,10 @@
  * format n3 in two BCD bytes (Book 3 Annex A: 5F2A, 9F42, 5F28, 9F1A, ...).
  * Generated from the Debian iso-codes tables (iso_4217.json, iso_3166-1.json);
  * exponents from the ISO 4217 "minor unit" column ('-' = not applicable).
+ * Kept current with the ISO 4217 amendments published by the maintenance agency (SIX Group):
+ * 924 ZWG Zimbabwe Gold from 2024-06-25 (932 ZWL withdrawn 2024-09-01), 532 XCG Caribbean Guilder from
+ * 2025-03-31 replacing ANG (same numeric code), HRK withdrawn when Croatia adopted the euro (2023-01-01),
+ * BGN when Bulgaria did (2026-01-01). Withdrawn codes stay, marked, so old card data still decodes.
  */
 
 export interface CurrencyInfo {
@@ -30,7 +34,7 @@ const CURRENCY_TABLE = [
   "104:MMK:2:Kyat;108:BIF:0:Burundi Franc;116:KHR:2:Riel;124:CAD:2:Canadian Dollar",
   "132:CVE:2:Cabo Verde Escudo;136:KYD:2:Cayman Islands Dollar;144:LKR:2:Sri Lanka Rupee;152:CLP:0:Chilean Peso",
   "156:CNY:2:Yuan Renminbi;170:COP:2:Colombian Peso;174:KMF:0:Comorian Franc;188:CRC:2:Costa Rican Colon",
-  "191:HRK:2:Kuna;192:CUP:2:Cuban Peso;203:CZK:2:Czech Koruna;208:DKK:2:Danish Krone",
+  "191:HRK:2:Kuna (withdrawn 2023-01-01, now EUR);192:CUP:2:Cuban Peso;203:CZK:2:Czech Koruna;208:DKK:2:Danish Krone",
   "214:DOP:2:Dominican Peso;222:SVC:2:El Salvador Colon;230:ETB:2:Ethiopian Birr;232:ERN:2:Nakfa",
   "238:FKP:2:Falkland Islands Pound;242:FJD:2:Fiji Dollar;262:DJF:0:Djibouti Franc;270:GMD:2:Dalasi",
   "292:GIP:2:Gibraltar Pound;320:GTQ:2:Quetzal;324:GNF:0:Guinean Franc;328:GYD:2:Guyana Dollar",
@@ -43,7 +47,7 @@ const CURRENCY_TABLE = [
   "446:MOP:2:Pataca;454:MWK:2:Malawi Kwacha;458:MYR:2:Malaysian Ringgit;462:MVR:2:Rufiyaa",
   "480:MUR:2:Mauritius Rupee;484:MXN:2:Mexican Peso;496:MNT:2:Tugrik;498:MDL:2:Moldovan Leu",
   "504:MAD:2:Moroccan Dirham;512:OMR:3:Rial Omani;516:NAD:2:Namibia Dollar;524:NPR:2:Nepalese Rupee",
-  "532:ANG:2:Netherlands Antillean Guilder;533:AWG:2:Aruban Florin;548:VUV:0:Vatu;554:NZD:2:New Zealand Dollar",
+  "532:XCG:2:Caribbean Guilder;533:AWG:2:Aruban Florin;548:VUV:0:Vatu;554:NZD:2:New Zealand Dollar",
   "558:NIO:2:Cordoba Oro;566:NGN:2:Naira;578:NOK:2:Norwegian Krone;586:PKR:2:Pakistan Rupee",
   "590:PAB:2:Balboa;598:PGK:2:Kina;600:PYG:0:Guarani;604:PEN:2:Sol",
   "608:PHP:2:Philippine Peso;634:QAR:2:Qatari Rial;643:RUB:2:Russian Ruble;646:RWF:0:Rwanda Franc",
@@ -56,7 +60,7 @@ const CURRENCY_TABLE = [
   "858:UYU:2:Peso Uruguayo;860:UZS:2:Uzbekistan Sum;882:WST:2:Tala;886:YER:2:Yemeni Rial",
   "901:TWD:2:New Taiwan Dollar;925:SLE:2:Leone;926:VED:2:Bolívar Soberano;927:UYW:4:Unidad Previsional",
   "928:VES:2:Bolívar Soberano;929:MRU:2:Ouguiya;930:STN:2:Dobra;931:CUC:2:Peso Convertible",
-  "932:ZWL:2:Zimbabwe Dollar;933:BYN:2:Belarusian Ruble;934:TMT:2:Turkmenistan New Manat;936:GHS:2:Ghana Cedi",
+  "924:ZWG:2:Zimbabwe Gold;932:ZWL:2:Zimbabwe Dollar (withdrawn 2024-09-01, now ZWG);933:BYN:2:Belarusian Ruble;934:TMT:2:Turkmenistan New Manat;936:GHS:2:Ghana Cedi",
   "938:SDG:2:Sudanese Pound;940:UYI:0:Uruguay Peso en Unidades Indexadas (UI);941:RSD:2:Serbian Dinar;943:MZN:2:Mozambique Metical",
   "944:AZN:2:Azerbaijan Manat;946:RON:2:Romanian Leu;947:CHE:2:WIR Euro;948:CHW:2:WIR Franc",
   "949:TRY:2:Turkish Lira;950:XAF:0:CFA Franc BEAC;951:XCD:2:East Caribbean Dollar;952:XOF:0:CFA Franc BCEAO",
@@ -64,7 +68,7 @@ const CURRENCY_TABLE = [
   "958:XBD:-:Bond Markets Unit European Unit of Account 17 (E.U.A.-17);959:XAU:-:Gold;960:XDR:-:SDR (Special Drawing Right);961:XAG:-:Silver",
   "962:XPT:-:Platinum;963:XTS:-:Codes specifically reserved for testing purposes;964:XPD:-:Palladium;965:XUA:-:ADB Unit of Account",
   "967:ZMW:2:Zambian Kwacha;968:SRD:2:Surinam Dollar;969:MGA:2:Malagasy Ariary;970:COU:2:Unidad de Valor Real",
-  "971:AFN:2:Afghani;972:TJS:2:Somoni;973:AOA:2:Kwanza;975:BGN:2:Bulgarian Lev",
+  "971:AFN:2:Afghani;972:TJS:2:Somoni;973:AOA:2:Kwanza;975:BGN:2:Bulgarian Lev (withdrawn 2026, now EUR)",
   "976:CDF:2:Congolese Franc;977:BAM:2:Convertible Mark;978:EUR:2:Euro;979:MXV:2:Mexican Unidad de Inversion (UDI)",
   "980:UAH:2:Hryvnia;981:GEL:2:Lari;984:BOV:2:Mvdol;985:PLN:2:Zloty",
   "986:BRL:2:Brazilian Real;990:CLF:4:Unidad de Fomento;994:XSU:-:Sucre;997:USN:2:US Dollar (Next day)",

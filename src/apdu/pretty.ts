@@ -35,6 +35,8 @@ import {
 } from './pretty-values.js';
 import { lookupTag, tagName } from './tags.js';
 import { aidName } from './tags-aids.js';
+import { describe9F7C, explain9F6E, explainCtq, explainTtq } from './bitmaps-contactless.js';
+import { explainIssuerApplicationData } from './issuer-application-data.js';
 import { flattenTlv, type Tlv } from './tlv.js';
 
 export interface Decoded {
@@ -197,6 +199,18 @@ const BY_TAG: Record<string, Decoder> = {
   '9F49': details(dolEntries),
   '9F53': transactionCategoryOrLimit,
   '9F69': () => ({}), // Visa fDDA data or Mastercard UDOL: ambiguous, left as hex
+  '9F10': (v) => {
+    const lines = explainIssuerApplicationData(v);
+    return lines ? { details: lines } : { summary: 'layout not recognised (not a public Visa or M/Chip format)' };
+  },
+  '9F66': details(explainTtq),
+  // Visa's CTQ; Mastercard uses 9F6C for the mag-stripe application version number.
+  '9F6C': (v, ctx) => (contextScheme(ctx) === 'mastercard' ? { summary: `mag-stripe application version ${toHex(v)}` } : { details: explainCtq(v) }),
+  '9F6E': (v, ctx) => {
+    const lines = explain9F6E(v, contextScheme(ctx));
+    return lines ? { details: lines } : { summary: 'Visa form factor indicator or Mastercard third party data: give the AID (4F/84) to decode' };
+  },
+  '9F7C': (_v, ctx) => ({ summary: describe9F7C(contextScheme(ctx)) }),
   '9F4A': details(tagList),
   '5C': details(tagList),
   '95': details(explainTvr),
@@ -257,6 +271,20 @@ function byFormat(tag: string, value: Bytes, parentTag?: string): Decoded {
 
 /** Decodes one primitive value; never throws (errors become the summary). */
 export function decodeValue(tag: string, value: Bytes, ctx: PrettyContext = {}): Decoded {
+  const decoded = decodeKnownValue(tag, value, ctx);
+  const warning = lengthWarning(tag.toUpperCase(), value.length, ctx.parentTag);
+  return warning ? { ...decoded, details: [warning, ...(decoded.details ?? [])] } : decoded;
+}
+
+/** A value whose length is outside the dictionary's range for its tag (Book 3 Annex A "Length" column). */
+function lengthWarning(tag: string, length: number, parentTag?: string): string | undefined {
+  const info = lookupTag(tag, parentTag);
+  if (!info || info.format === 'constructed' || (length >= info.minLength && length <= info.maxLength)) return undefined;
+  const range = info.minLength === info.maxLength ? `${info.minLength}` : `${info.minLength} to ${info.maxLength}`;
+  return `warning: length ${length} is outside the ${range} byte(s) the dictionary gives for ${info.tag}`;
+}
+
+function decodeKnownValue(tag: string, value: Bytes, ctx: PrettyContext): Decoded {
   const key = tag.toUpperCase();
   if (value.length === 0) return { summary: '(empty)' };
   try {

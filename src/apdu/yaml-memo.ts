@@ -31,6 +31,10 @@ type Path = readonly (string | number)[];
 export interface ParsedYaml {
   /** The first syntax error and its line (never for a compiled document: it parsed cleanly at build time). */
   readonly firstError: { message: string; line: number } | undefined;
+  /** True when served from the build's compiled documents. */
+  readonly compiled: boolean;
+  /** The YAML Document and its line counter, for checks on the source form (parsed on first use when compiled). */
+  document(): { doc: Document; lineCounter: LineCounter };
   /** A fresh copy of the document's value (callers may change it). */
   toJS(): unknown;
   /** Line (1-based) of the node exactly at `path` ([] = the document's root), if there is one. */
@@ -57,6 +61,8 @@ function fromYaml(text: string): ParsedYaml {
   const e = doc.errors[0];
   return {
     firstError: e ? { message: e.message, line: lineCounter.linePos(e.pos[0]).line } : undefined,
+    compiled: false,
+    document: () => ({ doc, lineCounter }),
     toJS: () => doc.toJS() as unknown,
     nodeLine(path) {
       const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
@@ -97,8 +103,15 @@ function sameValue(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-function fromCompiled(compiled: CompiledYaml): ParsedYaml {
-  return { firstError: undefined, toJS: () => JSON.parse(compiled.json) as unknown, nodeLine: (path) => compiled.lines[pathKey(path)] };
+function fromCompiled(text: string, compiled: CompiledYaml): ParsedYaml {
+  let parsed: ReturnType<typeof parseYamlText> | undefined;
+  return {
+    firstError: undefined,
+    compiled: true,
+    document: () => (parsed ??= parseYamlText(text)),
+    toJS: () => JSON.parse(compiled.json) as unknown,
+    nodeLine: (path) => compiled.lines[pathKey(path)],
+  };
 }
 
 const memo = new Map<string, ParsedYaml>();
@@ -120,7 +133,7 @@ export function parseYamlMemo(text: string): ParsedYaml {
   const known = memo.get(text);
   if (known) return known;
   const compiled = compiledLookup?.(text);
-  const parsed = compiled ? fromCompiled(compiled) : fromYaml(text);
+  const parsed = compiled ? fromCompiled(text, compiled) : fromYaml(text);
   if (text.length <= MAX_TEXT_LENGTH) {
     if (memo.size >= MAX_DOCUMENTS) memo.clear();
     memo.set(text, parsed);

@@ -33,7 +33,10 @@ export function withTransportOptions<T>(y: Argv<T>): Argv<T & { reader: string |
 export async function loadEmulatedCard(file: string | undefined, options: { contactless?: boolean | undefined } = {}): Promise<CardTransport & { readonly atr?: Uint8Array }> {
   const cards = await import('../card/index.js');
   const iface = options.contactless ? { interface: 'contactless' as const } : {};
-  return file ? cards.loadCard(file, iface) : cards.createDemoCard(iface);
+  if (!file) return cards.createDemoCard(iface);
+  // Held until this process ends (emulate serves the card for as long as it runs): see src/card/file-lock.ts.
+  cards.lockCardFile(file);
+  return cards.loadCard(file, iface);
 }
 
 /** Resolves the options into an open transport. The caller closes it. */

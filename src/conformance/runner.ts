@@ -9,6 +9,7 @@
  * loader; if none can start the runner says so and runs the cases here.
  * Exit codes and report order never depend on the number of jobs.
  */
+import { DocumentError } from '../apdu/errors.js';
 import type { CardTransport } from '../apdu/transport.js';
 import { runCardScript } from './card-script-run.js';
 import { runScenario } from './scenario-run.js';
@@ -34,10 +35,10 @@ export interface Shard {
 /** Parses "i/n" (1-based, like CI matrix indices). */
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (!m) throw new RangeError(`--shard '${text}' is not i/n (e.g. 2/4)`);
+  if (!m) throw new DocumentError(`'${text}' is not i/n (e.g. 2/4)`, { field: '--shard' });
   const index = Number(m[1]);
   const count = Number(m[2]);
-  if (count < 1 || index < 1 || index > count) throw new RangeError(`--shard '${text}': i must be 1..n and n at least 1`);
+  if (count < 1 || index < 1 || index > count) throw new DocumentError(`'${text}': i must be 1..n and n at least 1`, { field: '--shard' });
   return { index, count };
 }
 

@@ -58,6 +58,8 @@ export class Iso8583HostClient implements AuthorisationHost {
   private socket: Socket | undefined;
   private connecting: Promise<Socket> | undefined;
   private readonly pending = new Map<string, Pending>();
+  /** Answers dropped because their MAC did not verify, by match key: the reason an exchange ran out of attempts. */
+  private readonly macFailures = new Map<string, string>();
 
   constructor(options: Iso8583HostClientOptions) {
     const { macKey, ...rest } = options;
@@ -105,11 +107,18 @@ export class Iso8583HostClient implements AuthorisationHost {
     } catch {
       return; // an undecodable answer is treated as no answer: the time-out retransmits
     }
-    if (this.macKey && message.mti !== '0810' && !this.authentic(body, message)) return; // forged or corrupted: no answer
     const stan = message.fields.get(11);
     const terminal = message.fields.get(41);
     if (typeof stan !== 'string') return;
     const key = matchKey(message.mti.slice(0, 2), typeof terminal === 'string' ? terminal : '', stan);
+    if (this.macKey && message.mti !== '0810' && !this.authentic(body, message)) {
+      // Forged or corrupted, or our key is not the host's: no answer (the time-out retransmits), but
+      // remembered, so that running out of attempts says "MAC" rather than "no answer".
+      const code = message.fields.get(39);
+      const text = message.fields.get(63);
+      this.macFailures.set(key, `an answer${typeof code === 'string' ? ` (response code ${code}${code === '63' ? ', security violation' : ''}${typeof text === 'string' ? `: ${text}` : ''})` : ''} whose MAC does not verify under the terminal MAC key`);
+      return;
+    }
     const p = this.pending.get(key);
     if (p) {
       this.pending.delete(key);
@@ -157,7 +166,15 @@ export class Iso8583HostClient implements AuthorisationHost {
         });
         socket.write(frame(this.encode(message)));
       });
-      if (answer) return answer;
+      if (answer) {
+        this.macFailures.delete(key);
+        return answer;
+      }
+    }
+    const macFailure = this.macFailures.get(key);
+    this.macFailures.delete(key);
+    if (macFailure) {
+      throw new HostUnavailableError(`${this.options.host}:${this.options.port} sent ${macFailure}: check the MAC key (--mac-key) against the host's`);
     }
     throw new HostUnavailableError(`no answer from ${this.options.host}:${this.options.port} after ${this.options.retries + 1} attempts`);
   }

@@ -23,6 +23,7 @@ export {
   classifyPinAnswer,
   parseFeatureList,
   CM_IOCTL_GET_FEATURE_REQUEST,
+  scardCtlCode,
   FEATURE,
   type ReaderControl,
   type SecurePinResult,

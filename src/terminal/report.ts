@@ -5,9 +5,11 @@
  */
 import type { KernelEvent } from './environment.js';
 import type { TransactionOutcome } from './outcome.js';
+import { formatMinor } from '../apdu/amount.js';
+import { currencyByNumeric } from '../apdu/iso-codes.js';
 
 export function formatAmount(minor: number, exponent = 2, currency = ''): string {
-  const s = (minor / 10 ** exponent).toFixed(exponent);
+  const s = formatMinor(minor, exponent);
   return currency ? `${s} ${currency}` : s;
 }
 
@@ -48,7 +50,7 @@ export function formatOutcome(o: TransactionOutcome, currencyAlpha = ''): string
   lines.push(`OUTCOME      ${o.outcome.toUpperCase()}: ${o.reason}`);
   if (o.application) lines.push(`application  ${o.application.label} (${o.application.aid})${o.pan ? `, PAN ${o.pan}` : ''}`);
   else if (o.pan) lines.push(`PAN          ${o.pan} (entry mode ${o.facts.entryMode})`);
-  lines.push(`amount       ${formatAmount(o.amountMinor, 2, currencyAlpha || o.currency)}`);
+  lines.push(`amount       ${formatAmount(o.amountMinor, currencyByNumeric(o.currency)?.exponent ?? 2, currencyAlpha || o.currency)}`);
   // The card's own answer is shown when it differs from the decision (an untrusted TC, a terminated transaction).
   const cardSaid = o.cardCryptogram !== undefined && o.cardCryptogram !== o.cryptogram ? `   (card answered ${o.cardCryptogram})` : '';
   lines.push(`cryptogram   ${o.cryptogram ?? '-'}   ARC ${o.authorisationResponseCode ?? '-'}${cardSaid}`);

@@ -97,12 +97,13 @@ describe('emvsim card / apdu send / explore', () => {
     expect(out.applications[0]!.data['9F17']).toBe('02');
   });
 
-  it('card show prints counters; bad input exits 2 with one line', () => {
+  it('card show prints counters; a missing file exits 3, a bad profile 2, each with one line', () => {
     const r = emvsim('card', 'show', file);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('PIN tries left 2 of 3');
+    // A missing file is the environment (exit 3, docs/cli.md), still one line.
     const bad = emvsim('card', 'show', join(dir, 'missing.json'));
-    expect(bad.status).toBe(2);
+    expect(bad.status).toBe(3);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     const badProfile = emvsim('card', 'new', '--profile', 'nope', '--out', join(dir, 'x.json'));
     expect(badProfile.status).toBe(2);
@@ -115,7 +116,8 @@ describe('--help examples', () => {
   function exampleLines(...args: string[]): string[] {
     const r = emvsim(...args, '--help');
     expect(r.status).toBe(0);
-    const section = r.stdout.split('\nExamples:\n')[1];
+    // The examples end where the exit-code epilogue begins.
+    const section = r.stdout.split('\nExamples:\n')[1]?.split('\nExit codes:')[0];
     expect(section, `${args.join(' ')} --help has an Examples section`).toBeDefined();
     return section!.split('\n').filter((l) => l.trim() !== '');
   }

@@ -24,6 +24,7 @@ import type { ReaderEvent } from '../../src/reader/reader-events.js';
 import { VpcdBridge } from '../../src/reader/vpcd-bridge.js';
 import { runPurchase } from '../../bench/reader-purchase.js';
 import { preparePcscd, type PcscdEnvironment } from '../../src/reader/pcscd-daemon.js';
+import { fakesAgainstRealBindings } from './pcsc-fakes-compare.js';
 
 const run = promisify(execFile);
 /** Runs a PC/SC tool without blocking our event loop: the card it talks to lives in this process. */
@@ -63,12 +64,17 @@ if (!availability.ok) {
 
     /** Puts `card` into our vpcd slot (removing the previous one) and waits until pcscd reports it. */
     const ours = (type: ReaderEvent['type']) => (e: ReaderEvent) => e.type === type && 'reader' in e && e.reader === env.readerName;
-    const plug = async (card: CardTransport): Promise<VpcdBridge> => {
+    /** Our vpcd slot empty: the previous card out, the handles on it closed. */
+    const emptySlot = async (): Promise<void> => {
       const present = watch.readers.get(env.readerName)?.presence === 'present';
-      let mark = watch.seq;
+      const mark = watch.seq;
+      for (const t of transports.splice(0)) await t.close();
       for (const b of bridges.splice(0)) await b.stop();
       if (present) await watch.waitFor(ours('card-removed'), 10_000, mark);
-      mark = watch.seq;
+    };
+    const plug = async (card: CardTransport): Promise<VpcdBridge> => {
+      await emptySlot();
+      const mark = watch.seq;
       const bridge = new VpcdBridge(card, { port: env.port, backoff: { initialMs: 50, maxMs: 500 } });
       bridges.push(bridge);
       bridge.start();
@@ -175,6 +181,9 @@ if (!availability.ok) {
       expect(outcome.outcome).toBe('terminated');
       expect(outcome.reason).toMatch(/card removed/);
     });
+
+    // The PC/SC fakes and the example app against the real bindings (test/reader/pcsc-fakes-compare.ts).
+    fakesAgainstRealBindings(env, emptySlot);
 
     const restartTest = 'survives a pcscd restart: events, a new context, and the next command works';
     if (env.restartBlocker !== undefined && !inCi) it.skip(`${restartTest} (skipped: ${env.restartBlocker})`, () => {});

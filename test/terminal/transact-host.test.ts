@@ -132,3 +132,15 @@ describe('emvsim host --rules', () => {
     expect(rulesFileOf('my-rules.yaml')).toBe('my-rules.yaml');
   });
 });
+
+describe('emvsim transact --host with the wrong --mac-key', () => {
+  it('reports the MAC failure as such, not as "no answer"', async () => {
+    const { address } = await startHost(new Map([['EMVPOS01', fromHex('0123456789ABCDEFFEDCBA9876543210')]]));
+    const lines: string[] = [];
+    const o = await runTransact({ ...base, host: address, macKey: '11111111111111111111111111111111', hostTimeoutMs: 300 }, (l) => lines.push(l));
+    const text = lines.join('\n');
+    expect(text).toMatch(/response code 63, security violation.*MAC does not verify under the terminal MAC key.*check the MAC key \(--mac-key\)/);
+    expect(text).not.toMatch(/no answer from/);
+    expect(o.outcome).not.toBe('approved');
+  });
+});

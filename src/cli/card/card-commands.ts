@@ -1,8 +1,8 @@
 /** Implementation of `emvsim card new|show|profiles` (the yargs module is src/cli/commands/card.ts). */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DocumentError } from '../../apdu/errors.js';
-import { EmulatedCard, listProfiles, loadProfile, newCardFile, parseCardImage } from '../../card/index.js';
+import { DocumentError, EnvironmentError } from '../../apdu/errors.js';
+import { EmulatedCard, listProfiles, lockCardFile, loadProfile, newCardFile, parseCardImage } from '../../card/index.js';
 import { exploreCard, exploreToJson, formatExplore } from '../../terminal/card-inspector/index.js';
 
 export interface NewArgs {
@@ -10,6 +10,8 @@ export interface NewArgs {
   out: string;
   json: boolean;
   seed: string | undefined;
+  /** Replace an existing card file (its counters and keys are lost). */
+  force?: boolean;
 }
 
 function isoDate(yymmdd: string): string {
@@ -19,6 +21,10 @@ function isoDate(yymmdd: string): string {
 export function cardNew(argv: NewArgs): void {
   const profile = loadProfile(argv.profile);
   const file = resolve(argv.out);
+  if (!argv.force && existsSync(file)) {
+    throw new EnvironmentError(`${file} exists: it holds a card's counters and keys; give --force to replace it, or another --out path`);
+  }
+  lockCardFile(file);
   const image = newCardFile(profile, file, argv.seed !== undefined ? { seed: argv.seed } : {});
   const p = image.profile;
   const summary = {

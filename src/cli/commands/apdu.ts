@@ -87,13 +87,14 @@ const parseSubcommand: CommandModule<object, ParseArgs> = {
   describe: 'Decode a command APDU (case, CLA/INS/P1/P2, Lc, data as TLV, Le), or a response with --response',
   builder: (y: Argv) =>
     y
-      .positional('hex', { type: 'string', array: true, demandOption: true, describe: 'APDU bytes in hex (spaces allowed)' })
+      .positional('hex', { type: 'string', array: true, demandOption: true, describe: "APDU bytes in hex (spaces allowed); '-' reads them from stdin" })
       .option('response', { alias: 'r', type: 'boolean', default: false, describe: 'the bytes are a response APDU (data + SW1 SW2)' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
       .example('$0 apdu parse 00A404000E315041592E5359532E444446303100', 'SELECT of the PSE')
       .example('$0 apdu parse --response 6A82', 'explain a status word') as unknown as Argv<ParseArgs>,
   handler: async (argv) => {
-    const hex = argv.hex.join('');
+    const { hexWords } = await import('../output.js');
+    const hex = (await hexWords(argv.hex)).replace(/\s+/g, '');
     const out = argv.response ? await describeResponseApdu(hex) : await describeCommandApdu(hex);
     process.stdout.write((argv.json ? JSON.stringify(out.json, null, 2) : out.text) + '\n');
   },

@@ -13,6 +13,7 @@ const newCommand: CommandModule = {
       .option('profile', { type: 'string', default: 'visa-cvn18', describe: 'profile name (scripts/cards/NAME.yaml) or a YAML file' })
       .option('out', { type: 'string', demandOption: true, describe: 'card file to write (JSON)' })
       .option('seed', { type: 'string', describe: 'deterministic PAN' })
+      .option('force', { type: 'boolean', default: false, describe: 'replace an existing card file (its counters and keys are lost)' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON (pan, pin, aid, file, ...)' })
       .example('$0 card new --profile mastercard-cda --out mc.json', 'a Mastercard-like CDA card'),
   handler: async (argv) => {

@@ -2,13 +2,24 @@
  * `emvsim conform [paths...]`: runs conformance scenarios (terminal kernel
  * against emulated cards, judged on TVR/TSI/cryptogram/decision) and card
  * scripts (C-APDUs with expected R-APDUs, also against a real card with
- * --reader). Exit 0 all pass, 1 a case failed, 2 an invalid script.
+ * --reader). Exit 0 all pass, 1 a case failed, 2 an invalid script or nothing to run,
+ * 3 a report path that cannot be written (checked before the run).
  */
 import type { CommandModule } from 'yargs';
+import { availableParallelism } from 'node:os';
+import { DocumentError } from '../../apdu/errors.js';
+
+/** --jobs: at least 1, at most the cores of this machine (more threads only contend for them). */
+function checkJobs(jobs: unknown): void {
+  const cores = availableParallelism();
+  if (typeof jobs !== 'number' || !Number.isInteger(jobs) || jobs < 1 || jobs > cores) {
+    throw new DocumentError(`'${String(jobs)}' is not a number of worker threads from 1 to ${cores} (the cores of this machine)`, { field: '--jobs' });
+  }
+}
 
 export const conformCommand: CommandModule = {
   command: 'conform [paths..]',
-  describe: 'Run conformance scenarios and card scripts (default: scripts/conformance/); exit 1 on a failure, 2 on an invalid script',
+  describe: 'Run conformance scenarios and card scripts (default: scripts/conformance/); exit 1 on a failure, 2 on an invalid script or nothing to run, 3 when --out cannot be written',
   builder: (y) =>
     y
       .positional('paths', { type: 'string', array: true, describe: 'YAML files or directories' })
@@ -17,13 +28,19 @@ export const conformCommand: CommandModule = {
       .option('out', { type: 'string', describe: 'write the report to this file' })
       .option('filter', { type: 'string', array: true, default: [] as string[], describe: "keep cases with this tag or id; '!tag' drops them (repeatable)" })
       .option('shard', { type: 'string', describe: 'run shard i of n (e.g. 2/4): a deterministic partition over the sorted case ids' })
-      .option('jobs', { type: 'number', default: 1, describe: 'worker threads' })
+      .option('jobs', { type: 'number', default: 1, describe: `worker threads, 1 to the number of cores (${availableParallelism()} here)` })
+      .check((argv) => {
+        checkJobs(argv.jobs);
+        return true;
+      })
       .option('strict-xfail', { type: 'boolean', default: false, describe: 'fail when a case marked expect.xfail passes' })
       .example('$0 conform', 'the shipped suite')
       .example('$0 conform scripts/conformance/05-cvm --reporter junit --out cvm.xml --jobs 2', 'one step, JUnit XML for CI')
       .example('$0 conform --filter card-script --reader "Virtual PCD"', 'card scripts against a real card'),
   handler: async (argv) => {
     const { conform } = await import('../../conformance/conform.js');
+    const { onInterrupt } = await import('../streams.js');
+    const { paintVerdicts } = await import('../output.js');
     let transport;
     if (argv.reader !== undefined) {
       const { openTransport } = await import('../transport-option.js');
@@ -39,6 +56,8 @@ export const conformCommand: CommandModule = {
         jobs: Number(argv.jobs),
         ...(transport ? { transport } : {}),
         strictXfail: Boolean(argv['strict-xfail']),
+        onPartialReport: (writePartial) => onInterrupt(writePartial),
+        write: (text: string) => process.stdout.write(argv.reporter === 'table' ? text.split('\n').map((l) => paintVerdicts(l)).join('\n') : text),
       });
       process.exitCode = run.exitCode;
     } finally {

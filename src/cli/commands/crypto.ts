@@ -32,6 +32,7 @@ function sub(command: string, describe: string, options: Record<string, object>,
 }
 
 const handlers = () => import('../crypto/handlers.js');
+const pinFormat = { type: 'number', choices: [0, 1, 2, 3, 4], demandOption: true, describe: 'PIN block format' } as const;
 const checks = () => import('../crypto/checks.js');
 
 const subcommands: CommandModule[] = [
@@ -67,12 +68,23 @@ const subcommands: CommandModule[] = [
     prop: hex('proprietary authentication data (method 2)', false), ...aes,
   }, async (a) => (await handlers()).arpc(a),
   ['$0 crypto arpc --key AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB --arqc 1234567890ABCDEF --arc 0000', 'method 1: prints F5E6F44147E2F1B0']),
-  sub('pinblock <action>', 'ISO 9564-1 PIN block formats 0-4 (4 = AES, enciphered)', {
-    format: { type: 'number', choices: [0, 1, 2, 3, 4], demandOption: true, describe: 'PIN block format' },
-    pin: hex('PIN (encode)', false), block: hex('PIN block (decode)', false), pan: hex('PAN (formats 0, 3, 4)', false),
-    key: hex('AES key (format 4)', false), random: hex('fixed fill bytes for reproducible output (formats 1, 3, 4)', false),
-  }, async (a) => (await checks()).pinblock(a),
-  ['$0 crypto pinblock encode --format 0 --pin 1234 --pan 4012345678909', 'ISO format 0: prints 041274EDCBA9876F']),
+  {
+    command: 'pinblock',
+    describe: 'ISO 9564-1 PIN block formats 0-4 (4 = AES, enciphered): encode, decode',
+    builder: (y: Argv) =>
+      y
+        .command(sub('encode', 'build a PIN block from a PIN', {
+          format: pinFormat, pin: hex('PIN, 4 to 12 digits'), pan: hex('PAN (formats 0, 3, 4)', false),
+          key: hex('AES key (format 4)', false), random: hex('fixed fill bytes for reproducible output (formats 1, 3, 4)', false),
+        }, async (a) => (await checks()).pinblock({ ...a, action: 'encode' }),
+        ['$0 crypto pinblock encode --format 0 --pin 1234 --pan 4012345678909', 'ISO format 0: prints 041274EDCBA9876F']))
+        .command(sub('decode', 'recover the PIN from a PIN block', {
+          format: pinFormat, block: hex('PIN block'), pan: hex('PAN (formats 0, 3, 4)', false), key: hex('AES key (format 4)', false),
+        }, async (a) => (await checks()).pinblock({ ...a, action: 'decode' }),
+        ['$0 crypto pinblock decode --format 0 --block 041274EDCBA9876F --pan 4012345678909', 'prints the PIN 1234']))
+        .demandCommand(1, 'Name a pinblock subcommand: encode, decode'),
+    handler: () => undefined,
+  },
   sub('luhn <digits>', 'Luhn check (exit 1 when invalid); --append prints the number with its check digit', {
     append: { type: 'boolean', default: false, describe: 'compute the check digit to append' },
   }, async (a) => (await checks()).luhn(a),

@@ -15,8 +15,8 @@ export const demoCommand: CommandModule = {
       .example('$0 demo', 'EUR 60.00 with PIN 1234 at an EU POS, authorised online: ends APPROVED with the liability line')
       .example('$0 demo --trace', 'the same, followed by every APDU exchanged (the PIN in VERIFY masked)'),
   handler: async (argv) => {
-    const { runTransact } = await import('./transact.js');
-    const out = (s = '') => process.stdout.write(s + '\n');
+    const { runTransact, printVerdictLine } = await import('./transact.js');
+    const out = (s = '') => printVerdictLine(s);
     out('emvsim demo: EUR 60.00 at an attended EU POS (eu-pos-pin) with the embedded demo card, PIN 1234,');
     out('authorised online by the in-process issuer host.');
     out();

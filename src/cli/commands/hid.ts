@@ -2,17 +2,15 @@
 import type { CommandModule } from 'yargs';
 
 interface HidArgs {
-  action: 'list';
   json: boolean;
   all: boolean;
 }
 
-export const hidCommand: CommandModule<object, HidArgs> = {
-  command: 'hid <action>',
-  describe: 'HID PIN pads and magstripe readers (node-hid)',
+const listCommand: CommandModule<object, HidArgs> = {
+  command: 'list',
+  describe: 'List HID keypads and magstripe readers',
   builder: (y) =>
     y
-      .positional('action', { choices: ['list'] as const, demandOption: true, describe: 'what to do' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
       .option('all', { type: 'boolean', default: false, describe: 'also list devices that are neither keypads nor swipe readers' })
       .example('$0 hid list', 'HID keypads and magstripe readers: kind, vendor:product, name, /dev/hidraw path')
@@ -33,4 +31,11 @@ export const hidCommand: CommandModule<object, HidArgs> = {
       process.stdout.write(`${d.kind.padEnd(9)}  ${hex4(d.vendorId)}:${hex4(d.productId)}  ${[d.manufacturer, d.product].filter(Boolean).join(' ')}  ${d.path}\n`);
     }
   },
+};
+
+export const hidCommand: CommandModule = {
+  command: 'hid',
+  describe: 'HID PIN pads and magstripe readers (node-hid)',
+  builder: (y) => y.command(listCommand).demandCommand(1, 'Name a hid subcommand: list'),
+  handler: () => {},
 };

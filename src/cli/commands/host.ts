@@ -5,6 +5,8 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 
+/** host card / host ledger read an existing database: a typo in --db must not create and seed a new one. */
+const existingDb = { type: 'string', default: 'host.sqlite', describe: 'issuer database (SQLite) made by `emvsim host`; must exist' } as const;
 const dbOption = { type: 'string', default: 'host.sqlite', describe: 'issuer database (SQLite; created and seeded with the shipped cards when new)' } as const;
 
 export const hostCommand: CommandModule = {
@@ -37,32 +39,56 @@ export const hostCommand: CommandModule = {
         handler: async (argv) => (await import('../host/serve.js')).serve(argv as never),
       })
       .command({
-        command: 'card <action>',
+        command: 'card',
         describe: 'add, list or block card records',
         builder: (s: Argv) =>
           s
-            .positional('action', { choices: ['add', 'list', 'block'] as const })
-            .option('db', dbOption)
-            .option('pan', { type: 'string', describe: 'PAN (add, block)' })
-            .option('psn', { type: 'string', describe: 'PAN sequence number, 2 digits' })
-            .option('profile', { type: 'string', default: 'visa-cvn18', describe: 'card profile whose keys and cryptogram settings the card uses (add)' })
-            .option('expiry', { type: 'string', describe: 'YYMM (add)' })
-            .option('pin', { type: 'string', describe: 'online PIN; the host stores its IBM 3624 offset (add)' })
-            .option('balance', { type: 'number', describe: 'opening balance in minor units (add)' })
-            .option('daily-limit', { type: 'number', describe: 'daily amount limit in minor units (add)' })
-            .option('travel', { type: 'boolean', describe: 'travel-enabled (add)' })
-            .option('status', { choices: ['lost', 'stolen', 'blocked', 'active'] as const, default: 'blocked', describe: 'new status (block)' })
-            .option('json', { type: 'boolean', default: false })
-            .example('$0 host card add --pan 4761739001010028 --pin 4321 --balance 250000', 'add a visa-cvn18 card')
-            .example('$0 host card block --pan 4761739001010010 --status stolen', 'report a card stolen'),
-        handler: async (argv) => (await import('../host/cards.js')).cardCommand(argv as never),
+            .command({
+              command: 'add',
+              describe: 'add a card record (keys and cryptogram settings of a card profile)',
+              builder: (a: Argv) =>
+                a
+                  .option('db', existingDb)
+                  .option('pan', { type: 'string', demandOption: true, describe: 'PAN' })
+                  .option('psn', { type: 'string', describe: 'PAN sequence number, 2 digits' })
+                  .option('profile', { type: 'string', default: 'visa-cvn18', describe: 'card profile whose keys and cryptogram settings the card uses' })
+                  .option('expiry', { type: 'string', describe: 'YYMM' })
+                  .option('pin', { type: 'string', describe: 'online PIN; the host stores its IBM 3624 offset' })
+                  .option('balance', { type: 'string', describe: "opening balance in major units of the card's currency, e.g. 2500.00" })
+                  .option('daily-limit', { type: 'string', describe: "daily amount limit in major units of the card's currency" })
+                  .option('travel', { type: 'boolean', describe: 'travel-enabled' })
+                  .option('json', { type: 'boolean', default: false })
+                  .example('$0 host card add --pan 4761739001010028 --pin 4321 --balance 2500.00', 'add a visa-cvn18 card'),
+              handler: async (argv) => (await import('../host/cards.js')).cardCommand({ ...(argv as object), action: 'add' } as never),
+            })
+            .command({
+              command: 'list',
+              describe: 'list the card records',
+              builder: (a: Argv) => a.option('db', existingDb).option('json', { type: 'boolean', default: false }),
+              handler: async (argv) => (await import('../host/cards.js')).cardCommand({ ...(argv as object), action: 'list' } as never),
+            })
+            .command({
+              command: 'block',
+              describe: 'set the status of a card (lost, stolen, blocked, active)',
+              builder: (a: Argv) =>
+                a
+                  .option('db', existingDb)
+                  .option('pan', { type: 'string', demandOption: true, describe: 'PAN' })
+                  .option('psn', { type: 'string', describe: 'PAN sequence number, 2 digits' })
+                  .option('status', { choices: ['lost', 'stolen', 'blocked', 'active'] as const, default: 'blocked', describe: 'new status' })
+                  .option('json', { type: 'boolean', default: false })
+                  .example('$0 host card block --pan 4761739001010010 --status stolen', 'report a card stolen'),
+              handler: async (argv) => (await import('../host/cards.js')).cardCommand({ ...(argv as object), action: 'block' } as never),
+            })
+            .demandCommand(1, 'Name a host card subcommand: add, list, block'),
+        handler: () => undefined,
       })
       .command({
         command: 'ledger',
         describe: 'print the authorisations, holds and balances',
         builder: (s: Argv) =>
           s
-            .option('db', dbOption)
+            .option('db', existingDb)
             .option('limit', { type: 'number', default: 20, describe: 'last N authorisations' })
             .option('json', { type: 'boolean', default: false }),
         handler: async (argv) => (await import('../host/ledger.js')).ledgerCommand(argv as never),

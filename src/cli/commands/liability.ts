@@ -5,13 +5,12 @@
  */
 import type { CommandModule } from 'yargs';
 
-export const liabilityCommand: CommandModule = {
-  command: 'liability <action> <outcome>',
-  describe: 'Explain the liability determination of a transaction outcome (rules: scripts/liability/*.yaml)',
+const explainCommand: CommandModule = {
+  command: 'explain <outcome>',
+  describe: 'Which liability rule applied to a transaction outcome, and why',
   builder: (y) =>
     y
-      .positional('action', { choices: ['explain'] as const, describe: 'what to do' })
-      .positional('outcome', { type: 'string', describe: 'outcome JSON file written by `emvsim transact --json`' })
+      .positional('outcome', { type: 'string', describe: "outcome JSON file written by `emvsim transact --json`; '-' reads stdin" })
       .option('rules', { type: 'string', default: 'default', describe: 'liability rules: name under scripts/liability/ or a path' })
       .option('json', { type: 'boolean', default: false, describe: 'print the explanation as JSON' })
       .example('$0 transact --amount 12.34 --pin 1234 --json > out.json && $0 liability explain out.json', 'why the issuer carries it'),
@@ -24,7 +23,8 @@ export const liabilityCommand: CommandModule = {
     const file = String(argv.outcome);
     let outcome: { facts?: Record<string, unknown> };
     try {
-      outcome = JSON.parse(readFileSync(file, 'utf8')) as typeof outcome;
+      const { isStdinArg, readStdin } = await import('../output.js');
+      outcome = JSON.parse(isStdinArg(file) ? await readStdin() : readFileSync(file, 'utf8')) as typeof outcome;
     } catch (err) {
       throw new DocumentError(`not a readable JSON outcome: ${(err as Error).message}`, { file, field: '(file)' });
     }
@@ -49,4 +49,11 @@ export const liabilityCommand: CommandModule = {
     out(`Liable party: ${e.party}`);
     out(`Reason: ${e.reason}`);
   },
+};
+
+export const liabilityCommand: CommandModule = {
+  command: 'liability',
+  describe: 'Explain the liability determination of a transaction outcome (rules: scripts/liability/*.yaml)',
+  builder: (y) => y.command(explainCommand).demandCommand(1, 'Name a liability subcommand: explain'),
+  handler: () => {},
 };

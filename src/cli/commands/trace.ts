@@ -11,7 +11,7 @@ const showSubcommand: CommandModule<object, ShowArgs> = {
   describe: 'Print a JSONL trace with command names, decoded TLV data and status word meanings',
   builder: (y: Argv) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'trace file (JSON lines, or a JSON array of {command, response})' })
+      .positional('file', { type: 'string', demandOption: true, describe: "trace file (JSON lines, or a JSON array of {command, response}); '-' reads stdin" })
       .option('json', { type: 'boolean', default: false, describe: 'print the records as JSON lines' })
       .example('$0 apdu --card card.json --json 00A4040007A000000003101000 80CA9F3600 > trace.jsonl', 'record a trace (JSON lines)')
       .example('$0 trace show trace.jsonl', 'print it decoded: command names, TLV trees, status words') as unknown as Argv<ShowArgs>,
@@ -24,7 +24,8 @@ const showSubcommand: CommandModule<object, ShowArgs> = {
     const { fromHex } = await import('../../apdu/bytes.js');
     let text: string;
     try {
-      text = await readFile(argv.file, 'utf8');
+      const { isStdinArg, readStdin } = await import('../output.js');
+      text = isStdinArg(argv.file) ? await readStdin() : await readFile(argv.file, 'utf8');
     } catch (err) {
       throw new TransportError('FILE', `cannot read ${argv.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }

@@ -22,6 +22,13 @@ import type { SecurePinEntry } from '../../terminal/environment.js';
 import type { AuthorisationHost } from '../../terminal/host.js';
 import type { TransactionOutcome } from '../../terminal/outcome.js';
 import { openTransport, type TransportChoice } from '../transport-option.js';
+import { EXIT } from '../exit.js';
+import { paintVerdicts } from '../output.js';
+
+/** stdout, with APPROVED/DECLINED coloured on a terminal (off with NO_COLOR). */
+export function printVerdictLine(line: string): void {
+  process.stdout.write(paintVerdicts(line) + '\n');
+}
 
 export interface TransactOptions {
   /** A PC/SC reader (name or a unique part of it): the real card in it. */
@@ -33,7 +40,10 @@ export interface TransactOptions {
   currency?: string;
   type: 'goods' | 'services' | 'cash' | 'cashback';
   cashback?: string;
+  /** Scripted PIN entries (--pin); none: --pin-stdin, EMVSIM_PIN or the masked prompt (pin-entry.ts). */
   pin: string[];
+  /** Read the PIN entries from stdin, one per line. */
+  pinStdin?: boolean;
   online?: 'approve' | 'decline' | 'unreachable';
   /** An issuer host over ISO 8583, HOST:PORT (`emvsim host --listen`). */
   host?: string;
@@ -47,12 +57,6 @@ export interface TransactOptions {
   forceOnline: boolean;
 }
 
-function toMinor(text: string, exponent: number, what: string): number {
-  if (!/^\d{1,10}(\.\d+)?$/.test(text)) throw new RangeError(`${what} '${text}' is not a decimal amount like 12.34`);
-  const [whole, frac = ''] = text.split('.');
-  if (frac.length > exponent) throw new RangeError(`${what} '${text}' has more than ${exponent} decimals`);
-  return Number(whole) * 10 ** exponent + Number(frac.padEnd(exponent, '0') || '0');
-}
 
 /** What authorisationHost needs of an emulated card: its profile's cryptogram settings and its secrets. */
 type EmulatedCardLike = ReturnType<typeof import('../../card/index.js').createDemoCard>;
@@ -143,30 +147,34 @@ async function findSecurePinPad(transport: CardTransport): Promise<SecurePinEntr
 
 /** Runs a transaction and prints it; returns the outcome (the demo uses it too). */
 export async function runTransact(o: TransactOptions, print: (line: string) => void, deps: TransactDependencies = {}): Promise<TransactionOutcome> {
+  if (!Number.isSafeInteger(o.seed)) throw new DocumentError(`'${o.seed}' is not an integer seed`, { field: '--seed' });
+  if (o.hostTimeoutMs !== undefined && !(o.hostTimeoutMs > 0)) throw new DocumentError(`'${o.hostTimeoutMs}' is not a positive number of milliseconds`, { field: '--host-timeout' });
   checkReaderOptions(o);
   checkHostOptions(o);
-  const { createCard, createDemoCard, loadCard } = await import('../../card/index.js');
+  const { createCard, createDemoCard, loadCard, lockCardFile } = await import('../../card/index.js');
   const { loadTerminalProfile, projectRoot } = await import('../../terminal/config-loader.js');
   const { capksForTerminal } = await import('../../terminal/capk-lookup.js');
-  const { ScriptedCardholder } = await import('../../terminal/cardholder.js');
   const { seededRandom, memoryTransactionLog } = await import('../../terminal/environment.js');
   const { runTransaction } = await import('../../terminal/kernel.js');
   const { loadLiabilityTable } = await import('../../terminal/liability.js');
   const { eventPrinter, formatOutcome } = await import('../../terminal/report.js');
-  const { currencyByAlpha, currencyByNumeric } = await import('../../apdu/iso-codes.js');
+  const { currencyOf, parseAmount, MAX_AMOUNT_MINOR } = await import('../../apdu/amount.js');
+  const { CliCardholder, scriptedPins } = await import('../pin-entry.js');
   const { join } = await import('node:path');
 
   const config = loadTerminalProfile(o.terminal);
-  const currencyInfo = o.currency ? (/^\d{3}$/.test(o.currency) ? currencyByNumeric(o.currency) : currencyByAlpha(o.currency.toUpperCase())) : currencyByNumeric(config.currencyCode);
-  if (!currencyInfo) throw new RangeError(`unknown currency '${o.currency}'`);
-  const exponent = currencyInfo.exponent ?? 2;
-  const amountMinor = toMinor(o.amount, exponent, '--amount');
-  const cashbackMinor = o.cashback ? toMinor(o.cashback, exponent, '--cashback') : 0;
+  const currencyInfo = o.currency ? currencyOf(o.currency) : currencyOf(config.currencyCode, 'terminal currencyCode');
+  const amountOptions = { exponent: currencyInfo.exponent, currency: currencyInfo.alpha };
+  const amountMinor = parseAmount(o.amount, { ...amountOptions, field: '--amount' });
+  const cashbackMinor = o.cashback ? parseAmount(o.cashback, { ...amountOptions, field: '--cashback' }) : 0;
+  if (amountMinor + cashbackMinor > MAX_AMOUNT_MINOR) throw new DocumentError(`amount and cashback together are too large (n12, Book 3 Annex A)`, { field: '--cashback' });
+  const pins = await scriptedPins({ pins: o.pin, ...(o.pinStdin ? { pinStdin: true } : {}) });
 
   const printEvents = !o.json;
   let card: ReturnType<typeof createDemoCard> | undefined;
   let transport: CardTransport;
   let securePinPad: SecurePinEntry | undefined;
+  let releaseCard: (() => void) | undefined;
   if (o.reader !== undefined) {
     transport = await (deps.openTransport ?? openTransport)({ reader: o.reader });
     try {
@@ -182,6 +190,8 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
   } else {
     // A shipped profile's card is the one issued with seed = profile name: the card the issuer
     // host was seeded with (src/issuer/shipped-cards.ts), so `emvsim host` knows its PAN and state.
+    // The card file stays locked until the state is written back: no other process reads a stale ATC.
+    if (o.card) releaseCard = lockCardFile(o.card);
     card = o.card ? loadCard(o.card) : o.profile ? createCard({ profile: o.profile, seed: o.profile }) : createDemoCard();
     transport = card;
   }
@@ -189,7 +199,7 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
   if (printEvents && o.host !== undefined) print(`Host: ${issuer.describe}`);
   const host = issuer.host;
   const rulesFile = join(projectRoot(), 'scripts', 'liability', `${config.liabilityRules}.yaml`);
-  const cardholder = new ScriptedCardholder({ pins: o.pin, ...(printEvents ? { onMessage: (m: string) => print(`    [PIN pad] ${m}`) } : {}) });
+  const cardholder = new CliCardholder(pins.pins, printEvents ? { onMessage: (m: string) => print(`    [PIN pad] ${m}`) } : {});
   const seedClock = Date.now();
   const emulated = card;
   const outcome = await runTransaction(
@@ -225,7 +235,13 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
     issuer.close();
     await transport.close();
   });
-  if (o.card && card) card.save();
+  try {
+    if (o.card && card) card.save();
+  } finally {
+    releaseCard?.();
+  }
+  // No PIN source was left for a prompt: the user's input, not a card outcome.
+  if (cardholder.missingPin) throw cardholder.missingPin;
   if (o.json) {
     print(JSON.stringify(outcome, null, 2));
   } else {
@@ -250,11 +266,12 @@ export const transactCommand: CommandModule = {
       .option('card', { type: 'string', describe: 'card file (state persists across runs); default: the embedded demo card' })
       .option('profile', { type: 'string', describe: 'a fresh card from a shipped card profile (scripts/cards/NAME.yaml)' })
       .option('terminal', { type: 'string', default: 'eu-pos-pin', describe: 'terminal profile (scripts/terminals/NAME.yaml) or path' })
-      .option('amount', { type: 'string', demandOption: true, describe: 'amount, e.g. 12.34' })
+      .option('amount', { type: 'string', demandOption: true, describe: 'amount in major units of the currency (ISO 4217 exponent): 12.34 EUR, 150 JPY, 1.234 BHD' })
       .option('currency', { type: 'string', describe: 'ISO 4217 alpha or numeric (default: the terminal currency)' })
       .option('type', { choices: ['goods', 'services', 'cash', 'cashback'] as const, default: 'goods' as const, describe: 'transaction type' })
       .option('cashback', { type: 'string', describe: 'cashback amount (purchase with cashback)' })
-      .option('pin', { type: 'string', array: true, default: [] as string[], describe: "PIN entries in order ('bypass', 'fail' for a PIN pad failure); repeat for re-prompts" })
+      .option('pin', { type: 'string', array: true, default: [] as string[], describe: "PIN entries in order, 4-12 digits ('bypass' to bypass, 'fail' for a PIN pad failure); repeat for re-prompts. Without it: --pin-stdin, EMVSIM_PIN, else a masked prompt on a terminal" })
+      .option('pin-stdin', { type: 'boolean', default: false, describe: 'read the PIN entries from stdin, one per line (scripts: keeps the PIN out of the shell history)' })
       .option('online', { choices: ['approve', 'decline', 'unreachable'] as const, describe: 'scripted host instead of the in-process issuer' })
       .option('host', { type: 'string', describe: 'issuer host over ISO 8583, HOST:PORT (`emvsim host --listen`) instead of the in-process issuer' })
       .option('mac-key', { type: 'string', describe: 'terminal MAC key for --host, 32 hex digits (ANSI X9.19, field 64/128; the host has it as --mac-key TERMINALID=KEY)' })
@@ -266,12 +283,13 @@ export const transactCommand: CommandModule = {
       .conflicts('card', 'profile')
       .conflicts('reader', ['card', 'profile'])
       .conflicts('host', 'online')
+      .epilogue('Exit: 0 approved, 1 declined or terminated, 2 bad input, 3 environment (card file locked, host port, reader). PIN: --pin, --pin-stdin, EMVSIM_PIN, or a masked prompt on a terminal (empty entry bypasses).')
       .example('$0 transact --amount 12.34 --pin 1234', 'demo card, EU POS, in-process issuer')
       .example("$0 transact --reader 'Virtual PCD 00 00' --amount 12.34 --pin 1234", 'the card in a PC/SC reader, in-process issuer')
       .example('$0 transact --profile pin-blocked --amount 12.34 --pin 1234 --host 127.0.0.1:8583', 'online PIN to `emvsim host --listen 127.0.0.1:8583`')
       .example('$0 transact --profile mastercard-cda --amount 80 --pin 1111 --pin 1234 --online approve', 'wrong PIN then the right one, CDA'),
   handler: async (argv) => {
-    await runTransact(
+    const outcome = await runTransact(
       {
         ...(argv.reader !== undefined ? { reader: String(argv.reader) } : {}),
         ...(argv.card ? { card: String(argv.card) } : {}),
@@ -282,6 +300,7 @@ export const transactCommand: CommandModule = {
         type: argv.type as TransactOptions['type'],
         ...(argv.cashback ? { cashback: String(argv.cashback) } : {}),
         pin: (argv.pin as string[]).map(String),
+        pinStdin: Boolean(argv['pin-stdin']),
         ...(argv.online ? { online: argv.online as TransactOptions['online'] } : {}),
         ...(argv.host !== undefined ? { host: String(argv.host) } : {}),
         ...(argv['mac-key'] !== undefined ? { macKey: String(argv['mac-key']) } : {}),
@@ -291,7 +310,9 @@ export const transactCommand: CommandModule = {
         trace: Boolean(argv.trace),
         forceOnline: Boolean(argv['force-online']),
       },
-      (line) => process.stdout.write(line + '\n'),
+      printVerdictLine,
     );
+    // The contract (exit.ts): a declined or terminated transaction is a negative result.
+    if (outcome.outcome !== 'approved') process.exitCode = EXIT.negative;
   },
 };

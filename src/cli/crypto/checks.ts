@@ -1,4 +1,5 @@
 /** `emvsim crypto pinblock|luhn|iban` (imported lazily). */
+import { DocumentError } from '../../apdu/errors.js';
 import { fromHex, toHex } from '../../apdu/bytes.js';
 import { decodePinBlock, encodePinBlock, ibanCheckDigits, ibanIsValid, isLuhnValid, luhnCheckDigit, normalizeIban, type PinBlockFormat } from '../../crypto/index.js';
 import { CryptoError } from '../../crypto/errors.js';
@@ -47,7 +48,14 @@ export function luhn(argv: Argv): void {
 export function iban(argv: Argv): void {
   const value = normalizeIban(String(argv.iban ?? ''));
   const valid = ibanIsValid(value);
-  const checkDigits = ibanCheckDigits(value);
+  let checkDigits: string;
+  try {
+    checkDigits = ibanCheckDigits(value);
+  } catch (err) {
+    // Not even of the IBAN form: bad input (exit 2), not a defect.
+    if (err instanceof RangeError) throw new DocumentError(err.message, { field: '<iban>' });
+    throw err;
+  }
   emit(Boolean(argv.json), `${valid ? 'valid' : 'invalid'} (check digits ${checkDigits})`, { iban: value, valid, checkDigits });
   if (!valid) process.exitCode = 1;
 }

@@ -4,14 +4,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DocumentError } from '../../apdu/errors.js';
+import { DocumentError, EnvironmentError } from '../../apdu/errors.js';
+import { formatMinor, parseAmount } from '../../apdu/amount.js';
+import { lockCardFile } from '../../card/index.js';
 import type { CardTransport } from '../../apdu/transport.js';
 import { writeFileAtomic } from '../../card/persistence.js';
-import { createMerchantCard, createPurseCard, loadMerchantCard, loadPurseCard, newMerchantCardFile, newPurseCardFile } from '../../card/geldkarte/index.js';
+import { createMerchantCard, createPurseCard, DEMO_PURSE, loadMerchantCard, loadPurseCard, newMerchantCardFile, newPurseCardFile } from '../../card/geldkarte/index.js';
 import { projectRoot } from '../../terminal/config-loader.js';
-import { loadPurse, parseAmount, pay, readMerchantStatus, readPurse, settle } from '../../terminal/geldkarte/index.js';
+import { loadPurse, pay, readMerchantStatus, readPurse, settle } from '../../terminal/geldkarte/index.js';
 import { loadLiabilityTable } from '../../terminal/liability.js';
-import { printJson, println } from '../output.js';
+import { paintVerdicts, printJson, println } from '../output.js';
 import { openTransport } from '../transport-option.js';
 import { type ClearingState, ClearingLedger } from './clearing-ledger.js';
 import { formatLoad, formatPayment, formatPurse, formatSettlement } from './format.js';
@@ -29,20 +31,37 @@ export interface GeldkarteArgs {
   out?: string;
   merchantOut?: string;
   balance?: string;
+  /** new: overwrite existing card files. */
+  force?: boolean;
   json: boolean;
 }
 
+/** Card files are locked while this process uses them (src/card/file-lock.ts). */
+function locked(file: string): string {
+  lockCardFile(file);
+  return file;
+}
+
+/** GeldKarte amounts are EUR cents (exponent 2); one payment is at most 9999.99 EUR (3 BCD bytes). */
+const EUR = { exponent: 2, currency: 'EUR' } as const;
+
+function refuseOverwrite(file: string, force: boolean | undefined, option: string): void {
+  if (!force && existsSync(file)) {
+    throw new EnvironmentError(`${resolve(file)} exists: it holds a card's counters and keys; give --force to replace it, or another ${option} path`);
+  }
+}
+
 function openPurse(file: string | undefined): CardTransport {
-  return file ? loadPurseCard(file) : createPurseCard();
+  return file ? loadPurseCard(locked(file)) : createPurseCard();
 }
 
 function openMerchant(file: string | undefined): CardTransport {
-  return file ? loadMerchantCard(file) : createMerchantCard();
+  return file ? loadMerchantCard(locked(file)) : createMerchantCard();
 }
 
 function requireAmount(args: GeldkarteArgs): number {
   if (args.amount === undefined) throw new DocumentError('give the amount in EUR, e.g. --amount 2.50', { field: '--amount' });
-  return parseAmount(args.amount);
+  return parseAmount(args.amount, { ...EUR, field: '--amount', maxMinor: 999_999, allowZero: false });
 }
 
 function openClearing(file: string | undefined): ClearingLedger {
@@ -61,7 +80,7 @@ function openClearing(file: string | undefined): ClearingLedger {
 }
 
 export async function runGeldkarte(args: GeldkarteArgs): Promise<void> {
-  const emit = (value: unknown, lines: string[]) => (args.json ? printJson(value) : lines.forEach((l) => println(l)));
+  const emit = (value: unknown, lines: string[]) => (args.json ? printJson(value) : lines.forEach((l) => println(paintVerdicts(l))));
   switch (args.action) {
     case 'balance': {
       const card = args.reader !== undefined ? await openTransport({ reader: args.reader }) : openPurse(args.card);
@@ -103,12 +122,21 @@ export async function runGeldkarte(args: GeldkarteArgs): Promise<void> {
     case 'new': {
       if (!args.out && !args.merchantOut) throw new DocumentError('give --out (purse card file) and/or --merchant-out (merchant card file)', { field: '--out' });
       const written: Record<string, string> = {};
+      if (args.out) refuseOverwrite(args.out, args.force, '--out');
+      if (args.merchantOut) refuseOverwrite(args.merchantOut, args.force, '--merchant-out');
+      let balance: number | undefined;
+      if (args.balance !== undefined) {
+        balance = parseAmount(args.balance, { ...EUR, field: '--balance' });
+        if (balance > DEMO_PURSE.maxBalance) {
+          throw new DocumentError(`${args.balance} EUR is above the purse's maximum balance of ${formatMinor(DEMO_PURSE.maxBalance)} EUR`, { field: '--balance' });
+        }
+      }
       if (args.out) {
-        newPurseCardFile(args.out, args.balance !== undefined ? { balance: parseAmount(args.balance) } : {});
+        newPurseCardFile(locked(args.out), balance !== undefined ? { balance } : {});
         written.purse = resolve(args.out);
       }
       if (args.merchantOut) {
-        newMerchantCardFile(args.merchantOut);
+        newMerchantCardFile(locked(args.merchantOut));
         written.merchant = resolve(args.merchantOut);
       }
       emit(written, Object.entries(written).map(([k, f]) => `${k === 'purse' ? 'purse card (girocard + GeldKarte, PIN 1234)' : 'merchant card'}: ${f}`));

@@ -4,7 +4,9 @@ import { IssuerDataError, listCards, setCardStatus, type CardRecord, type CardSt
 import { openSeededDatabase } from '../../issuer/index.js';
 import { seedCard } from '../../issuer/seed.js';
 import { seedCardFromProfile } from '../../issuer/shipped-cards.js';
+import { currencyOf, parseAmount } from '../../apdu/amount.js';
 import { printJson, println } from '../output.js';
+import { requireDatabase } from './table.js';
 import { type Column, formatTable } from './table.js';
 
 export interface CardArgs {
@@ -15,15 +17,15 @@ export interface CardArgs {
   profile: string;
   expiry?: string;
   pin?: string;
-  balance?: number;
-  dailyLimit?: number;
+  balance?: string;
+  dailyLimit?: string;
   travel?: boolean;
   status: CardStatus;
   json: boolean;
 }
 
 export function cardCommand(args: CardArgs): void {
-  const db = openSeededDatabase(args.db);
+  const db = openSeededDatabase(requireDatabase(args.db));
   try {
     if (args.action === 'list') return list(args, db);
     if (!args.pan) throw new IssuerDataError(`host card ${args.action} needs --pan`);
@@ -33,14 +35,18 @@ export function cardCommand(args: CardArgs): void {
       return;
     }
     const template = seedCardFromProfile(loadProfile(args.profile), args.pan);
+    const { exponent, alpha } = currencyOf(template.currency, '--profile currency');
+    const money = (text: string | undefined, field: string) => (text === undefined ? undefined : parseAmount(text, { exponent, currency: alpha, field }));
+    const balance = money(args.balance, '--balance');
+    const dailyLimit = money(args.dailyLimit, '--daily-limit');
     seedCard(db, {
       ...template,
       label: `${args.profile} (added)`,
       ...(args.psn ? { psn: args.psn } : {}),
       ...(args.expiry ? { expiry: args.expiry } : {}),
       ...(args.pin ? { pin: args.pin } : {}),
-      ...(args.balance !== undefined ? { balanceMinor: args.balance } : {}),
-      ...(args.dailyLimit !== undefined ? { dailyAmountLimitMinor: args.dailyLimit } : {}),
+      ...(balance !== undefined ? { balanceMinor: balance } : {}),
+      ...(dailyLimit !== undefined ? { dailyAmountLimitMinor: dailyLimit } : {}),
       ...(args.travel !== undefined ? { travelEnabled: args.travel } : {}),
     });
     println(`added ${args.pan}/${args.psn ?? template.psn} (${args.profile} keys and cryptogram settings)`);

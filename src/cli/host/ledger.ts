@@ -1,8 +1,9 @@
 /** `emvsim host ledger`: the last authorisations and every account reconciled from its postings and holds. */
+import { DocumentError } from '../../apdu/errors.js';
 import { openSeededDatabase } from '../../issuer/index.js';
 import { ledgerRows, reconcile, type AccountReconciliation, type LedgerRow } from '../../issuer/ledger.js';
 import { printJson, println } from '../output.js';
-import { type Column, formatTable } from './table.js';
+import { type Column, formatTable, requireDatabase } from './table.js';
 
 export interface LedgerArgs {
   db: string;
@@ -34,7 +35,8 @@ const ACCOUNT_COLUMNS: readonly Column<AccountReconciliation>[] = [
 ];
 
 export function ledgerCommand(args: LedgerArgs): void {
-  const db = openSeededDatabase(args.db);
+  if (!Number.isSafeInteger(args.limit) || args.limit < 1) throw new DocumentError(`'${args.limit}' is not a positive number of authorisations`, { field: '--limit' });
+  const db = openSeededDatabase(requireDatabase(args.db));
   try {
     const rows = ledgerRows(db, args.limit);
     const accounts = reconcile(db);

@@ -75,7 +75,13 @@ export function rulesFileOf(option: string | boolean | undefined): string | unde
 }
 
 export async function serve(args: ServeArgs): Promise<void> {
-  const { host, port } = parseHostAddress(args.listen);
+  let listen: { host: string; port: number };
+  try {
+    listen = parseHostAddress(args.listen);
+  } catch (err) {
+    throw new DocumentError(err instanceof Error ? err.message : String(err), { field: '--listen' });
+  }
+  const { host, port } = listen;
   const db = openSeededDatabase(args.db);
   const rulesFile = rulesFileOf(args.rules);
   const rules = rulesFile ? loadRules(rulesFile).rules : [];
