@@ -1,7 +1,7 @@
 // Compiles the shipped YAML documents into dist/documents.json (scripts/{cards,terminals,liability,
 // keys,issuer}: what a transaction loads, ~30 KB) and dist/documents-conformance.json (the shipped
 // suite, ~400 KB, read only when a document is not in the first): for each document, by the SHA-1 of its text, its value as JSON and the
-// line of every node (compileYamlDocument in src/apdu/yaml-memo.ts). The CLI serves these instead of
+// line of every node (compileYamlDocument in src/documents/yaml-memo.ts). The CLI serves these instead of
 // parsing the YAML (src/cli/built-documents.ts); a file whose text changed since the build has
 // another hash and is parsed as usual. Run by `npm run build` after tsc.
 import { createHash } from 'node:crypto';
@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { compileYamlDocument } = await import(join(root, 'dist', 'src', 'apdu', 'yaml-memo.js'));
+const { compileYamlDocument } = await import(join(root, 'dist', 'src', 'documents', 'yaml-memo.js'));
 const FILES = {
   'documents.json': ['cards', 'terminals', 'liability', 'keys', 'issuer'],
   'documents-conformance.json': ['conformance'],

@@ -1,12 +1,12 @@
 /**
  * Serves the shipped YAML documents compiled at build time (dist/documents*.json, written by
- * scripts/build/documents.mjs) to the loaders, through src/apdu/yaml-memo.ts's hook: the file is
+ * scripts/build/documents.mjs) to the loaders, through src/documents/yaml-memo.ts's hook: the file is
  * read on the first document a command loads (`--help` reads nothing), and a document is found by
  * the SHA-1 of its text, so an edited profile is parsed as usual. No file, no lookup: YAML parsing.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CompiledYaml, usePrecompiledYaml } from '../apdu/yaml-memo.js';
+import { type CompiledYaml, usePrecompiledYaml } from '../documents/yaml-memo.js';
 import { packageRoot } from '../crypto/package-root.js';
 
 /** dist/documents.json first (profiles, keys, liability tables), then the conformance suite's file. */

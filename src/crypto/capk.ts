@@ -10,8 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Bytes, concat, equal, fromHex, toHex } from '../apdu/bytes.js';
-import { DocumentError } from '../apdu/errors.js';
+import { type Bytes, concat, equal, fromHex, toHex } from '../apdu/index.js';
+import { DocumentError } from '../apdu/index.js';
 import { sha1 } from './hash.js';
 import type { RsaPublicKey } from './rsa.js';
 import { packageRoot } from './package-root.js';

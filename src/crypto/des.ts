@@ -8,7 +8,7 @@
  * padding.ts).
  */
 import { type Cipher, type Decipher, createCipheriv, createDecipheriv } from 'node:crypto';
-import { concat, toHex, type Bytes } from '../apdu/bytes.js';
+import { concat, toHex, type Bytes } from '../apdu/index.js';
 import { DataLengthError, requireBlockMultiple, requireKeyLength } from './errors.js';
 
 export const DES_BLOCK_SIZE = 8;

@@ -4,8 +4,8 @@
  * file:line and the field.
  */
 import type { Document, LineCounter } from 'yaml';
-import { DocumentError } from '../apdu/errors.js';
-import { parseYamlMemo, yamlLibrary } from '../apdu/yaml-memo.js';
+import { DocumentError } from '../apdu/index.js';
+import { parseYamlMemo, yamlLibrary } from '../documents/index.js';
 
 export interface YamlSource {
   file: string;

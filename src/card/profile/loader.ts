@@ -7,9 +7,9 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { DocumentError } from '../../apdu/errors.js';
-import { type ParsedYaml, parseYamlMemo } from '../../apdu/yaml-memo.js';
-import { packageRoot } from '../../crypto/capk.js';
+import { DocumentError } from '../../apdu/index.js';
+import { type ParsedYaml, parseYamlMemo } from '../../documents/index.js';
+import { packageRoot } from '../../crypto/index.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import type { CardProfile } from './types.js';
 import { validateProfile } from './validate.js';

@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../../card/persistence.js';
 import { createMerchantCard, createPurseCard, DEMO_PURSE, loadMerchantCard, loadPurseCard, newMerchantCardFile, newPurseCardFile } from '../../card/geldkarte/index.js';
 import { projectRoot } from '../../terminal/config-loader.js';
 import { loadPurse, pay, readMerchantStatus, readPurse, settle } from '../../terminal/geldkarte/index.js';
-import { loadLiabilityTable } from '../../terminal/liability.js';
+import { loadLiabilityTable } from '../../terminal/liability-file.js';
 import { paintVerdicts, printJson, println } from '../output.js';
 import { openTransport } from '../transport-option.js';
 import { type ClearingState, ClearingLedger } from './clearing-ledger.js';

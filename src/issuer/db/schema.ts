@@ -6,18 +6,37 @@
  * in minor units; nothing is ever a float.
  */
 import { createRequire } from 'node:module';
-import type Database from 'better-sqlite3';
 
-export type IssuerDatabase = Database.Database;
-
-let sqlite: typeof Database | undefined;
+/** A prepared statement: the part of better-sqlite3's Statement the issuer uses. */
+export interface SqlStatement {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
 
 /**
- * better-sqlite3 (native), required when the first database opens: not an ESM import, which has
- * Node lex the CommonJS package for its exports whenever the issuer module loads.
+ * The issuer database: a better-sqlite3 Database, described here by the part the issuer
+ * uses, so the package's public types need no @types/better-sqlite3 (a dev-only package).
  */
-function betterSqlite3(): typeof Database {
-  return (sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database);
+export interface IssuerDatabase {
+  prepare(sql: string): SqlStatement;
+  exec(sql: string): unknown;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  /** A function that runs `fn` in a transaction (BEGIN; .immediate: BEGIN IMMEDIATE). */
+  transaction<F extends (...args: never[]) => unknown>(fn: F): F & { deferred: F; immediate: F; exclusive: F };
+  close(): unknown;
+  readonly open: boolean;
+  readonly name: string;
+  readonly inTransaction: boolean;
+  readonly memory: boolean;
+}
+
+/** better-sqlite3, loaded on the first database opened: importing the issuer loads no native addon. */
+/** better-sqlite3's constructor: a file path, ':memory:', or a serialized database image (an in-memory copy). */
+type SqliteConstructor = new (source: string | Buffer) => IssuerDatabase & { serialize(): Buffer };
+
+function sqlite(): SqliteConstructor {
+  return createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor;
 }
 
 export const SCHEMA_VERSION = 2;
@@ -155,7 +174,7 @@ CREATE TABLE IF NOT EXISTS rule_decisions (
  */
 const LEDGER_V2_COLUMNS = ['request_digest', 'trace_date', 'original_stan', 'original_date'] as const;
 
-function migrate(db: Database.Database): void {
+function migrate(db: IssuerDatabase): void {
   const have = new Set((db.prepare('PRAGMA table_info(authorisations)').all() as { name: string }[]).map((c) => c.name));
   for (const column of LEDGER_V2_COLUMNS) if (!have.has(column)) db.exec(`ALTER TABLE authorisations ADD COLUMN ${column} TEXT`);
   db.exec('CREATE INDEX IF NOT EXISTS authorisations_by_original ON authorisations (terminal_id, original_stan) WHERE original_stan IS NOT NULL');
@@ -170,8 +189,9 @@ let emptyMemoryImage: Buffer | undefined;
 
 /** Opens (creating when new) the issuer database; `':memory:'` for an in-process host. */
 export function openIssuerDatabase(path: string): IssuerDatabase {
+  const Database = sqlite();
   const memory = path === ':memory:';
-  const db = new (betterSqlite3())(memory && emptyMemoryImage ? emptyMemoryImage : path);
+  const db = new Database(memory && emptyMemoryImage ? emptyMemoryImage : path);
   if (!memory) db.pragma('journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000'); // one call, not three prepared statements
   if (memory && emptyMemoryImage) return db;
@@ -181,10 +201,10 @@ export function openIssuerDatabase(path: string): IssuerDatabase {
   return db;
 }
 
-const statements = new WeakMap<IssuerDatabase, Map<string, Database.Statement>>();
+const statements = new WeakMap<IssuerDatabase, Map<string, SqlStatement>>();
 
 /** A prepared statement, cached per database (preparing is the expensive part of a small query). */
-export function statement(db: IssuerDatabase, sql: string): Database.Statement {
+export function statement(db: IssuerDatabase, sql: string): SqlStatement {
   let cache = statements.get(db);
   if (!cache) {
     cache = new Map();

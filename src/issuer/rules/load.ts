@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Document, LineCounter } from 'yaml';
-import { yamlLibrary } from '../../apdu/yaml-memo.js';
-import { DocumentError } from '../../apdu/errors.js';
+import { DocumentError } from '../../apdu/index.js';
+import { yamlLibrary } from '../../documents/index.js';
 import { SCRIPT_COMMANDS, type ScriptCommandName } from '../scripts.js';
 import type { ListField, RiskRule, RuleAction, RuleSet } from './types.js';
 

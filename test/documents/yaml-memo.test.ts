@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileYamlDocument, parseYamlMemo, usePrecompiledYaml } from '../../src/apdu/yaml-memo.js';
+import { compileYamlDocument, parseYamlMemo, usePrecompiledYaml } from '../../src/documents/index.js';
 
 const scripts = join(__dirname, '..', '..', 'scripts');
 
