@@ -2,13 +2,14 @@
  * The `emvsim geldkarte` actions. Card files keep their state between runs
  * (written atomically after every change); without files, fresh demo cards.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DocumentError, EnvironmentError } from '../../apdu/errors.js';
 import { formatMinor, parseAmount } from '../../apdu/amount.js';
 import { lockCardFile } from '../../card/index.js';
 import type { CardTransport } from '../../apdu/transport.js';
 import { writeFileAtomic } from '../../card/persistence.js';
+import { checkDocument, clearingFileSchema, parseJsonSource, readDocumentText } from '../../documents/index.js';
 import { createMerchantCard, createPurseCard, DEMO_PURSE, loadMerchantCard, loadPurseCard, newMerchantCardFile, newPurseCardFile } from '../../card/geldkarte/index.js';
 import { projectRoot } from '../../terminal/config-loader.js';
 import { loadPurse, pay, readMerchantStatus, readPurse, settle } from '../../terminal/geldkarte/index.js';
@@ -69,12 +70,9 @@ function openClearing(file: string | undefined): ClearingLedger {
   const path = resolve(file);
   let state: ClearingState | undefined;
   if (existsSync(path)) {
-    try {
-      state = JSON.parse(readFileSync(path, 'utf8')) as ClearingState;
-    } catch (e) {
-      throw new DocumentError(`not JSON: ${(e as Error).message}`, { file: path, field: '$' });
-    }
-    if (state?.format !== 'emvsim-geldkarte-clearing') throw new DocumentError("format must be 'emvsim-geldkarte-clearing'", { file: path, field: 'format' });
+    const src = parseJsonSource(readDocumentText(path, 'clearing file'), path);
+    checkDocument(src, clearingFileSchema);
+    state = src.value as ClearingState;
   }
   return new ClearingLedger({ ...(state ? { state } : {}), onChange: (s) => writeFileAtomic(path, JSON.stringify(s, null, 1) + '\n') });
 }

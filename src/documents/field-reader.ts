@@ -1,47 +1,9 @@
 /**
- * YAML documents with line numbers for validation errors: a field path maps
- * to the line it is on (yaml's LineCounter), so a DocumentError names
- * file:line and the field.
+ * Typed readers of single fields of a parsed document (after its schema
+ * validated it): each turns a value into the loader's type with a fallback,
+ * and a failure is a DocumentError naming file:line and the field.
  */
-import type { Document, LineCounter } from 'yaml';
-import { DocumentError } from '../apdu/index.js';
-import { parseYamlMemo, yamlLibrary } from '../documents/index.js';
-
-export interface YamlSource {
-  file: string;
-  value: unknown;
-  /** Line (1-based) of the node at `path`, or of its nearest existing parent. */
-  lineOf(path: readonly (string | number)[]): number | undefined;
-  error(path: readonly (string | number)[], message: string): DocumentError;
-}
-
-export function parseYamlSource(text: string, file: string): YamlSource {
-  const parsed = parseYamlMemo(text);
-  const e = parsed.firstError;
-  if (e) throw new DocumentError(e.message.split('\n')[0] ?? 'YAML syntax error', { file, line: e.line, field: '(document)' });
-  // Shipped documents compiled at build time are not re-checked here: the test suite loads every one of
-  // them from YAML (no compiled documents there), where this check runs.
-  if (!parsed.compiled) {
-    const { doc, lineCounter } = parsed.document();
-    checkMinorUnitAmounts(doc, lineCounter, file);
-  }
-  const lineOf = (path: readonly (string | number)[]): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const line = parsed.nodeLine(path.slice(0, n));
-      if (line !== undefined) return line;
-    }
-    return undefined;
-  };
-  return {
-    file,
-    value: parsed.toJS(),
-    lineOf,
-    error(path, message) {
-      const line = lineOf(path);
-      return new DocumentError(message, { file, ...(line !== undefined ? { line } : {}), field: path.join('.') || '(document)' });
-    },
-  };
-}
+import type { YamlSource } from './yaml.js';
 
 /** Typed field readers that throw DocumentErrors naming the field. */
 export class FieldReader {
@@ -124,35 +86,4 @@ export class FieldReader {
     if (!Array.isArray(v)) throw this.src.error(path, 'must be a list');
     return v;
   }
-}
-
-/** Fields that hold money in documents: integers in minor units (docs/cli.md "Amounts"). */
-const MINOR_UNIT_FIELD = /^(amount|otherAmount|floorLimit|threshold|balance)$|Amount(Limit|Minor)?$/;
-
-/**
- * `amount: 8.00` reads as the number 8 (8 cents), not 8.00 EUR: an amount field written with a decimal
- * point or an exponent is refused, naming file:line, instead of being taken 100 times too small.
- */
-function checkMinorUnitAmounts(doc: Document, lineCounter: LineCounter, file: string): void {
-  const { isPair, isScalar, visit } = yamlLibrary();
-  visit(doc, {
-    Pair(_key, pair, path) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      const value = pair.value;
-      if (!MINOR_UNIT_FIELD.test(key) || !isScalar(value) || typeof value.value !== 'number') return;
-      const source = value.source ?? String(value.value);
-      if (!/[.eE]/.test(source)) return;
-      const line = value.range ? lineCounter.linePos(value.range[0]).line : undefined;
-      const field = path
-        .filter((n) => isPair(n))
-        .map((p) => (isScalar(p.key) ? String(p.key.value) : '?'))
-        .concat(key)
-        .join('.');
-      throw new DocumentError(`'${source}' is not an integer in minor units: amounts in documents are minor units (8.00 EUR is 800)`, {
-        file,
-        ...(line !== undefined ? { line } : {}),
-        field,
-      });
-    },
-  });
 }
