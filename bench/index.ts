@@ -11,5 +11,6 @@ import { readerBench } from './reader.bench.js';
 import { issuerSuite } from './issuer.bench.js';
 import { terminalSuite } from './terminal.bench.js';
 import { geldkarteBench } from './geldkarte.bench.js';
+import { ratiosSuite } from './ratios.bench.js';
 
-export const suites: BenchSuite[] = [conformanceSuite, cryptoSuite, apduBench, cliBench, rsaSuite, tlvBench, cardBench, readerBench, issuerSuite, terminalSuite, geldkarteBench];
+export const suites: BenchSuite[] = [ratiosSuite, conformanceSuite, cryptoSuite, apduBench, cliBench, rsaSuite, tlvBench, cardBench, readerBench, issuerSuite, terminalSuite, geldkarteBench];

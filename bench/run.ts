@@ -5,7 +5,8 @@
 import { formatTable, type BenchRow } from './harness.js';
 import { suites } from './index.js';
 
-const wanted = process.argv.slice(2);
+// Suite names pick suites; flags (--quick) are for the suites themselves.
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const rows: BenchRow[] = [];
 for (const s of suites) {
   if (wanted.length > 0 && !wanted.includes(s.name)) continue;

@@ -10,8 +10,32 @@ export type Bytes = Uint8Array;
 const HEX_DIGITS = '0123456789ABCDEF';
 const SEPARATORS = new Set([' ', ':', '\t', '\n', '\r']);
 
+/** Value of each ASCII hex digit, -1 for any other code unit below 128. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE[HEX_DIGITS.charCodeAt(i)] = i;
+  HEX_VALUE[HEX_DIGITS.toLowerCase().charCodeAt(i)] = i;
+}
+
 /** Parses hex text ("6F 1A", "6f:1a", "6F1A") into bytes. */
 export function fromHex(text: string): Bytes {
+  // Fast path for the usual case, digits only (tag values, profiles, traces): no intermediate arrays.
+  if ((text.length & 1) === 0) {
+    const out = new Uint8Array(text.length >> 1);
+    let i = 0;
+    for (; i < text.length; i += 2) {
+      const hi = HEX_VALUE[text.charCodeAt(i)] ?? -1;
+      const lo = HEX_VALUE[text.charCodeAt(i + 1)] ?? -1;
+      if ((hi | lo) < 0) break;
+      out[i >> 1] = (hi << 4) | lo;
+    }
+    if (i === text.length) return out;
+  }
+  return fromSeparatedHex(text);
+}
+
+/** fromHex with separators between digits, and the errors naming the position. */
+function fromSeparatedHex(text: string): Bytes {
   const digits: number[] = [];
   const positions: number[] = [];
   for (let i = 0; i < text.length; i++) {

@@ -4,6 +4,7 @@
  * inside handlers so that `emvsim --help` starts fast. Exit codes, pipes and
  * signals are handled here once for every command (exit.ts, streams.ts).
  */
+import { useBuiltDocuments } from './built-documents.js';
 import { loadYargs } from './load-yargs.js';
 import { commands } from './commands/index.js';
 import { EXIT, EXIT_CODES_HELP, reportError } from './exit.js';
@@ -13,6 +14,7 @@ import { STDIN_ARG } from './output.js';
 
 installStreamGuards();
 const { yargs, hideBin } = await loadYargs();
+useBuiltDocuments();
 
 export async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)

@@ -152,7 +152,7 @@ export function otherIssuerKey(key: Uint8Array): Uint8Array {
 function simulatorHost(setup: HostSetup, card: EmulatedCard, now: Date): AuthorisationHost {
   const seed = seedCardFromProfile(card.engine.profile, card.secrets.pan);
   seed.psn = card.secrets.panSequenceNumber;
-  const db = openSeededDatabase(':memory:', [seed]);
+  const db = openSeededDatabase(':memory:', [seed], 'same-bins');
   if (setup.knowsCardKeys === false) {
     const imk = card.secrets.issuerMasterKeys;
     const prefix = card.secrets.pan.slice(0, 12);

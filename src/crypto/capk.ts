@@ -8,13 +8,15 @@
  *   [{ "rid": "A000000003", "index": "92", "modulus": "99..", "exponent": "03",
  *      "checksum": "429C..", "hashAlgorithm": "01", "expiry"?: "YYMMDD", "scheme"?, "kind"?, "note"? }]
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type Bytes, concat, equal, fromHex, toHex } from '../apdu/index.js';
 import { DocumentError } from '../apdu/index.js';
 import { sha1 } from './hash.js';
 import type { RsaPublicKey } from './rsa.js';
+import { packageRoot } from './package-root.js';
+
+export { packageRoot };
 
 export interface Capk extends RsaPublicKey {
   /** 10 hex digits, uppercase. */
@@ -147,24 +149,6 @@ export class CapkStore {
 
   get size(): number {
     return this.keys.size;
-  }
-}
-
-/** The package root (the directory of emvsim's package.json), from src/ (tsx) or dist/src/ (built). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      try {
-        if ((JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'emvsim') return dir;
-      } catch {
-        // not our package.json; keep walking up
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('emvsim package root not found above ' + fileURLToPath(import.meta.url));
-    dir = parent;
   }
 }
 

@@ -7,8 +7,8 @@
  * No padding is applied here: data must be a multiple of 8 bytes (pad first with
  * padding.ts).
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { concat, type Bytes } from '../apdu/index.js';
+import { type Cipher, type Decipher, createCipheriv, createDecipheriv } from 'node:crypto';
+import { concat, toHex, type Bytes } from '../apdu/index.js';
 import { DataLengthError, requireBlockMultiple, requireKeyLength } from './errors.js';
 
 export const DES_BLOCK_SIZE = 8;
@@ -21,12 +21,36 @@ function tripleKey(key: Bytes): Bytes {
   return key;
 }
 
+/**
+ * ECB contexts by direction and key, reused: creating an OpenSSL cipher context costs several times
+ * one block (OpenSSL 3 fetches the algorithm each time), and an ECB context keeps no state between
+ * update() calls (no chaining, no padding, whole blocks only), so one serves every call with its key.
+ * Bounded: emptied when it holds MAX_ECB_CONTEXTS keys.
+ */
+const ecbContexts = new Map<string, Cipher | Decipher>();
+const MAX_ECB_CONTEXTS = 256;
+
+function ecb(encrypt: boolean, key: Bytes, data: Bytes): Bytes {
+  const id = (encrypt ? 'E' : 'D') + toHex(key);
+  let c = ecbContexts.get(id);
+  if (!c) {
+    if (ecbContexts.size >= MAX_ECB_CONTEXTS) ecbContexts.clear();
+    const k = tripleKey(key);
+    c = encrypt ? createCipheriv('des-ede3-ecb', k, null) : createDecipheriv('des-ede3-ecb', k, null);
+    c.setAutoPadding(false);
+    ecbContexts.set(id, c);
+  }
+  const out = c.update(data);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
 function run(encrypt: boolean, mode: 'ecb' | 'cbc', key: Bytes, data: Bytes, iv: Bytes | null): Bytes {
   requireBlockMultiple('DES data', data, DES_BLOCK_SIZE);
   if (iv && iv.length !== DES_BLOCK_SIZE) throw new DataLengthError('DES IV', `${iv.length} bytes; expected ${DES_BLOCK_SIZE}`);
-  const algorithm = mode === 'ecb' ? 'des-ede3-ecb' : 'des-ede3-cbc';
+  if (mode === 'ecb') return ecb(encrypt, key, data);
+  const algorithm = 'des-ede3-cbc';
   const k = tripleKey(key);
-  const c = encrypt ? createCipheriv(algorithm, k, mode === 'ecb' ? null : iv) : createDecipheriv(algorithm, k, mode === 'ecb' ? null : iv);
+  const c = encrypt ? createCipheriv(algorithm, k, iv) : createDecipheriv(algorithm, k, iv);
   c.setAutoPadding(false);
   const out = c.update(data);
   const fin = c.final();

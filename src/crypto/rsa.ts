@@ -83,6 +83,18 @@ export function bytesToBigInt(bytes: Bytes): bigint {
   return bytes.length === 0 ? 0n : BigInt('0x' + toHex(bytes));
 }
 
+/**
+ * Moduli and exponents as BigInt, kept per byte array: a kernel recovers with the same CAPK and
+ * keys in every transaction, and the conversion (through hex) costs about as much as a
+ * public operation with exponent 3. Key bytes are never changed in place.
+ */
+const keyNumbers = new WeakMap<Bytes, bigint>();
+function keyNumber(bytes: Bytes): bigint {
+  let n = keyNumbers.get(bytes);
+  if (n === undefined) keyNumbers.set(bytes, (n = bytesToBigInt(bytes)));
+  return n;
+}
+
 /** Big-endian, left-padded with zeros to exactly `length` bytes. */
 export function bigIntToBytes(value: bigint, length: number): Bytes {
   let hex = value.toString(16);
@@ -119,9 +131,9 @@ function checkInput(key: RsaPublicKey, data: Bytes, n: bigint, what: string): bi
 
 /** Raw public operation x^e mod n; input and output are as long as the modulus (Book 2 A2.1 recovery). */
 export function rsaPublicOperation(key: RsaPublicKey, data: Bytes): Bytes {
-  const n = bytesToBigInt(key.modulus);
+  const n = keyNumber(key.modulus);
   const x = checkInput(key, data, n, 'RSA public operation');
-  return bigIntToBytes(modPow(x, bytesToBigInt(key.exponent), n), key.modulus.length);
+  return bigIntToBytes(modPow(x, keyNumber(key.exponent), n), key.modulus.length);
 }
 
 const keyObjects = new WeakMap<RsaKeyPair, KeyObject>();
@@ -151,7 +163,7 @@ function keyObjectOf(key: RsaKeyPair): KeyObject | undefined {
 
 /** Raw private operation x^d mod n (signing: Book 2 A2.1; PIN decipherment: Book 2 §7.2). */
 export function rsaPrivateOperation(key: RsaKeyPair, data: Bytes): Bytes {
-  const n = bytesToBigInt(key.modulus);
+  const n = keyNumber(key.modulus);
   const x = checkInput(key, data, n, 'RSA private operation');
   const ko = keyObjectOf(key);
   if (ko) {

@@ -15,3 +15,5 @@ export { scenarioSchema } from './schemas/scenario.js';
 export { issuerRulesSchema, keyFileSchema, liabilityRulesSchema } from './schemas/rules.js';
 export { editorSchemas, scenarioSchemaJson } from './schemas/editor.js';
 export { CARD_FILE as cardFileSchema, CLEARING_STATE as clearingFileSchema, MERCHANT_STATE as merchantFileSchema, PURSE_STATE as purseStateSchema } from './schemas/files.js';
+// The parse memo and the hook for documents compiled at build time (docs/performance.md): not yet wired into parseYamlSource.
+export { type ParsedYaml, type CompiledYaml, type CompiledYamlLookup, parseYamlMemo, compileYamlDocument, usePrecompiledYaml, yamlLibrary } from './yaml-memo.js';

@@ -75,6 +75,13 @@ export { issuerScript } from './scripts.js';
 export interface InProcessHostOptions extends Omit<IssuerHostOptions, 'db' | 'rules'> {
   /** Database file (default ':memory:'); a new database is seeded with the shipped cards. */
   database?: string;
+  /**
+   * Which shipped cards a new database gets: 'all' (default), or 'same-bins': only those whose BIN
+   * one of `cards` shares. For those cards the host then holds the same issuer keys and records as
+   * with 'all' (the shipped BIN's keys come first), without seeding every other card: for a host
+   * that serves one emulated card (`emvsim transact`, conformance scenarios).
+   */
+  shippedCards?: ShippedSeeding;
   /** Risk rules: a rules file path or already loaded rules (default none). */
   rules?: string | readonly RiskRule[];
   /** Extra cards to seed. */
@@ -83,10 +90,17 @@ export interface InProcessHostOptions extends Omit<IssuerHostOptions, 'db' | 'ru
   enrolUnknownCards?: boolean;
 }
 
-/** Opens (and seeds when new) an issuer database. */
-export function openSeededDatabase(path: string, extra: readonly SeedCard[] = []): IssuerDatabase {
+export type ShippedSeeding = 'all' | 'same-bins';
+
+/** The shipped cards whose BIN one of `cards` shares (in shipped order). */
+export function shippedCardsOfBins(cards: readonly SeedCard[]): SeedCard[] {
+  return shippedCards().filter((s) => cards.some((c) => c.pan.startsWith(s.pan.slice(0, s.binLength ?? 6))));
+}
+
+/** Opens (and seeds when new: the shipped cards, all or those of the BINs of `extra`) an issuer database. */
+export function openSeededDatabase(path: string, extra: readonly SeedCard[] = [], shipped: ShippedSeeding = 'all'): IssuerDatabase {
   const db = openIssuerDatabase(path);
-  if (isEmpty(db)) seedCards(db, shippedCards());
+  if (isEmpty(db)) seedCards(db, shipped === 'all' ? shippedCards() : shippedCardsOfBins(extra));
   if (extra.length > 0) seedCards(db, extra);
   return db;
 }
@@ -104,9 +118,9 @@ export function enrolFromShippedBin(request: AuthorisationRequest): SeedCard | u
 
 /** An issuer host in this process: AuthorisationHost for `emvsim transact` and tests. */
 export function createInProcessHost(options: InProcessHostOptions = {}): IssuerHost {
-  const db = openSeededDatabase(options.database ?? ':memory:', options.cards ?? []);
+  const db = openSeededDatabase(options.database ?? ':memory:', options.cards ?? [], options.shippedCards);
   const rules = typeof options.rules === 'string' ? loadRules(options.rules).rules : (options.rules ?? []);
-  const { database: _d, rules: _r, cards: _c, enrolUnknownCards, ...hostOptions } = options;
+  const { database: _d, rules: _r, cards: _c, shippedCards: _s, enrolUnknownCards, ...hostOptions } = options;
   return new IssuerHost({
     ...hostOptions,
     db,

@@ -116,8 +116,9 @@ async function authorisationHost(o: TransactOptions, card: EmulatedCardLike | un
     const { scriptedHostFor } = await import('../../testing/index.js');
     return { host: scriptedHostFor(card, { mode: o.online }), describe: `scripted (${o.online})`, close: () => undefined };
   }
-  const { createInProcessHost } = await import('../../issuer/index.js');
-  const host = createInProcessHost();
+  const { createInProcessHost, seedCardFromProfile } = await import('../../issuer/index.js');
+  // An emulated card's issuer needs that card (and its BIN's shipped keys), not every shipped card seeded.
+  const host = createInProcessHost(card ? { shippedCards: 'same-bins', cards: [{ ...seedCardFromProfile(card.engine.profile, card.secrets.pan), psn: card.secrets.panSequenceNumber }] } : {});
   return { host, describe: 'in-process issuer', close: () => host.db.close() };
 }
 

@@ -60,13 +60,34 @@ export interface Recovered<F> {
   ok: boolean;
 }
 
-/** Signs `body` (format byte .. last pad byte, N - 22 bytes) with message recovery. */
-export function signWithRecovery(what: OdaObject, signer: RsaKeyPair, body: Bytes, extraHashData: Bytes): Bytes {
+/**
+ * Signs `body` (format byte .. last pad byte, N - 22 bytes) with message recovery. 'static' for
+ * certificates and signed static data: the signature is kept and reused (staticSignatures below).
+ */
+export function signWithRecovery(what: OdaObject, signer: RsaKeyPair, body: Bytes, extraHashData: Bytes, reuse: 'static' | 'dynamic' = 'dynamic'): Bytes {
   const n = signer.modulus.length;
   if (body.length !== n - 22) throw new OdaError(what, `body of ${body.length} bytes for a ${n}-byte key (needs ${n - 22})`);
   const block = concat(Uint8Array.of(HEADER), body, sha1(body, extraHashData), Uint8Array.of(TRAILER));
-  return rsaPrivateOperation(signer, block);
+  if (reuse === 'dynamic') return rsaPrivateOperation(signer, block);
+  const id = toHex(signer.modulus) + toHex(block);
+  let signature = staticSignatures.get(id);
+  if (!signature) {
+    if (staticSignatures.size >= MAX_STATIC_SIGNATURES) staticSignatures.clear();
+    signature = rsaPrivateOperation(signer, block);
+    staticSignatures.set(id, signature);
+  }
+  return signature.slice();
 }
+
+/**
+ * Static signatures (certificates 90, 9F46, 9F2D; signed static data 93) made so far, by signer
+ * modulus and signed block. Signing with recovery is deterministic, so the block fixes the
+ * signature; cards issued from the same profile and seed carry the same certificates, and the
+ * issuer's private operation for each was most of `emvsim conform`'s RSA time. Dynamic signatures
+ * (a fresh block each time) are never kept.
+ */
+const staticSignatures = new Map<string, Bytes>();
+const MAX_STATIC_SIGNATURES = 512;
 
 /**
  * Common first steps of every verification (e.g. Book 2 §5.3 steps 1-5): length equals the

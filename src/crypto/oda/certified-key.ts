@@ -82,7 +82,7 @@ export function createCertifiedKeyCertificate(layout: CertifiedKeyLayout, input:
     uintBytes(input.subjectKey.exponent.length, 1),
     field,
   );
-  const certificate = signWithRecovery(what, input.signer, body, concat(remainder, input.subjectKey.exponent, input.extraHashData));
+  const certificate = signWithRecovery(what, input.signer, body, concat(remainder, input.subjectKey.exponent, input.extraHashData), 'static');
   return { certificate, remainder, exponent: input.subjectKey.exponent };
 }
 

@@ -65,7 +65,7 @@ export function createSignedStaticData(input: CreateSignedStaticDataInput): Byte
   if (dac.length !== 2) throw new OdaError(WHAT, `data authentication code has ${dac.length} bytes, expected 2`);
   const nI = input.issuerKey.modulus.length;
   const body = concat(Uint8Array.of(FORMAT.signedStaticData, HASH_SHA1), dac, new Uint8Array(nI - 26).fill(PAD));
-  return signWithRecovery(WHAT, input.issuerKey, body, input.staticData);
+  return signWithRecovery(WHAT, input.issuerKey, body, input.staticData, 'static');
 }
 
 export interface SignedStaticDataFields {

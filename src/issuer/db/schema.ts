@@ -32,8 +32,11 @@ export interface IssuerDatabase {
 }
 
 /** better-sqlite3, loaded on the first database opened: importing the issuer loads no native addon. */
-function sqlite(): new (path: string) => IssuerDatabase {
-  return createRequire(import.meta.url)('better-sqlite3') as new (path: string) => IssuerDatabase;
+/** better-sqlite3's constructor: a file path, ':memory:', or a serialized database image (an in-memory copy). */
+type SqliteConstructor = new (source: string | Buffer) => IssuerDatabase & { serialize(): Buffer };
+
+function sqlite(): SqliteConstructor {
+  return createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor;
 }
 
 export const SCHEMA_VERSION = 2;
@@ -178,16 +181,23 @@ function migrate(db: IssuerDatabase): void {
   db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(SCHEMA_VERSION));
 }
 
+/**
+ * A new in-memory database with the schema, as an image: an in-process host (one per conformance
+ * scenario) starts from a copy of it instead of running the schema's DDL again (0.1 ms, not 1.6).
+ */
+let emptyMemoryImage: Buffer | undefined;
+
 /** Opens (creating when new) the issuer database; `':memory:'` for an in-process host. */
 export function openIssuerDatabase(path: string): IssuerDatabase {
   const Database = sqlite();
-  const db = new Database(path);
-  if (path !== ':memory:') db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  const memory = path === ':memory:';
+  const db = new Database(memory && emptyMemoryImage ? emptyMemoryImage : path);
+  if (!memory) db.pragma('journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000'); // one call, not three prepared statements
+  if (memory && emptyMemoryImage) return db;
   db.exec(SCHEMA);
   migrate(db);
+  if (memory) emptyMemoryImage = db.serialize();
   return db;
 }
 
