@@ -128,6 +128,20 @@ export function usePrecompiledYaml(lookup: CompiledYamlLookup | undefined): void
   memo.clear();
 }
 
+/** The build's compiled form of `text` when there is one (a shipped document), else undefined: nothing is parsed. */
+export function compiledYaml(text: string): ParsedYaml | undefined {
+  const known = memo.get(text);
+  if (known) return known.compiled ? known : undefined;
+  const compiled = compiledLookup?.(text);
+  if (!compiled) return undefined;
+  const parsed = fromCompiled(text, compiled);
+  if (text.length <= MAX_TEXT_LENGTH) {
+    if (memo.size >= MAX_DOCUMENTS) memo.clear();
+    memo.set(text, parsed);
+  }
+  return parsed;
+}
+
 /** The document of `text`, parsed once per distinct text (or served from the build's JSON). */
 export function parseYamlMemo(text: string): ParsedYaml {
   const known = memo.get(text);

@@ -10,6 +10,7 @@ import type { Document, LineCounter as LineCounterClass } from 'yaml';
 import { DocumentError } from '../apdu/index.js';
 import { checkMinorUnitAmounts } from './amounts.js';
 import { jsonLineOf } from './json-lines.js';
+import { compiledYaml } from './yaml-memo.js';
 
 type YamlModule = typeof import('yaml');
 let yamlModule: YamlModule | undefined;
@@ -58,6 +59,18 @@ function checkSize(text: string, file: string): void {
 /** Parses YAML text; syntax errors, alias bombs and oversized text are DocumentErrors naming `file`. */
 export function parseYamlSource(text: string, file: string): YamlSource {
   checkSize(text, file);
+  // A shipped document compiled at build time (the CLI registers them, yaml-memo.ts): its text was
+  // parsed and checked then, so the value and the line of every node come from JSON, without yaml.
+  const compiled = compiledYaml(text);
+  if (compiled) {
+    return sourceOf(file, compiled.toJS(), (path) => {
+      for (let n = path.length; n >= 0; n--) {
+        const line = compiled.nodeLine(path.slice(0, n));
+        if (line !== undefined) return line;
+      }
+      return undefined;
+    });
+  }
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });

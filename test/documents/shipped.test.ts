@@ -9,6 +9,7 @@ import { loadLiabilityTable } from '../../src/terminal/liability-file.js';
 import { loadKeyFile } from '../../src/terminal/key-file.js';
 import { loadRules } from '../../src/issuer/index.js';
 import { loadSuite } from '../../src/conformance/load.js';
+import { loadPlan } from '../../src/lab/index.js';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -38,9 +39,15 @@ describe('shipped documents', () => {
     expect(suite.errors.map((e) => e.message)).toEqual([]);
     expect(suite.cases.length).toBeGreaterThan(100);
   });
+  it.each(filesUnder(join(projectRoot(), 'scripts', 'lab', 'issuer')))('lab issuer rules %s', (file) => {
+    expect(loadRules(file).rules.length).toBeGreaterThan(0);
+  });
+  it.each(filesUnder(join(projectRoot(), 'scripts', 'lab')).filter((f) => /\/lab\/[^/]+\.ya?ml$/.test(f)))('lab plan %s', (file) => {
+    expect(loadPlan(file).cases.length).toBeGreaterThan(0);
+  });
   it('every YAML file under scripts/ is one of the kinds above', () => {
     const yaml = filesUnder(join(projectRoot(), 'scripts')).filter((f) => /\.ya?ml$/.test(f));
-    const known = ['cards', 'terminals', 'liability', 'issuer', 'keys', 'conformance'].map((d) => join(projectRoot(), 'scripts', d));
+    const known = ['cards', 'terminals', 'liability', 'issuer', 'keys', 'conformance', 'lab'].map((d) => join(projectRoot(), 'scripts', d));
     expect(yaml.filter((f) => !known.some((d) => f.startsWith(d + '/')))).toEqual([]);
   });
 });
