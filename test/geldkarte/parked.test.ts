@@ -17,8 +17,8 @@ import { DEMO_MERCHANT, type MerchantCard } from '../../src/card/geldkarte/index
 import type { EmulatedCard } from '../../src/card/index.js';
 import { TransportError } from '../../src/apdu/errors.js';
 import { GELDKARTE_SW, MAX_PARKED_PAYMENTS } from '../../src/apdu/geldkarte-protocol.js';
-import { ClearingLedger } from '../../src/cli/geldkarte/clearing-ledger.js';
-import { InProcessLoadingHost } from '../../src/cli/geldkarte/loading-host.js';
+import { ClearingLedger } from '../../src/issuer/geldkarte/index.js';
+import { InProcessLoadingHost } from '../../src/issuer/geldkarte/index.js';
 import { decodeSummary, loadPurse, pay, settle } from '../../src/terminal/geldkarte/index.js';
 
 interface Removable {

@@ -2,22 +2,20 @@
  * The `emvsim geldkarte` actions. Card files keep their state between runs
  * (written atomically after every change); without files, fresh demo cards.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DocumentError, EnvironmentError } from '../../apdu/errors.js';
 import { formatMinor, parseAmount } from '../../apdu/amount.js';
 import { lockCardFile } from '../../card/index.js';
 import type { CardTransport } from '../../apdu/transport.js';
-import { writeFileAtomic } from '../../card/persistence.js';
 import { createMerchantCard, createPurseCard, DEMO_PURSE, loadMerchantCard, loadPurseCard, newMerchantCardFile, newPurseCardFile } from '../../card/geldkarte/index.js';
 import { projectRoot } from '../../terminal/config-loader.js';
-import { loadPurse, pay, readMerchantStatus, readPurse, settle } from '../../terminal/geldkarte/index.js';
+import { loadPurse, pay, readMerchantStatus, readPurse } from '../../terminal/geldkarte/index.js';
 import { loadLiabilityTable } from '../../terminal/liability.js';
 import { paintVerdicts, printJson, println } from '../output.js';
 import { openTransport } from '../transport-option.js';
-import { type ClearingState, ClearingLedger } from './clearing-ledger.js';
+import { InProcessLoadingHost, fileOutbox, memoryOutbox, openClearingLedger, openPurseDebitRecord, outboxPathOf, settleDay } from '../../issuer/geldkarte/index.js';
 import { formatLoad, formatPayment, formatPurse, formatSettlement } from './format.js';
-import { InProcessLoadingHost } from './loading-host.js';
 
 export interface GeldkarteArgs {
   action: 'balance' | 'pay' | 'refund' | 'load' | 'settle' | 'new';
@@ -27,6 +25,8 @@ export interface GeldkarteArgs {
   amount?: string;
   pin?: string;
   clearing?: string;
+  /** load, settle: the issuer's record of purse debits (JSON file). */
+  issuer?: string;
   resubmit: boolean;
   out?: string;
   merchantOut?: string;
@@ -64,21 +64,6 @@ function requireAmount(args: GeldkarteArgs): number {
   return parseAmount(args.amount, { ...EUR, field: '--amount', maxMinor: 999_999, allowZero: false });
 }
 
-function openClearing(file: string | undefined): ClearingLedger {
-  if (!file) return new ClearingLedger();
-  const path = resolve(file);
-  let state: ClearingState | undefined;
-  if (existsSync(path)) {
-    try {
-      state = JSON.parse(readFileSync(path, 'utf8')) as ClearingState;
-    } catch (e) {
-      throw new DocumentError(`not JSON: ${(e as Error).message}`, { file: path, field: '$' });
-    }
-    if (state?.format !== 'emvsim-geldkarte-clearing') throw new DocumentError("format must be 'emvsim-geldkarte-clearing'", { file: path, field: 'format' });
-  }
-  return new ClearingLedger({ ...(state ? { state } : {}), onChange: (s) => writeFileAtomic(path, JSON.stringify(s, null, 1) + '\n') });
-}
-
 export async function runGeldkarte(args: GeldkarteArgs): Promise<void> {
   const emit = (value: unknown, lines: string[]) => (args.json ? printJson(value) : lines.forEach((l) => println(paintVerdicts(l))));
   switch (args.action) {
@@ -106,17 +91,21 @@ export async function runGeldkarte(args: GeldkarteArgs): Promise<void> {
     case 'load': {
       const amount = requireAmount(args);
       if (args.pin === undefined) throw new DocumentError('loading needs the card PIN: --pin', { field: '--pin' });
-      const outcome = await loadPurse(openPurse(args.card), new InProcessLoadingHost(), amount, args.pin);
+      const host = new InProcessLoadingHost(args.issuer !== undefined ? { shadow: openPurseDebitRecord(args.issuer) } : {});
+      const outcome = await loadPurse(openPurse(args.card), host, amount, args.pin);
       emit(outcome, formatLoad(outcome));
       if (outcome.result !== 'approved') process.exitCode = 1;
       return;
     }
     case 'settle': {
       const merchant = openMerchant(args.merchant);
-      const { summary, result } = await settle(merchant, openClearing(args.clearing), { resubmitLast: args.resubmit });
+      const clearing = openClearingLedger(args.clearing, args.issuer !== undefined ? openPurseDebitRecord(args.issuer) : undefined);
+      // The outbox lives beside the merchant card file: a summary closed by an interrupted settle is delivered first.
+      const outbox = args.merchant !== undefined ? fileOutbox(outboxPathOf(args.merchant)) : memoryOutbox();
+      const day = await settleDay(merchant, clearing, outbox, { resubmitLast: args.resubmit });
       const status = await readMerchantStatus(merchant);
-      emit({ summary, result }, formatSettlement(summary, result, status));
-      if (!result.accepted) process.exitCode = 1;
+      emit(day, [...(day.recovered ? formatSettlement(day.recovered.summary, day.recovered.result, undefined, 'delivered first (closed by an interrupted settle)') : []), ...formatSettlement(day.summary, day.result, status)]);
+      if (!day.result.accepted || (day.recovered && !day.recovered.result.accepted && day.recovered.result.reason !== 'duplicate')) process.exitCode = 1;
       return;
     }
     case 'new': {

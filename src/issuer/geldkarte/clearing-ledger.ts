@@ -23,9 +23,8 @@
  * The state is a plain JSON object; the CLI stores it with writeFileAtomic.
  */
 import { type Bytes, constantTimeEqual, fromHex } from '../../apdu/bytes.js';
-import { DEMO_MASTER_KEYS, MAC_DOMAIN, deriveCardKey, schemeMac } from '../../card/geldkarte/scheme.js';
-import { type ClearingHost, type SettlementResult, type SettlementSummary, type SummaryTotals, type UnknownPayment, decodeSummary } from '../../terminal/geldkarte/settle.js';
-import { formatAmount } from '../../terminal/geldkarte/records.js';
+import { DEMO_MASTER_KEYS, MAC_DOMAIN, deriveCardKey, schemeMac } from '../../card/geldkarte/index.js';
+import { type ClearingHost, type SettlementResult, type SettlementSummary, type SummaryTotals, type UnknownPayment, decodeSummary, formatAmount } from '../../terminal/geldkarte/index.js';
 import type { PurseShadowAccounts } from './shadow-account.js';
 
 /** A summary the ledger has accepted: its totals, without the unknown payments, MAC and raw bytes. */
