@@ -36,7 +36,7 @@ export interface GeldkarteArgs {
   json: boolean;
 }
 
-/** Card files are locked while this process uses them (src/card/file-lock.ts). */
+/** Card files (and the clearing and issuer files) are locked while this process uses them (src/card/file-lock.ts). */
 function locked(file: string): string {
   lockCardFile(file);
   return file;
@@ -91,7 +91,7 @@ export async function runGeldkarte(args: GeldkarteArgs): Promise<void> {
     case 'load': {
       const amount = requireAmount(args);
       if (args.pin === undefined) throw new DocumentError('loading needs the card PIN: --pin', { field: '--pin' });
-      const host = new InProcessLoadingHost(args.issuer !== undefined ? { shadow: openPurseDebitRecord(args.issuer) } : {});
+      const host = new InProcessLoadingHost(args.issuer !== undefined ? { shadow: openPurseDebitRecord(locked(args.issuer)) } : {});
       const outcome = await loadPurse(openPurse(args.card), host, amount, args.pin);
       emit(outcome, formatLoad(outcome));
       if (outcome.result !== 'approved') process.exitCode = 1;
@@ -99,7 +99,7 @@ export async function runGeldkarte(args: GeldkarteArgs): Promise<void> {
     }
     case 'settle': {
       const merchant = openMerchant(args.merchant);
-      const clearing = openClearingLedger(args.clearing, args.issuer !== undefined ? openPurseDebitRecord(args.issuer) : undefined);
+      const clearing = openClearingLedger(args.clearing !== undefined ? locked(args.clearing) : undefined, args.issuer !== undefined ? openPurseDebitRecord(locked(args.issuer)) : undefined);
       // The outbox lives beside the merchant card file: a summary closed by an interrupted settle is delivered first.
       const outbox = args.merchant !== undefined ? fileOutbox(outboxPathOf(args.merchant)) : memoryOutbox();
       const day = await settleDay(merchant, clearing, outbox, { resubmitLast: args.resubmit });

@@ -98,7 +98,11 @@ export class ClearingLedger implements ClearingHost {
     this.state.openUnknowns.push(...s.unknown.map((u) => ({ ...u, merchantId: s.merchantId, summarySequence: s.summarySequence })));
     const resolved = this.resolveUnknowns(false);
     this.onChange?.(this.state);
-    const unknownText = s.unknown.length > 0 ? `; ${s.unknown.length} payments with outcome unknown (${resolved.credited} credited, ${resolved.dropped} dropped, ${this.state.openUnknowns.length} open)` : '';
+    // Unknown payments of earlier summaries may resolve now too (the issuer has seen the purse since).
+    const unknownText =
+      s.unknown.length > 0 || resolved.credited + resolved.dropped > 0
+        ? `; payments with outcome unknown: ${s.unknown.length} in this summary, ${resolved.credited} credited (${formatAmount(resolved.amount)}), ${resolved.dropped} dropped, ${this.state.openUnknowns.length} open`
+        : '';
     return {
       accepted: true,
       credited: net + resolved.amount,
