@@ -19,7 +19,7 @@
  *     .secrets   { pan, panSequenceNumber, pin, issuerMasterKeys: { ac, smi, smc }, derivation,
  *                  iccKey }: what the issuer knows; verify an ARQC with
  *                  deriveIccMasterKey(imk.ac, pan, psn, 'A') -> deriveCommonSessionKey(mk, ATC)
- *                  -> generateApplicationCryptogram(sk, CDOL1 data || AIP || ATC || 9F10)
+ *                  -> generateApplicationCryptogram(sk, CDOL1 data || AIP || ATC || 9F10; M/Chip: see cryptogramInput)
  *                  (profile cryptogram.sessionKey 'mastercard': deriveMastercardSessionKey(mk, ATC, UN)).
  *     Profile options: cryptogram.{sessionKey, scriptKeys, scriptEncryption, pinChangeBlock},
  *       pinEnciphermentKey (9F2D/9F2E/9F2F; VERIFY P2 88 deciphered with that key).

@@ -83,6 +83,10 @@ export interface VolatileState {
   issuerAuthResult: boolean | undefined;
   /** Card verification results being built for this transaction (CVR bits set by VERIFY etc.). */
   offlinePinPerformed: boolean;
+  /** The offline PIN of this transaction came enciphered (VERIFY P2 88): M/Chip CVR byte 1 b2. */
+  offlinePinEnciphered: boolean;
+  /** INTERNAL AUTHENTICATE answered in this transaction (DDA): M/Chip CVR byte 2 b8. */
+  ddaReturned: boolean;
   offlinePinFailed: boolean;
   /** Issuer script commands processed / failed in this transaction. */
   scriptCommands: number;
@@ -106,6 +110,8 @@ export function initialVolatileState(): VolatileState {
     challenge: undefined,
     issuerAuthResult: undefined,
     offlinePinPerformed: false,
+    offlinePinEnciphered: false,
+    ddaReturned: false,
     offlinePinFailed: false,
     scriptCommands: 0,
     scriptFailed: false,
@@ -135,6 +141,8 @@ export function startTransaction(v: VolatileState): void {
   v.previousOnlineNotCompleted = undefined;
   v.issuerAuthResult = undefined;
   v.offlinePinPerformed = false;
+  v.offlinePinEnciphered = false;
+  v.ddaReturned = false;
   v.offlinePinFailed = false;
   v.scriptCommands = 0;
   v.scriptFailed = false;

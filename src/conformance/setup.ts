@@ -106,7 +106,7 @@ function cryptogramSettings(card: EmulatedCard) {
     keyDerivation: card.secrets.derivation,
     sessionKey: c.sessionKey,
     padding: c.padding,
-    acData: acDataForCdol1(p.cdol1),
+    acData: acDataForCdol1(p.cdol1, { iadFormat: p.iadFormat, cvn: c.cvn }),
     arpcMethod: c.arpcMethod,
     arpcKey: c.arpcKey,
     arpcProprietaryData: '',

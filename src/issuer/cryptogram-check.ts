@@ -22,8 +22,13 @@ import type { CardCryptogramSettings, IssuerKeys } from './db/records.js';
 /** The default ARQC input: the Book 2 §8.1.1 Table 26 minimum data set (CDOL1 order of the recommended list). */
 export const DEFAULT_AC_DATA = '9F02 9F03 9F1A 95 5F2A 9A 9C 9F37 82 9F36';
 
-/** The AC input of a card that MACs CDOL1 data || AIP || ATC || IAD (the emulated card, docs/card.md). */
-export function acDataForCdol1(cdol1: string): string {
+/**
+ * The AC input of the emulated card (docs/card.md): CDOL1 data || AIP || ATC || IAD for the VIS/CCD
+ * layout; for the M/Chip layout the minimum data set || AIP || ATC || CVR (9F10 bytes 3-8), with the
+ * counters (9F10 bytes 11-18) when CVN b1 is set (jPOS MChipCryptogram / CVNMCDataBuilder).
+ */
+export function acDataForCdol1(cdol1: string, iad?: { iadFormat?: 'vis' | 'mchip' | undefined; cvn: number }): string {
+  if (iad?.iadFormat === 'mchip') return `${DEFAULT_AC_DATA} 9F10[2:8]${(iad.cvn & 0x01) !== 0 ? ' 9F10[10:18]' : ''}`;
   return [...parseDol(cdol1.replace(/\s+/g, '')).map((e) => e.tag), '82', '9F36', '9F10'].join(' ');
 }
 

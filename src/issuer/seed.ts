@@ -39,6 +39,8 @@ export interface SeedCard {
   country: string;
   currency: string;
   cdol1: string;
+  /** Issuer application data layout and CVN, when the card MACs only part of 9F10 (M/Chip). */
+  iad?: { iadFormat?: 'vis' | 'mchip' | undefined; cvn: number };
   cryptogram: {
     derivation: 'A' | 'B';
     sessionKey: 'common' | 'master' | 'mastercard';
@@ -100,7 +102,7 @@ export function seedCard(db: IssuerDatabase, card: SeedCard, zoneKeys: ZoneKeys 
     keyDerivation: card.cryptogram.derivation,
     sessionKey: card.cryptogram.sessionKey,
     padding: card.cryptogram.padding,
-    acData: acDataForCdol1(card.cdol1),
+    acData: acDataForCdol1(card.cdol1, card.iad),
     arpcMethod: card.cryptogram.arpcMethod,
     arpcKey: card.cryptogram.arpcKey,
     arpcProprietaryData: '',

@@ -32,6 +32,7 @@ export function seedCardFromProfile(profile: CardProfile, pan?: string): SeedCar
     country: profile.issuerCountry,
     currency: profile.currency,
     cdol1: profile.cdol1,
+    iad: { iadFormat: profile.iadFormat, cvn: c.cvn },
     cryptogram: {
       derivation: c.derivation,
       sessionKey: c.sessionKey,

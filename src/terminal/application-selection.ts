@@ -185,7 +185,10 @@ export async function finalSelect(ctx: TransactionContext, chosen: Candidate): P
   const r = await sendCommand(ctx, apdu.selectByName(fromHex(chosen.aid)), `SELECT ${chosen.aid} (final)`);
   // 6A81 means "card blocked or SELECT not supported" wherever it answers a SELECT (Book 1
   // §12.3.2, §12.3.3 step 2): the final SELECT of Book 1 §12.4 is no exception, so the card
-  // session ends rather than trying the next candidate on a blocked card.
+  // session ends rather than trying the next candidate on a blocked card. The open kernel
+  // openemv/emv-utils does the same (src/emv_tal.c emv_tal_select_app, "See EMV 4.4 Book 1, 12.4":
+  // 6A81 terminates, 6A82/6283/other remove the application).
+  // Book 1 §12.4's own text on 6A81 is not quoted publicly; this reading is not a quote.
   if (r.sw === 0x6a81) ctx.terminate(`card blocked or SELECT not supported: final SELECT ${chosen.aid} answered 6A81 (Book 1 §12.4, §12.3.2)`);
   if (r.sw !== 0x9000) {
     ctx.decide(`final SELECT of ${chosen.aid} answered ${r.sw.toString(16).toUpperCase()}: removed from the candidates`);

@@ -83,7 +83,9 @@ export async function generateAc(
     // A template carries each data object once: a second 9F4B (or 9F26, 9F27 ...) leaves the
     // terminal no single value to verify or hash (Book 2 §6.6.2 hashes "the data objects
     // returned", Book 3 §6.5.5.4 lists each once). As for redundant data in records (Book 3
-    // §10.2), the transaction is terminated.
+    // §10.2), the transaction is terminated. That rule is public for records (openemv/emv-utils
+    // src/emv.c: "Redundant primitive data objects are not permitted, See EMV 4.4 Book 3, 10.2");
+    // applying it to the GENERATE AC template is emvsim's reading by analogy, not a quoted clause.
     const seen = new Set<string>();
     for (const k of kids) {
       if (seen.has(k.tag)) ctx.terminate(`${label}: ${k.tag} occurs more than once in the response template (Book 3 §6.5.5.4, §10.2)`);

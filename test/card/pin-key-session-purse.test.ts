@@ -78,7 +78,9 @@ describe("AC session key 'mastercard' (R = ATC || 0000 || UN)", () => {
     const sec = card.secrets;
     const mk = deriveIccMasterKey(sec.issuerMasterKeys.ac, sec.pan, sec.panSequenceNumber, 'A');
     const sk = deriveMastercardSessionKey(mk, first.atc, fromHex(un));
-    const input = concat(first.dolData, s.aip, first.atc, first.iad);
+    // M/Chip layout (jPOS MChipCryptogram, CVN 10): minimum data set (the first 29 bytes of the shipped
+    // CDOL1: 9F02 9F03 9F1A 95 5F2A 9A 9C 9F37) || AIP || ATC || CVR (9F10 bytes 3-8).
+    const input = concat(first.dolData.subarray(0, 29), s.aip, first.atc, first.iad.subarray(2, 8));
     expect(toHex(first.ac!)).toBe(toHex(generateApplicationCryptogram(sk, input)));
     // Issuer authentication with method 1 and the same session key (EXTERNAL AUTHENTICATE).
     const arc = fromHex('3030');
@@ -88,10 +90,13 @@ describe("AC session key 'mastercard' (R = ATC || 0000 || UN)", () => {
     const second = await generateAc(card, s.tags.get('8D')!, P1.TC, (tag) => (tag === '8A' ? arc : cdol2Source(tag)));
     expect(cidType(second.cid)).toBe('TC');
     // The second cryptogram keeps the first GENERATE AC's session key (UN of CDOL1, not of CDOL2).
-    expect(toHex(second.ac!)).toBe(toHex(generateApplicationCryptogram(sk, concat(second.dolData, s.aip, second.atc, second.iad))));
-    // The documented cryptogram input (README card section): CDOL data || AIP || ATC || IAD,
-    // built here from what went over the wire.
-    expect(toHex(cryptogramInput(card.engine, second.dolData, second.iad))).toBe(toHex(concat(second.dolData, s.aip, second.atc, second.iad)));
+    // Second cryptogram: TVR and UN as sent in CDOL2 (8A02 910A 9505 9F3704), the rest from CDOL1.
+    const c1 = first.dolData;
+    const c2 = second.dolData;
+    const secondInput = concat(c1.subarray(0, 14), c2.subarray(12, 17), c1.subarray(19, 25), c2.subarray(17, 21), s.aip, second.atc, second.iad.subarray(2, 8));
+    expect(toHex(second.ac!)).toBe(toHex(generateApplicationCryptogram(sk, secondInput)));
+    // The documented cryptogram input (docs/card.md), built here from what went over the wire.
+    expect(toHex(cryptogramInput(card.engine, second.dolData, second.iad))).toBe(toHex(secondInput));
   });
 
   it('a profile without 9F37 04 in CDOL1 cannot use it', () => {

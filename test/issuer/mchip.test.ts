@@ -44,3 +44,21 @@ describe('M/Chip issuer application data from the emulated mastercard-cda card',
     expect(cardReportsPinBlocked(fromHex('0210A0000000000000000000000000000000'))).toBe(false);
   });
 });
+
+describe('M/Chip ARQC end to end', () => {
+  it('transact --profile mastercard-cda --force-online: the in-process issuer verifies the ARQC over minimum data || AIP || ATC || CVR and approves', async () => {
+    const { runTransact } = await import('../../src/cli/commands/transact.js');
+    const lines: string[] = [];
+    const o = await runTransact({ terminal: 'eu-pos-pin', type: 'goods', json: false, seed: 1, trace: false, forceOnline: true, amount: '12.34', pin: ['1234'], profile: 'mastercard-cda' }, (l) => lines.push(l));
+    expect(o.outcome).toBe('approved');
+    expect(o.authorisationResponseCode).toBe('00');
+    expect(lines.join('\n')).not.toMatch(/different application versions/i);
+  });
+
+  it('the issuer AC data list for the M/Chip layout is the minimum set with the CVR slice of 9F10 (counters only for an odd CVN)', async () => {
+    const { acDataForCdol1 } = await import('../../src/issuer/cryptogram-check.js');
+    expect(acDataForCdol1('9F0206', { iadFormat: 'mchip', cvn: 0x10 })).toBe('9F02 9F03 9F1A 95 5F2A 9A 9C 9F37 82 9F36 9F10[2:8]');
+    expect(acDataForCdol1('9F0206', { iadFormat: 'mchip', cvn: 0x11 })).toBe('9F02 9F03 9F1A 95 5F2A 9A 9C 9F37 82 9F36 9F10[2:8] 9F10[10:18]');
+    expect(acDataForCdol1('9F0206 9F3704', { iadFormat: 'vis', cvn: 18 })).toBe('9F02 9F37 82 9F36 9F10');
+  });
+});

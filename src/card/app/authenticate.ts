@@ -22,6 +22,7 @@ export function internalAuthenticate(card: CardEngine, cmd: DecodedCommand): Ans
   if (card.selectedApplication === undefined || !transactionInitiated(card.v)) return sw(0x6985);
   if (cmd.data.length === 0 || cmd.data.length > card.iccKey.modulus.length) return sw(0x6700);
   const sdad = createDdaSignature({ iccKey: card.iccKey, iccDynamicNumber: card.randomBytes(8), ddolData: cmd.data });
+  card.v.ddaReturned = true;
   if (card.profile.generateAcFormat === 1) return ok(encodeTlv('80', sdad));
   return ok(encodeTlv('77', [{ tag: '9F4B', value: sdad }]));
 }

@@ -1,7 +1,8 @@
 /**
  * The card's symmetric cryptography, all through src/crypto:
  *   application cryptogram (Book 2 §8.1, A1.2) over
- *       CDOL data || AIP (82) || ATC (9F36) || issuer application data (9F10)
+ *       CDOL data || AIP (82) || ATC (9F36) || issuer application data (9F10), or for the
+ *       M/Chip layout the minimum data set || AIP || ATC || CVR (cryptogramInput)
  *   with the AC session key: Book 2 A1.3 common session key from the ICC master
  *   key (R = ATC || 00..00), the ICC master key itself ('master', CVN 10 style), or
  *   the M/Chip derivation with R = ATC || 00 00 || UN ('mastercard', UN = 9F37 of CDOL1);
@@ -30,9 +31,30 @@ export function acSessionKey(card: CardEngine, atc: number): Bytes {
   return deriveCommonSessionKey(card.masterKeys.ac, uintBytes(atc, 2));
 }
 
-/** The data the application cryptogram covers (documented in docs/card.md). */
+/**
+ * The Book 2 §8.1.1 Table 26 minimum data set with its lengths: what an M/Chip card MACs from
+ * the terminal's data, whatever else its CDOL lists.
+ */
+const MINIMUM_AC_DATA: readonly [string, number][] = [['9F02', 6], ['9F03', 6], ['9F1A', 2], ['95', 5], ['5F2A', 2], ['9A', 3], ['9C', 1], ['9F37', 4]];
+
+/**
+ * The data the application cryptogram covers (documented in docs/card.md):
+ *   VIS/CCD layout: CDOL data || AIP || ATC || IAD (9F10, whole);
+ *   M/Chip layout (iadFormat mchip, CVN '10'/'11'): the minimum data set || AIP || ATC || CVR
+ *   (9F10 bytes 3-8), and the counters (9F10 bytes 11-18) when CVN b1 says "counters included"
+ *   (jPOS org.jpos.emv.cryptogram.MChipCryptogram / CVNMCDataBuilder; CVN table in Thredd's
+ *   "Mastercard Cryptogram Version Number Values"). At the second GENERATE AC the values the
+ *   terminal sent in CDOL2 (TVR, UN) replace those of CDOL1, the others stay CDOL1's: the public
+ *   sources do not describe the second cryptogram, so this part is an assumption.
+ */
 export function cryptogramInput(card: CardEngine, dolData: Bytes, iad: Bytes): Bytes {
-  return concat(dolData, card.layout.aip, uintBytes(card.nv.atc, 2), iad);
+  const atc = uintBytes(card.nv.atc, 2);
+  if (card.profile.iadFormat !== 'mchip') return concat(dolData, card.layout.aip, atc, iad);
+  const current = card.v.phase === 'second-ac-done' ? card.layout.cdol2 : card.layout.cdol1;
+  const cdol1Data = card.v.cdol1Data ?? new Uint8Array(0);
+  const terminalData = MINIMUM_AC_DATA.map(([tag, length]) => dolValue(current, dolData, tag) ?? dolValue(card.layout.cdol1, cdol1Data, tag) ?? new Uint8Array(length));
+  const countersIncluded = (card.profile.cryptogram.cvn & 0x01) !== 0;
+  return concat(...terminalData, card.layout.aip, atc, iad.subarray(2, 8), countersIncluded ? iad.subarray(10, 18) : new Uint8Array(0));
 }
 
 export function applicationCryptogram(card: CardEngine, dolData: Bytes, iad: Bytes): Bytes {

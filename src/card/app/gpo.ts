@@ -5,10 +5,14 @@
  * ('77' with 82 and 94). GPO is accepted once per application selection.
  *
  * The ATC (9F36) is counted here by default: GPO "initiates the transaction within the ICC"
- * (Book 3 §6.5.8) and real VIS/M/Chip/CPA cards count every initiated transaction, so a
- * GET DATA 9F36 after GPO already shows this transaction's number (Book 2 §8.1.1 puts the ATC
- * into the cryptogram; the issuer-side practice "the chip increments the ATC every time you
- * issue a Get Processing Options" is described at https://stackoverflow.com/q/44214607).
+ * (Book 3 §6.5.8), and the count has to be settled before any cryptogram over it (Book 2 §8.1.1).
+ * No public VIS/M/Chip/CPA text states the point of the increment (the specifications are
+ * licensed); the public evidence is indirect (docs/card-images.md, "Sources"): a recorded Visa
+ * contactless session returns 9F36 already in the GPO answer (test/vectors/contactless/
+ * visa-debit-fdda-session.json, from vindastar/Android_HCE_Emulate_A_CreditCard), and issuer-side
+ * practitioners describe "the chip increments the ATC every time you issue a Get Processing
+ * Options" (https://stackoverflow.com/q/44214607). For contact M/Chip/VIS cards this stays a
+ * documented assumption, not a cited rule.
  * Profile `atcIncrement: first-generate-ac` keeps the older point (generate-ac.ts).
  */
 import { concat, fromHex } from '../../apdu/bytes.js';

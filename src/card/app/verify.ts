@@ -54,6 +54,7 @@ export function verify(card: CardEngine, cmd: DecodedCommand): Answer {
   }
 
   card.v.offlinePinPerformed = true;
+  card.v.offlinePinEnciphered = cmd.p2 === ENCIPHERED;
   card.v.offlinePinFailed = !matched;
   if (!matched) return sw(pinTryFailed(card));
   pinTryMatched(card);

@@ -64,9 +64,14 @@ export function parsePpse(fci: Bytes): DirectoryEntry[] {
 }
 
 /**
- * Default Kernel IDs by RID when the card gives no Kernel Identifier (Book B Table 3-6,
- * as reproduced in emerald79/libpay): Mastercard 2, Visa 3, American Express 4, JCB 5,
- * Discover 6, UnionPay 7. Any other RID has no default (Requested Kernel ID 0: any kernel).
+ * Default Kernel IDs by RID when the card gives no Kernel Identifier (Book B Table 3-6):
+ * Mastercard 2, Visa 3, American Express 4, JCB 5, Discover 6, UnionPay 7. Any other RID has
+ * no default (Requested Kernel ID 0: any kernel). Two open implementations reproduce the table:
+ * openemv/emv-utils src/emv_ep.c ("Book B v2.11, 3.3.2.5, table 3-6", schemes by RID in
+ * src/emv_fields.c: Discover A000000152) and emerald79/libpay src/libemv/emv_ep.c
+ * rid_to_kernel_id, whose Discover row reads A000000015, not a Discover RID (D-PAS AIDs are
+ * A0000001523010/4010): emvsim follows openemv there. openemv also maps Discover Zip
+ * (A000000324) to 6; whether Table 3-6 lists that RID is not settled publicly, so it has no default here.
  */
 const DEFAULT_KERNEL_BY_RID: ReadonlyMap<string, number> = new Map([
   ['A000000004', 2],

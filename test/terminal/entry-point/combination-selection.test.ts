@@ -35,6 +35,9 @@ describe('Book B §3.3.2.5 directory entries against combinations', () => {
     { req: '3.3.2.5 C b8b7=10 with fewer than 3 bytes: skipped', combos: [{ aid: 'A000000003', kernelId: '8301' }], entries: [{ aid: 'A0000000031010', kernelId: '8301' }], expect: [] },
     { req: '3.3.2.5 C b8b7=10: bytes 1-3 (extended kernel ID)', combos: [{ aid: 'A000000003', kernelId: '830102' }], entries: [{ aid: 'A0000000031010', kernelId: '83010299' }], expect: ['A0000000031010/830102'] },
     { req: '3.3.2.5 D other RID without 9F2A: requested 0 = any kernel', combos: [{ aid: 'D276000025', kernelId: '2A' }], entries: [{ aid: 'D27600002545' }], expect: ['D27600002545/2A'] },
+    // Discover's RID is A000000152 (D-PAS A0000001523010; openemv/emv-utils emv_fields.c), not libpay's A000000015.
+    { req: '3.3.2.5 C Discover D-PAS without 9F2A: default kernel 6', combos: [{ aid: 'A000000152', kernelId: '06' }, { aid: 'A000000152', kernelId: '02' }], entries: [{ aid: 'A0000001523010' }], expect: ['A0000001523010/06'] },
+    { req: '3.3.2.5 C A000000015 (libpay typo row) has no default: any kernel', combos: [{ aid: 'A000000015', kernelId: '02' }], entries: [{ aid: 'A0000000151010' }], expect: ['A0000000151010/02'] },
     { req: '3.3.2.5 E one candidate per matching combination', combos: [{ aid: 'A000000003', kernelId: '03' }, { aid: 'A0000000031010', kernelId: '03' }], entries: [{ aid: 'A0000000031010', kernelId: '03' }], expect: ['A0000000031010/03', 'A0000000031010/03'] },
   ];
   for (const row of rows) it(row.req, () => expect(names(candidates(row.combos, row.entries))).toEqual(row.expect));
