@@ -15,7 +15,7 @@ import type { TerminalConfig } from '../src/terminal/config.js';
 import { loadTerminalProfile } from '../src/terminal/config-loader.js';
 import { fixedClock, seededRandom } from '../src/terminal/environment.js';
 import { runTransaction } from '../src/terminal/kernel.js';
-import { ScriptedHost } from '../src/terminal/scripted-host.js';
+import { ScriptedHost } from '../src/testing/index.js';
 import type { FuzzResult, FuzzTarget } from './fuzz-targets.js';
 
 /** Mutates a fraction `rate` of the card's answers, driven by a xorshift PRNG. */

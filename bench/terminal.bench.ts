@@ -10,22 +10,15 @@ import { TEST_CA_INDEX } from '../src/crypto/oda/test-ca.js';
 import { createCard } from '../src/card/index.js';
 import { loadDefaultCapks } from '../src/crypto/capk.js';
 import { rsaPrivateOperation, rsaPublicOperation } from '../src/crypto/rsa.js';
-import { capkLookup } from '../src/terminal/capk-lookup.js';
-import { ScriptedCardholder } from '../src/terminal/cardholder.js';
-import { loadTerminalProfile, projectRoot } from '../src/terminal/config-loader.js';
-import { fixedClock, seededRandom } from '../src/terminal/environment.js';
-import { runTransaction } from '../src/terminal/kernel.js';
-import { loadLiabilityTable } from '../src/terminal/liability.js';
-import { ScriptedHost } from '../src/terminal/scripted-host.js';
+import { capkLookup, createTerminal, loadTerminalProfile } from '../src/terminal/index.js';
+import { scriptedHostFor } from '../src/testing/index.js';
 import { type BenchSuite, opsPerSecond } from './harness.js';
-import { join } from 'node:path';
 
 export const terminalSuite: BenchSuite = {
   name: 'terminal',
   async run() {
     const config = loadTerminalProfile('eu-pos-pin');
     const capks = capkLookup(loadDefaultCapks());
-    const rules = loadLiabilityTable(join(projectRoot(), 'scripts', 'liability', 'default.yaml')).rules;
     let seed = 0;
     let approved = 0;
     let cardPrivateOps = 0;
@@ -33,16 +26,16 @@ export const terminalSuite: BenchSuite = {
     const cards = Array.from({ length: 16 }, (_, i) => createCard({ profile: 'mastercard-cda', seed: i }));
     const transaction = async () => {
       const card = cards[seed++ % cards.length]!;
-      const p = card.engine.profile.cryptogram;
-      const s = card.secrets;
-      const host = new ScriptedHost({
-        mode: 'approve',
-        issuerKeys: { imkAc: s.issuerMasterKeys.ac, derivation: s.derivation, sessionKey: p.sessionKey, arpcMethod: p.arpcMethod === 2 ? 2 : 1, arpcKey: p.arpcKey === 'master' ? 'master' : 'session' },
+      const terminal = createTerminal({
+        profile: config,
+        host: scriptedHostFor(card),
+        cardholder: { pins: ['1234'] },
+        clock: new Date('2026-06-15T10:00:00Z'),
+        random: seed,
+        capks,
+        liability: 'default',
       });
-      const o = await runTransaction(
-        { transport: card, config, cardholder: new ScriptedCardholder({ pins: ['1234'] }), host, clock: fixedClock(new Date('2026-06-15T10:00:00Z')), random: seededRandom(seed), capks, liabilityRules: rules },
-        { amountMinor: 8000, transactionType: 'goods' },
-      );
+      const o = await terminal.transact(card, { amount: 8000 });
       if (o.outcome === 'approved') approved++;
       cardPrivateOps = o.trace.filter((t) => t.type === 'apdu' && t.command.startsWith('80AE') && (parseInt(t.command.slice(4, 6), 16) & 0x10) !== 0).length;
     };

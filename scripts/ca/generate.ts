@@ -4,7 +4,7 @@
  *   scripts/ca/emvsim-test-ca.json      CA key pair (1408 bits, exponent 3), CAPK index E5
  *   scripts/ca/emvsim-test-issuer.json  issuer key pair (1408 bits, exponent 65537) + certificates
  *   scripts/capk/emvsim-test-ca.json    the CA public key as CAPK E5 for the emvsim RIDs
- *   scripts/capk/test-capks.json        public EMVCo/scheme CAPKs from ../shared/vectors
+ *   scripts/capk/test-capks.json        public EMVCo/scheme CAPKs from test/vectors
  *
  * Usage: npx tsx scripts/ca/generate.ts [--force]   (--force makes NEW keys: every card
  * personalised with the old ones stops verifying; without it existing keys are kept and only

@@ -4,7 +4,7 @@
  * (src/terminal/geldkarte/). Card and terminal never import each other; they
  * share these bytes here, in the APDU layer, as they share the CardTransport.
  *
- * Real (payments-domain-facts.md §1; libchipcard geldkarte.xml, gnupg
+ * Real (docs/sources.md §1; libchipcard geldkarte.xml, gnupg
  * app-geldkarte.c): the purse AIDs, the short file identifiers, the log sizes
  * and record lengths, the log status bytes 50 (Abbuchen), 70 (Rueckbuchen),
  * 10 (Laden).

@@ -3,7 +3,7 @@
  * PSE/PPSE directories of international and German cards, for naming tags 4F,
  * 84 and 9F06. German entries from the ZKA/DK registrations (RID D276000025 for
  * the national Geldkarte and girocard applications, A000000059 for girocard,
- * A000000359 for EAPS); see /work/shared/reference/payments-domain-facts.md §1.
+ * A000000359 for EAPS); see docs/sources.md §1.
  */
 const KNOWN_AIDS: ReadonlyMap<string, string> = new Map([
   ['A0000000031010', 'Visa Credit/Debit'],

@@ -3,8 +3,8 @@
  * the EMV basic ATRs for T=0 and for T=1 (TA3 = FE: IFSC 254; TB3 = 45: BWI 4,
  * CWI 5; TCK present because T=1 is announced).
  */
-import { type Bytes, concat, fromHex } from '../apdu/bytes.js';
-import type { Protocol } from '../apdu/transport.js';
+import { type Bytes, concat, fromHex } from '../apdu/index.js';
+import type { Protocol } from '../apdu/index.js';
 
 /** Historical bytes: category 80, compact-TLV card service data and a status indicator 9000. */
 const HISTORICAL = fromHex('8031 8066 B084 0C01 6E01 8300 9000');

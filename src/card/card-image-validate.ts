@@ -7,7 +7,7 @@
  * Annex D), the keys and ODA material as hex. Every failure is a DocumentError naming the
  * file and the field path (`card.json: state.pin: ...`), never a TypeError later on.
  */
-import { DocumentError } from '../apdu/errors.js';
+import { DocumentError } from '../apdu/index.js';
 import { putDataValueError } from './app/scripts.js';
 import { LOG_FORMAT } from './personalise.js';
 import { validateProfile } from './profile/validate.js';

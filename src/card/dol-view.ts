@@ -3,8 +3,8 @@
  * own DOL (PDOL, CDOL1, CDOL2, DDOL) and needs the expected data length and
  * the value the terminal supplied for a given tag.
  */
-import type { Bytes } from '../apdu/bytes.js';
-import { parseDol } from '../apdu/dol.js';
+import type { Bytes } from '../apdu/index.js';
+import { parseDol } from '../apdu/index.js';
 
 export interface DolView {
   /** Total length of the DOL-related data the terminal must send. */

@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Bytes, fromHex } from '../apdu/bytes.js';
-import { DocumentError, TransportError } from '../apdu/errors.js';
-import type { CardTransport, Protocol } from '../apdu/transport.js';
-import { type RsaKeyPair, keyPairFromJson } from '../crypto/rsa.js';
+import { type Bytes, fromHex } from '../apdu/index.js';
+import { DocumentError, TransportError } from '../apdu/index.js';
+import type { CardTransport, Protocol } from '../apdu/index.js';
+import { type RsaKeyPair, keyPairFromJson } from '../crypto/index.js';
 import { answerToReset } from './atr.js';
 import { contactlessAtr } from './os/ppse.js';
 import type { CardInterface } from './profile/types.js';

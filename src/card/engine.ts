@@ -4,10 +4,10 @@
  * ICC master keys). Command handlers live in src/card/os/ and src/card/app/.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { type Bytes, fromHex } from '../apdu/bytes.js';
-import { deriveIccMasterKey } from '../crypto/key-derivation.js';
-import type { RsaKeyPair } from '../crypto/rsa.js';
-import type { CardApplet } from './os/applets.js';
+import { type Bytes, fromHex } from '../apdu/index.js';
+import { deriveIccMasterKey } from '../crypto/index.js';
+import type { RsaKeyPair } from '../crypto/index.js';
+import type { DecodedCommand } from '../apdu/index.js';
 import type { CardLayout } from './personalise.js';
 import type { CardInterface, CardProfile } from './profile/types.js';
 import { type NonVolatileState, type VolatileState, initialVolatileState } from './state.js';
@@ -19,6 +19,21 @@ export interface Answer {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * An application beside the EMV payment application (os/applets.ts routes to it).
+ * Declared here, with Answer, so the engine and the applets do not import each other.
+ */
+export interface CardApplet {
+  /** Key of the applet's state in `card.nv.applets`. */
+  readonly name: string;
+  /** DF names (AIDs) the applet is selected by, exact match. */
+  readonly aids: readonly Bytes[];
+  /** SELECT by one of `aids` (index `aidIndex`); returns the FCI answer. */
+  select(card: CardEngine, aidIndex: number, cmd: DecodedCommand): Answer;
+  /** A command while selected; `undefined` hands it to the card OS's own routing. */
+  handle(card: CardEngine, cmd: DecodedCommand): Answer | undefined;
+}
 
 export function sw(code: number): Answer {
   return { data: EMPTY, sw: code };

@@ -10,7 +10,7 @@
  *   tear     execute and persist the new state, then lose power before answering:
  *            the transport throws TransportError 'TEAR' and the card needs a reset
  */
-import { TransportError } from '../apdu/errors.js';
+import { TransportError } from '../apdu/index.js';
 
 export type FaultAction = 'status' | 'mute' | 'delay' | 'truncate' | 'corrupt' | 'tear';
 

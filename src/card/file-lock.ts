@@ -8,7 +8,7 @@
  */
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EnvironmentError } from '../apdu/errors.js';
+import { EnvironmentError } from '../apdu/index.js';
 
 /** Default wait for a held lock (ms); EMVSIM_LOCK_TIMEOUT_MS overrides it. */
 export const DEFAULT_LOCK_WAIT_MS = 10_000;

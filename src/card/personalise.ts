@@ -13,8 +13,8 @@
  *                    a record of its own: two certificates do not fit a short response)
  *   SFI 11           transaction log (9F4D = 0B nn), values only (Book 3 Annex D)
  */
-import { type Bytes, ascii, bcd, cn, fromHex, uintBytes } from '../apdu/bytes.js';
-import { encodeTlv, type TlvInput } from '../apdu/tlv.js';
+import { type Bytes, ascii, bcd, cn, fromHex, uintBytes } from '../apdu/index.js';
+import { encodeTlv, type TlvInput } from '../apdu/index.js';
 import { type DolView, viewDol } from './dol-view.js';
 import { applyRawRecords, rawFci } from './profile/raw-image.js';
 import type { CardProfile } from './profile/types.js';

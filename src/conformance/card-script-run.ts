@@ -8,10 +8,10 @@
  * word) fill ${name} in later commands. Against the emulated card or a real
  * card through a CardTransport (--reader).
  */
-import { type Bytes, fromHex, toHex } from '../apdu/bytes.js';
-import { formatTrace } from '../apdu/trace-format.js';
-import { TracingTransport } from '../apdu/trace.js';
-import type { CardTransport } from '../apdu/transport.js';
+import { type Bytes, fromHex, toHex } from '../apdu/index.js';
+import { formatTrace } from '../apdu/index.js';
+import { TracingTransport } from '../apdu/index.js';
+import type { CardTransport } from '../apdu/index.js';
 import { firstDifference, hexMatches, normalisePattern, substitute, tlvLookup } from './patterns.js';
 import { errorText, resultOf } from './scenario-run.js';
 import { buildCard } from './setup.js';

@@ -6,8 +6,8 @@
  */
 import { closeSync, existsSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DocumentError, EnvironmentError } from '../apdu/errors.js';
-import type { CardTransport } from '../apdu/transport.js';
+import { DocumentError, EnvironmentError } from '../apdu/index.js';
+import type { CardTransport } from '../apdu/index.js';
 import { conformanceDirectory, loadSuite } from './load.js';
 import { exitCodeOf, formatReport, type ReporterName } from './reporters.js';
 import { filterCases, parseShard, runCases, shardCases } from './runner.js';

@@ -5,11 +5,11 @@
  * card's state afterwards and ordered APDU assertions. Each difference is a
  * Mismatch with the expected and actual values side by side.
  */
-import { type BitDef, TSI_BITS, TVR_BITS } from '../apdu/bitmaps.js';
-import { fromHex, toHex } from '../apdu/bytes.js';
+import { type BitDef, TSI_BITS, TVR_BITS } from '../apdu/index.js';
+import { fromHex, toHex } from '../apdu/index.js';
 import { COMMAND_INS, type NonVolatileState } from '../card/index.js';
-import type { TraceExchange, TraceRecord } from '../apdu/trace.js';
-import type { TransactionOutcome } from '../terminal/outcome.js';
+import type { TraceExchange, TraceRecord } from '../apdu/index.js';
+import type { TransactionOutcome } from '../terminal/index.js';
 import { hexMatches, normalisePattern } from './patterns.js';
 import type { ApduAssertion, BitExpectation, Expectation, Mismatch } from './types.js';
 

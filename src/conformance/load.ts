@@ -7,10 +7,10 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { DocumentError } from '../apdu/errors.js';
-import { TSI_BITS, TVR_BITS } from '../apdu/bitmaps.js';
-import { projectRoot } from '../terminal/config-loader.js';
-import { parseYamlSource, type YamlSource } from '../terminal/yaml-source.js';
+import { DocumentError } from '../apdu/index.js';
+import { TSI_BITS, TVR_BITS } from '../apdu/index.js';
+import { projectRoot } from '../terminal/index.js';
+import { parseYamlSource, type YamlSource } from '../terminal/index.js';
 import { SchemaValidator, type JsonSchema, type Path } from './schema-validator.js';
 import type { BitExpectation, CardScript, CardSetup, ConformanceCase, Scenario, ScriptStep } from './types.js';
 

@@ -4,9 +4,9 @@
  * 77XX9F2701XX), a trailing '*' for "any rest", TLV lookups by tag path
  * (77/9F36) and ${name} variables captured from earlier answers.
  */
-import type { Bytes } from '../apdu/bytes.js';
-import { findPath, findTag } from '../apdu/tlv.js';
-import { tryDecodeTlv } from '../apdu/trace-format.js';
+import type { Bytes } from '../apdu/index.js';
+import { findPath, findTag } from '../apdu/index.js';
+import { tryDecodeTlv } from '../apdu/index.js';
 
 /** Normalises a pattern: upper case, no spaces. */
 export function normalisePattern(pattern: string): string {

@@ -6,7 +6,7 @@
  * message and the diff; skipped for expected failures).
  */
 import { relative } from 'node:path';
-import type { DocumentError } from '../apdu/errors.js';
+import type { DocumentError } from '../apdu/index.js';
 import type { CaseResult, CaseStatus } from './types.js';
 
 export type ReporterName = 'table' | 'json' | 'junit';

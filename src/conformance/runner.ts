@@ -9,8 +9,8 @@
  * loader; if none can start the runner says so and runs the cases here.
  * Exit codes and report order never depend on the number of jobs.
  */
-import { DocumentError } from '../apdu/errors.js';
-import type { CardTransport } from '../apdu/transport.js';
+import { DocumentError } from '../apdu/index.js';
+import type { CardTransport } from '../apdu/index.js';
 import { runCardScript } from './card-script-run.js';
 import { runScenario } from './scenario-run.js';
 import type { CaseResult, ConformanceCase } from './types.js';

@@ -4,41 +4,14 @@
  * clock and a seeded random source, then judged against the expectation.
  * Deterministic: the same scenario gives the same trace on every machine.
  */
-import { join } from 'node:path';
-import { EmvsimError } from '../apdu/errors.js';
-import { formatTrace } from '../apdu/trace-format.js';
-import { capksForTerminal } from '../terminal/capk-lookup.js';
-import { ScriptedCardholder } from '../terminal/cardholder.js';
-import type { TerminalConfig } from '../terminal/config.js';
-import { projectRoot } from '../terminal/config-loader.js';
-import { type CapkLookup, fixedClock, memoryTransactionLog, seededRandom } from '../terminal/environment.js';
-import { runTransaction } from '../terminal/kernel.js';
-import { type LiabilityRule, loadLiabilityTable } from '../terminal/liability.js';
+import { EmvsimError, formatTrace } from '../apdu/index.js';
+import { createTerminal, memoryTransactionLog } from '../terminal/index.js';
 import { judge, summarise } from './expect.js';
 import { buildCard, buildHost, buildTerminal } from './setup.js';
 import type { CaseResult, CaseStatus, ConformanceCase, Mismatch, Scenario } from './types.js';
 
 /** The date every scenario runs at unless it names one (inside the shipped cards' validity). */
 export const DEFAULT_TRANSACTION_DATE = '2025-06-15T12:00:00Z';
-
-const capkCache = new Map<string, CapkLookup>();
-const liabilityCache = new Map<string, LiabilityRule[]>();
-
-function capks(config: TerminalConfig): CapkLookup {
-  const key = config.capkFiles.join('|');
-  let c = capkCache.get(key);
-  if (!c) capkCache.set(key, (c = capksForTerminal(config)));
-  return c;
-}
-
-function liabilityRules(name: string): LiabilityRule[] {
-  let r = liabilityCache.get(name);
-  if (!r) {
-    const file = /[/\\]/.test(name) ? name : join(projectRoot(), 'scripts', 'liability', `${name}.yaml`);
-    liabilityCache.set(name, (r = loadLiabilityTable(file).rules));
-  }
-  return r;
-}
 
 export function transactionDate(text: string | undefined): Date {
   const t = text ?? DEFAULT_TRANSACTION_DATE;
@@ -81,34 +54,28 @@ export async function runScenario(s: Scenario): Promise<CaseResult> {
     const card = buildCard(s.card);
     const config = buildTerminal(s.terminal);
     const host = buildHost(s.host, card, date);
-    const cardholder = new ScriptedCardholder({
-      pins: s.cardholder.pins ?? [],
-      ...(s.cardholder.choose !== undefined ? { choose: s.cardholder.choose } : {}),
-      ...(s.cardholder.confirm !== undefined ? { confirm: s.cardholder.confirm } : {}),
-    });
     const t = s.transaction;
-    const outcome = await runTransaction(
-      {
-        transport: card,
-        config,
-        cardholder,
-        host,
-        clock: fixedClock(date),
-        random: seededRandom(t.seed ?? 1),
-        capks: capks(config),
-        transactionLog: memoryTransactionLog(
-          (t.log ?? []).map((e) => ({ pan: e.pan === 'card' ? card.secrets.pan : e.pan, ...(e.panSequenceNumber !== undefined ? { panSequenceNumber: e.panSequenceNumber } : {}), amountMinor: e.amount })),
-        ),
-        liabilityRules: liabilityRules(config.liabilityRules),
+    const terminal = createTerminal({
+      profile: config,
+      host,
+      cardholder: {
+        pins: s.cardholder.pins ?? [],
+        ...(s.cardholder.choose !== undefined ? { choose: s.cardholder.choose } : {}),
+        ...(s.cardholder.confirm !== undefined ? { confirm: s.cardholder.confirm } : {}),
       },
-      {
-        amountMinor: t.amount,
-        ...(t.otherAmount !== undefined ? { otherAmountMinor: t.otherAmount } : {}),
-        transactionType: t.type ?? (t.otherAmount ? 'cashback' : 'goods'),
-        ...(t.currency !== undefined ? { currencyCode: t.currency } : {}),
-        ...(t.forceOnline ? { merchantForcedOnline: true } : {}),
-      },
-    );
+      clock: date,
+      random: t.seed ?? 1,
+      transactionLog: memoryTransactionLog(
+        (t.log ?? []).map((e) => ({ pan: e.pan === 'card' ? card.secrets.pan : e.pan, ...(e.panSequenceNumber !== undefined ? { panSequenceNumber: e.panSequenceNumber } : {}), amountMinor: e.amount })),
+      ),
+    });
+    const outcome = await terminal.transact(card, {
+      amount: t.amount,
+      ...(t.otherAmount !== undefined ? { otherAmount: t.otherAmount } : {}),
+      type: t.type ?? (t.otherAmount ? 'cashback' : 'goods'),
+      ...(t.currency !== undefined ? { currency: t.currency } : {}),
+      ...(t.forceOnline ? { forceOnline: true } : {}),
+    });
     if (outcome.error) {
       // A defect in the kernel is never judged as an outcome (GUIDE: "a defect in our code is never an outcome").
       await card.close();

@@ -10,17 +10,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { fromHex } from '../apdu/bytes.js';
-import { DocumentError } from '../apdu/errors.js';
+import { fromHex } from '../apdu/index.js';
+import { DocumentError } from '../apdu/index.js';
 import { COMMAND_INS, createCard, mergeProfileData, type EmulatedCard, type FaultRule } from '../card/index.js';
 import { createPurseCard } from '../card/geldkarte/index.js';
 import { addIssuerKeys, IssuerHost, loadRules, openSeededDatabase, seedCardFromProfile } from '../issuer/index.js';
-import { acDataForCdol1, checkArqc } from '../issuer/cryptogram-check.js';
-import { issuerScript } from '../issuer/scripts.js';
-import type { TerminalConfig } from '../terminal/config.js';
-import { parseTerminalProfile, projectRoot, terminalProfilesDirectory } from '../terminal/config-loader.js';
-import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/host.js';
-import { ScriptedHost } from '../terminal/scripted-host.js';
+import { acDataForCdol1, checkArqc } from '../issuer/index.js';
+import { issuerScript } from '../issuer/index.js';
+import type { TerminalConfig } from '../terminal/index.js';
+import { parseTerminalProfile, projectRoot, terminalProfilesDirectory } from '../terminal/index.js';
+import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/index.js';
+import { issuerKeysOf, ScriptedHost } from '../testing/index.js';
 import type { CardSetup, HostSetup, IssuerScriptSetup, TerminalSetup } from './types.js';
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -209,23 +209,11 @@ export function buildHost(setup: HostSetup, card: EmulatedCard, now: Date): Scen
   if (setup.mode === 'simulator') {
     inner = simulatorHost(setup, card, now);
   } else {
-    const s = card.secrets;
-    const c = card.engine.profile.cryptogram;
     const arpc = setup.arpc ?? 'correct';
     inner = new ScriptedHost({
       mode: setup.mode,
       ...(setup.responseCode !== undefined ? { declineCode: setup.responseCode } : {}),
-      ...(arpc !== 'none'
-        ? {
-            issuerKeys: {
-              imkAc: s.issuerMasterKeys.ac,
-              derivation: s.derivation,
-              sessionKey: c.sessionKey,
-              arpcMethod: c.arpcMethod === 2 ? (2 as const) : (1 as const),
-              arpcKey: c.arpcKey === 'master' ? ('master' as const) : ('session' as const),
-            },
-          }
-        : {}),
+      ...(arpc !== 'none' ? { issuerKeys: issuerKeysOf(card) } : {}),
       wrongArpc: arpc === 'wrong',
     });
   }

@@ -4,7 +4,7 @@
  * Keys of 16, 24 or 32 bytes; no padding here (CMAC pads itself).
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { concat, type Bytes } from '../apdu/bytes.js';
+import { concat, type Bytes } from '../apdu/index.js';
 import { DataLengthError, requireBlockMultiple, requireKeyLength } from './errors.js';
 
 export const AES_BLOCK_SIZE = 16;

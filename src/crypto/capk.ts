@@ -11,8 +11,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Bytes, concat, equal, fromHex, toHex } from '../apdu/bytes.js';
-import { DocumentError } from '../apdu/errors.js';
+import { type Bytes, concat, equal, fromHex, toHex } from '../apdu/index.js';
+import { DocumentError } from '../apdu/index.js';
 import { sha1 } from './hash.js';
 import type { RsaPublicKey } from './rsa.js';
 

@@ -6,7 +6,7 @@
  * padding method 2 (EMV) or 1 (e.g. Visa CVN 10); AES = AES-CMAC truncated to 8.
  * ARPC method 1 (§8.2.1) and method 2 (§8.2.2, CCD).
  */
-import { concat, constantTimeEqual, type Bytes } from '../apdu/bytes.js';
+import { concat, constantTimeEqual, type Bytes } from '../apdu/index.js';
 import { aesCmac, aesEcbEncrypt } from './aes.js';
 import { tdesEcbEncrypt } from './des.js';
 import { DataLengthError, requireKeyLength } from './errors.js';

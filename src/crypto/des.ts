@@ -8,7 +8,7 @@
  * padding.ts).
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { concat, type Bytes } from '../apdu/bytes.js';
+import { concat, type Bytes } from '../apdu/index.js';
 import { DataLengthError, requireBlockMultiple, requireKeyLength } from './errors.js';
 
 export const DES_BLOCK_SIZE = 8;

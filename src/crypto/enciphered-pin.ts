@@ -9,7 +9,7 @@
  * is the one it returned to the last GET CHALLENGE (Book 2 §7.2 steps 1-4).
  */
 import { randomBytes } from 'node:crypto';
-import { type Bytes, concat, constantTimeEqual, toHex } from '../apdu/bytes.js';
+import { type Bytes, concat, constantTimeEqual, toHex } from '../apdu/index.js';
 import { CryptoError } from './errors.js';
 import { type RsaKeyPair, type RsaPublicKey, rsaPrivateOperation, rsaPublicOperation } from './rsa.js';
 

@@ -2,7 +2,7 @@
  * Typed errors of src/crypto. Bad keys, bad lengths and bad padding are input
  * errors (the CLI prints one line and exits 2), so they extend EmvsimError.
  */
-import { EmvsimError } from '../apdu/errors.js';
+import { EmvsimError } from '../apdu/index.js';
 
 /** Generic bad input to a cryptographic function; `what` names the parameter. */
 export class CryptoError extends EmvsimError {

@@ -1,6 +1,6 @@
 /** SHA-1 (FIPS 180-4; EMV Book 2 Annex B3 hashes certificates and Option B) and SHA-256. */
 import { createHash } from 'node:crypto';
-import type { Bytes } from '../apdu/bytes.js';
+import type { Bytes } from '../apdu/index.js';
 
 function digest(algorithm: 'sha1' | 'sha256', parts: Bytes[]): Bytes {
   const h = createHash(algorithm);

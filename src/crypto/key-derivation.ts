@@ -5,7 +5,7 @@
  * Session keys: ICC master key + ATC (and UN) -> session key (SK) for AC, SMI, SMC.
  * TDES keys are 16 bytes (K1 K2) with odd parity; AES keys are 16, 24 or 32 bytes.
  */
-import { concat, fromHex, type Bytes } from '../apdu/bytes.js';
+import { concat, fromHex, type Bytes } from '../apdu/index.js';
 import { aesEcbEncrypt } from './aes.js';
 import { adjustOddParity, tdesEcbEncrypt } from './des.js';
 import { CryptoError, DataLengthError, requireKeyLength } from './errors.js';

@@ -7,7 +7,7 @@
  * blocks, then the final block is decrypted under K2 and encrypted under K1.
  * EMV: K1 = leftmost 8 bytes, K2 = rightmost 8 bytes of the 16-byte session key.
  */
-import type { Bytes } from '../apdu/bytes.js';
+import type { Bytes } from '../apdu/index.js';
 import { desCbcEncrypt, desEcbDecrypt, desEcbEncrypt, tdesCbcEncrypt, DES_BLOCK_SIZE } from './des.js';
 import { requireKeyLength } from './errors.js';
 import { padIso9797 } from './padding.js';

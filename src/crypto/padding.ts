@@ -2,7 +2,7 @@
  * ISO/IEC 9797-1 padding methods 1 and 2 (EMV Book 2 §A1.2.1 uses method 2 for
  * cryptograms and MACs; Visa CVN 10 and Geldkarte use method 1).
  */
-import type { Bytes } from '../apdu/bytes.js';
+import type { Bytes } from '../apdu/index.js';
 import { PaddingError } from './errors.js';
 
 /**

@@ -8,7 +8,7 @@
  * Randomness (fill digits) is injected as `random(n)`, default crypto.randomBytes.
  */
 import { randomBytes } from 'node:crypto';
-import { fromHex, toHex, xor, type Bytes } from '../apdu/bytes.js';
+import { fromHex, toHex, xor, type Bytes } from '../apdu/index.js';
 import { aesEcbDecrypt, aesEcbEncrypt } from './aes.js';
 import { PinBlockError, requireKeyLength } from './errors.js';
 

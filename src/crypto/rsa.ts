@@ -14,7 +14,7 @@
  *   parameters are known; BigInt modPow otherwise.
  */
 import { constants, createHash, createPrivateKey, generateKeyPairSync, privateDecrypt, type KeyObject } from 'node:crypto';
-import { type Bytes, fromHex, toHex } from '../apdu/bytes.js';
+import { type Bytes, fromHex, toHex } from '../apdu/index.js';
 import { CryptoError } from './errors.js';
 
 export interface RsaPublicKey {

@@ -11,7 +11,7 @@
  *   'mastercard' pad only when not already a multiple of 8 (M/Chip),
  *   'visa'       ECB of method-2-padded (length byte || data) (VIS).
  */
-import { concat, fromHex, type Bytes } from '../apdu/bytes.js';
+import { concat, fromHex, type Bytes } from '../apdu/index.js';
 import { aesCbcDecrypt, aesCbcEncrypt } from './aes.js';
 import { tdesCbcDecrypt, tdesCbcEncrypt, tdesEcbDecrypt, tdesEcbEncrypt } from './des.js';
 import { CryptoError, DataLengthError, PinBlockError, requireKeyLength } from './errors.js';

@@ -12,7 +12,7 @@
  * Field 35 format errors arriving over ISO 8583 are already answered 30 by the mapping (naming field 35);
  * the same check here covers in-process requests.
  */
-import type { AuthorisationRequest } from '../terminal/host.js';
+import type { AuthorisationRequest } from '../terminal/index.js';
 import type { CardRecord } from './db/records.js';
 import { isChipServiceCode, parseTrack2, type Track2 } from './track2.js';
 

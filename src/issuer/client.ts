@@ -14,8 +14,8 @@
  * Any other answer is treated as no answer (retransmission, then unable to go online).
  */
 import { connect, type Socket } from 'node:net';
-import type { Bytes } from '../apdu/bytes.js';
-import { type AuthorisationHost, type AuthorisationRequest, type AuthorisationResponse, HostUnavailableError } from '../terminal/host.js';
+import type { Bytes } from '../apdu/index.js';
+import { type AuthorisationHost, type AuthorisationRequest, type AuthorisationResponse, HostUnavailableError } from '../terminal/index.js';
 import { decodeMessage, encodeMessage, type Iso8583Message } from './iso8583/codec.js';
 import { frame, FrameReader } from './iso8583/framing.js';
 import { encodeSignedMessage, MacError, verifyMessageMac } from './iso8583/mac.js';

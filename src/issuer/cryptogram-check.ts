@@ -5,8 +5,8 @@
  * verify the ARQC, and produce the ARPC (method 1 with the ARC, or method 2
  * with the CSU). All cryptography is src/crypto's; this module only composes.
  */
-import { type Bytes, concat, fromHex, readUint, toHex } from '../apdu/bytes.js';
-import { parseDol } from '../apdu/dol.js';
+import { type Bytes, concat, fromHex, readUint, toHex } from '../apdu/index.js';
+import { parseDol } from '../apdu/index.js';
 import {
   arpcMethod1,
   arpcMethod2,

@@ -1,6 +1,6 @@
 /**
  * The issuer's decision for one 0100/0200, checks in a fixed order, each with
- * its ISO 8583 response code (payments-domain-facts §4; ISO 8583:1987 field 39):
+ * its ISO 8583 response code (docs/sources.md §4; ISO 8583:1987 field 39):
  *
  *   1. unknown card                                        14
  *   2. card status: lost 41, stolen 43 (+ APPLICATION BLOCK script), blocked 62
@@ -20,8 +20,8 @@
  * not honour" tells a probing attacker nothing. The ledger keeps the precise
  * reason (decidedBy and reason columns).
  */
-import type { Bytes } from '../apdu/bytes.js';
-import type { AuthorisationRequest } from '../terminal/host.js';
+import type { Bytes } from '../apdu/index.js';
+import type { AuthorisationRequest } from '../terminal/index.js';
 import { checkNonChipCardData } from './card-data-check.js';
 import { checkArqc, type CryptogramContext } from './cryptogram-check.js';
 import { type Account, type CardRecord, findCard, findIssuerKeys, getAccount } from './db/records.js';

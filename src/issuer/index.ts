@@ -27,7 +27,7 @@
  * every CDOL1 tag of the card (9F02 9F03 9F1A 95 5F2A 9A 9C 9F37 9F35 9F34 for the shipped cards),
  * with the values exactly as sent to the card in the first GENERATE AC.
  */
-import type { AuthorisationRequest } from '../terminal/host.js';
+import type { AuthorisationRequest } from '../terminal/index.js';
 import { openIssuerDatabase, isEmpty, type IssuerDatabase } from './db/schema.js';
 import { IssuerHost, type IssuerHostOptions } from './issuer-host.js';
 import { loadRules } from './rules/load.js';
@@ -43,13 +43,34 @@ export { Iso8583Error, decodeMessage, encodeMessage, type Iso8583Message } from 
 export { frame, FrameReader } from './iso8583/framing.js';
 export { requestToMessage, messageToRequest, responseToMessage, messageToResponse } from './iso8583/mapping.js';
 export { openIssuerDatabase, isEmpty, type IssuerDatabase } from './db/schema.js';
-export * from './db/records.js';
+export {
+  type CardStatus,
+  CARD_STATUSES,
+  IssuerDataError,
+  type IssuerKeys,
+  type Account,
+  type CardCryptogramSettings,
+  type CardRecord,
+  addIssuerKeys,
+  findIssuerKeys,
+  type NewAccount,
+  addAccount,
+  getAccount,
+  type NewCard,
+  addCard,
+  findCard,
+  listCards,
+  setCardStatus,
+  updateCardState,
+} from './db/records.js';
 export { ledgerRows, reconcile, type LedgerRow, type AccountReconciliation } from './ledger.js';
 export { loadRules, parseRules } from './rules/load.js';
 export type { RiskRule, RuleSet, RuleAction } from './rules/types.js';
 export { seedCard, seedCards, TEST_ZONE_KEYS, type SeedCard } from './seed.js';
 export { shippedCards, seedCardFromProfile, templateForPan, DEMO_PAN } from './shipped-cards.js';
 export { pinOffset } from './online-pin.js';
+export { deriveAcKeys, arcOf, cardStatusUpdate, issuerAuthenticationDataWith, checkArqc, acDataForCdol1, type CryptogramCheck, type CryptogramContext } from './cryptogram-check.js';
+export { issuerScript } from './scripts.js';
 
 export interface InProcessHostOptions extends Omit<IssuerHostOptions, 'db' | 'rules'> {
   /** Database file (default ':memory:'); a new database is seeded with the shipped cards. */

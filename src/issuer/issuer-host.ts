@@ -10,7 +10,7 @@
  * fsync is fatal (DurabilityError): nothing more is answered, the database is
  * closed, and `onFatal` tells the embedding server or CLI to stop.
  */
-import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/host.js';
+import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/index.js';
 import { issuerAuthenticationData } from './cryptogram-check.js';
 import { decide, type Decision } from './decide.js';
 import { DurabilityError, WalDurability } from './db/durability.js';

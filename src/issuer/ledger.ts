@@ -5,8 +5,8 @@
  * inside the caller's decision transaction (IssuerHost), so a decision and its
  * posting commit together or not at all.
  */
-import { fromHex, toHex } from '../apdu/bytes.js';
-import type { AuthorisationResponse, MessageKind } from '../terminal/host.js';
+import { fromHex, toHex } from '../apdu/index.js';
+import type { AuthorisationResponse, MessageKind } from '../terminal/index.js';
 import { statement, type IssuerDatabase } from './db/schema.js';
 
 export interface LedgerEntry {

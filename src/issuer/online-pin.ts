@@ -11,7 +11,7 @@
  * data] in hex, decimalised with the table 0123456789012345, leftmost L
  * digits; offset = customer PIN - natural PIN, digit by digit, modulo 10.
  */
-import { fromHex, toHex, type Bytes } from '../apdu/bytes.js';
+import { fromHex, toHex, type Bytes } from '../apdu/index.js';
 import { decodePinBlock, PinBlockError, tdesEcbDecrypt, tdesEcbEncrypt } from '../crypto/index.js';
 
 export const DECIMALISATION_TABLE = '0123456789012345';

@@ -12,8 +12,8 @@
  * digest: 94 "duplicate transmission" (ISO 8583:1987 field 39), nothing posted.
  */
 import { createHash } from 'node:crypto';
-import { toHex } from '../apdu/bytes.js';
-import type { AuthorisationRequest } from '../terminal/host.js';
+import { toHex } from '../apdu/index.js';
+import type { AuthorisationRequest } from '../terminal/index.js';
 
 /** A request as the host sees it: the terminal's request plus what only ISO 8583 field 90 carries. */
 export interface IssuerRequest extends AuthorisationRequest {

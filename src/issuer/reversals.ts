@@ -13,7 +13,7 @@
  * A reversal of a declined original is answered 00 and posts nothing (there
  * is nothing to undo; answering 00 stops the acquirer re-sending it).
  */
-import type { AuthorisationResponse, MessageKind } from '../terminal/host.js';
+import type { AuthorisationResponse, MessageKind } from '../terminal/index.js';
 import { statement, type IssuerDatabase } from './db/schema.js';
 import { convertAmount } from './currency.js';
 import { addDailyUsage, post, startOfDay } from './ledger.js';

@@ -5,8 +5,8 @@
  * messaging: CLA '84', the MAC over header || ATC || ARQC || data (Book 2
  * §9.2.1, the ATC and ARQC included as CCD recommends) with the SMI session key.
  */
-import { type Bytes, concat } from '../apdu/bytes.js';
-import { encodeTlv } from '../apdu/tlv.js';
+import { type Bytes, concat } from '../apdu/index.js';
+import { encodeTlv } from '../apdu/index.js';
 import { issuerScriptMac, issuerScriptMacInput } from '../crypto/index.js';
 import type { CryptogramContext } from './cryptogram-check.js';
 

@@ -7,11 +7,11 @@
  *
  * NOT SECRET: every key here is a published test key.
  */
-import { fromHex } from '../apdu/bytes.js';
+import { fromHex } from '../apdu/index.js';
 import { acDataForCdol1 } from './cryptogram-check.js';
 import { addAccount, addCard, addIssuerKeys, findCard, findIssuerKeys, type CardStatus } from './db/records.js';
 import type { IssuerDatabase } from './db/schema.js';
-import { loadKeyFile } from '../terminal/key-file.js';
+import { loadKeyFile } from '../terminal/index.js';
 import { pinOffset, type ZoneKeys } from './online-pin.js';
 
 /**

@@ -23,8 +23,8 @@
  * server: no more connections, every socket closed, `onFatal` called.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { Bytes } from '../apdu/bytes.js';
-import type { AuthorisationHost } from '../terminal/host.js';
+import type { Bytes } from '../apdu/index.js';
+import type { AuthorisationHost } from '../terminal/index.js';
 import { admit, peerKey, type SlotUse } from './admission.js';
 import { DurabilityError } from './db/durability.js';
 import { decodeMessage, encodeMessage, Iso8583Error, type Iso8583Message } from './iso8583/codec.js';

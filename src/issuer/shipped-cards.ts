@@ -11,9 +11,9 @@
  * the profile whose BIN matches so an in-process host can enrol them on first
  * sight (createInProcessHost's `enrolUnknownCards`).
  */
-import { generatePan } from '../card/factory.js';
-import { listProfiles, loadProfile } from '../card/profile/loader.js';
-import type { CardProfile } from '../card/profile/types.js';
+import { generatePan } from '../card/index.js';
+import { listProfiles, loadProfile } from '../card/index.js';
+import type { CardProfile } from '../card/index.js';
 import type { SeedCard } from './seed.js';
 
 /** The embedded demo card of src/card (createDemoCard). */

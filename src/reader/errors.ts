@@ -7,7 +7,7 @@
  * pcsc-lite error string (its src/pcsc_errors.h); `pcscErrorFrom` maps those
  * strings (and the binding's own typed errors) onto ours.
  */
-import { TransportError } from '../apdu/errors.js';
+import { TransportError } from '../apdu/index.js';
 
 export const PCSC_INSTALL_HINT =
   'install pcsc-lite and rebuild the binding: `apt-get install pcscd libpcsclite-dev` then `npm rebuild smartcard`';

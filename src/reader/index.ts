@@ -9,7 +9,20 @@
  *   discoverSecurePinPad(control) -> SecurePinPad | undefined    PC/SC Part 10 secure PIN entry
  *   HidPinPad, HidMagstripeReader, readSwipe, isChipCard, luhnValid    HID devices, ISO/IEC 7813
  */
-export * from './errors.js';
+export {
+  PCSC_INSTALL_HINT,
+  PcscUnavailableError,
+  PcscServiceError,
+  NoReaderError,
+  NoCardError,
+  MuteCardError,
+  SharingViolationError,
+  CardRemovedError,
+  CardResetError,
+  PcscError,
+  pcscErrorFrom,
+  isServiceLost,
+} from './errors.js';
 export { listPcscReaders, openPcscReader, resolveReaderName, PcscTransport, type PcscConnectOptions, type PcscReaderInfo, type ShareMode } from './pcsc-transport.js';
 export { watchReaders, type ReaderWatch, type WatchOptions } from './pcsc-watch.js';
 export { describeEvent, diffReaders, presenceOf, type ReaderEvent, type CardPresence } from './reader-events.js';

@@ -10,8 +10,8 @@
  * 00 20 00 80 08 | 2N PP PP .. FF, the PIN block of ISO 9564 format 2
  * (control nibble 2, length nibble N, BCD digits, F padding).
  */
-import { bytesOf, concat, type Bytes } from '../apdu/bytes.js';
-import { ParseError } from '../apdu/errors.js';
+import { bytesOf, concat, type Bytes } from '../apdu/index.js';
+import { ParseError } from '../apdu/index.js';
 
 /** The control channel of a reader (SCardControl). vpcd has none; tests use a fake. */
 export interface ReaderControl {

@@ -7,9 +7,9 @@
  * when pcscd restarts: the failing call throws, the next one opens a new
  * context and reconnects.
  */
-import type { Bytes } from '../apdu/bytes.js';
-import { toHex } from '../apdu/bytes.js';
-import type { CardTransport, Protocol } from '../apdu/transport.js';
+import type { Bytes } from '../apdu/index.js';
+import { toHex } from '../apdu/index.js';
+import type { CardTransport, Protocol } from '../apdu/index.js';
 import { loadPcscBinding, type PcscBinding, type PcscCard, type PcscContext } from './pcsc-binding.js';
 import { CardRemovedError, CardResetError, isServiceLost, MuteCardError, NoCardError, NoReaderError, pcscErrorFrom } from './errors.js';
 import { presenceOf, type CardPresence } from './reader-events.js';

@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { EmvsimError } from '../apdu/errors.js';
+import { EmvsimError } from '../apdu/index.js';
 import { listPcscReaders, type PcscReaderInfo } from './pcsc-transport.js';
 import { VPCD_DEFAULT_PORT } from './vpcd-protocol.js';
 

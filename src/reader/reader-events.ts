@@ -6,7 +6,7 @@
  * would report spurious changes; we reduce each word to a presence value and
  * emit an event only when that value changes.
  */
-import { toHex, type Bytes } from '../apdu/bytes.js';
+import { toHex, type Bytes } from '../apdu/index.js';
 import { STATE_FLAGS_MASK } from './pcsc-binding.js';
 
 /** pcsclite.h SCARD_STATE_* flag values (identical on pcsc-lite, macOS and WinSCard). */

@@ -16,8 +16,8 @@
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { toHex, type Bytes } from '../apdu/bytes.js';
-import type { CardTransport } from '../apdu/transport.js';
+import { toHex, type Bytes } from '../apdu/index.js';
+import type { CardTransport } from '../apdu/index.js';
 import { decodeVpcdPayload, encodeVpcdFrame, VpcdFrameDecoder, VPCD_DEFAULT_HOST, VPCD_DEFAULT_PORT, type VpcdMessage } from './vpcd-protocol.js';
 import { enableQuickAck } from './quickack.js';
 

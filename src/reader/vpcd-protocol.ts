@@ -5,8 +5,8 @@
  * is a command APDU, answered by the response APDU. TCP delivers the stream in
  * arbitrary chunks, so the decoder buffers partial frames and splits merged ones.
  */
-import { concat, type Bytes } from '../apdu/bytes.js';
-import { ParseError } from '../apdu/errors.js';
+import { concat, type Bytes } from '../apdu/index.js';
+import { ParseError } from '../apdu/index.js';
 
 export const VPCD_DEFAULT_HOST = '127.0.0.1';
 /** Slot 0 listens on 35963, slot n on 35963 + n (vpcd's VPCDPORT). */

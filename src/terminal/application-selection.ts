@@ -11,9 +11,9 @@
  * or any SELECT of the list-of-AIDs method (§12.3.3 step 2), terminates the
  * card session.
  */
-import { type Bytes, ascii, fromHex, toAscii, toHex } from '../apdu/bytes.js';
-import { EmvsimError } from '../apdu/errors.js';
-import { type Tlv, decodeTlv, findAll, findTag, flattenTlv } from '../apdu/tlv.js';
+import { type Bytes, ascii, fromHex, toAscii, toHex } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
+import { type Tlv, decodeTlv, findAll, findTag, flattenTlv } from '../apdu/index.js';
 import type { SupportedApplication } from './config.js';
 import { apdu, sendCommand } from './card-io.js';
 import type { TransactionContext } from './context.js';

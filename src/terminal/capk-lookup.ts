@@ -1,6 +1,6 @@
 /** Adapts src/crypto's CapkStore (scripts/capk/*.json) to the kernel's CapkLookup. */
-import { toHex } from '../apdu/bytes.js';
-import { CapkStore, loadCapkFile } from '../crypto/capk.js';
+import { toHex } from '../apdu/index.js';
+import { CapkStore, loadCapkFile } from '../crypto/index.js';
 import { join } from 'node:path';
 import type { TerminalConfig } from './config.js';
 import { projectRoot } from './config-loader.js';

@@ -4,7 +4,7 @@
  * the CDA verification of that answer (Book 2 §6.6.2). The card may decline
  * (AAC), approve offline (TC) or ask to go online (ARQC).
  */
-import { toHex } from '../apdu/bytes.js';
+import { toHex } from '../apdu/index.js';
 import type { CryptogramType, TransactionContext } from './context.js';
 import { generateAc } from './generate-ac.js';
 

@@ -4,10 +4,10 @@
  * A mute card, a transport failure or an unparseable response terminates the
  * transaction with a reason instead of escaping as an exception.
  */
-import type { Bytes } from '../apdu/bytes.js';
-import type { CommandApdu, ResponseApdu } from '../apdu/command.js';
-import { EmvsimError } from '../apdu/errors.js';
-import { exchange } from '../apdu/exchange.js';
+import type { Bytes } from '../apdu/index.js';
+import type { CommandApdu, ResponseApdu } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
+import { exchange } from '../apdu/index.js';
 import { DEFAULT_CARD_TIMEOUT_MS } from './config.js';
 import { type TransactionContext, TransactionTerminated } from './context.js';
 

@@ -8,9 +8,9 @@
  * performed): a rule the terminal did not recognise or does not support was not performed,
  * so a list whose failing rules were all of that kind ends with 3F 00 01 (Book 3 §10.5).
  */
-import { toHex } from '../apdu/bytes.js';
-import { AIP, isBitSet, parseCvmList, type CvmList } from '../apdu/bitmaps.js';
-import { EmvsimError } from '../apdu/errors.js';
+import { toHex } from '../apdu/index.js';
+import { AIP, isBitSet, parseCvmList, type CvmList } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
 import type { TransactionContext } from './context.js';
 import { CVM, evaluateCondition, isPinCvm, isRecognisedCvm, terminalSupportsCvm } from './cvm-rules.js';
 import { type PinOutcome, offlinePin, onlinePin } from './pin-entry.js';

@@ -5,8 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { toHex } from '../apdu/bytes.js';
-import { DocumentError } from '../apdu/errors.js';
+import { toHex } from '../apdu/index.js';
+import { DocumentError } from '../apdu/index.js';
 import { DEFAULT_CARD_TIMEOUT_MS, type OnlinePinEncipherment, type Scheme, type SupportedApplication, type TerminalConfig } from './config.js';
 import { loadKeyFile } from './key-file.js';
 import { projectRoot } from './project-root.js';

@@ -4,11 +4,11 @@
  * Steps read and write it; `TransactionTerminated` ends the transaction
  * (Book 3 §10: "terminate the transaction").
  */
-import type { Bytes } from '../apdu/bytes.js';
-import { EmvsimError } from '../apdu/errors.js';
-import type { CardTransport } from '../apdu/transport.js';
-import type { OdaRecord } from '../crypto/oda/static-data.js';
-import type { RsaPublicKey } from '../crypto/rsa.js';
+import type { Bytes } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
+import type { CardTransport } from '../apdu/index.js';
+import type { OdaRecord } from '../crypto/index.js';
+import type { RsaPublicKey } from '../crypto/index.js';
 import type { SupportedApplication } from './config.js';
 import type { KernelEnvironment, TransactionRequest } from './environment.js';
 import type { EncipheredPinBlock } from './online-pin-block.js';

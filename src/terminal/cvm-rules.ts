@@ -3,7 +3,7 @@
  * Pure functions: the condition is evaluated from the transaction, the
  * terminal and the card's amounts X and Y.
  */
-import { bcd, fromHex, toHex } from '../apdu/bytes.js';
+import { bcd, fromHex, toHex } from '../apdu/index.js';
 import { hasCapability, terminalTypeInfo } from './config.js';
 import type { TransactionContext } from './context.js';
 import { isCashback } from './environment.js';

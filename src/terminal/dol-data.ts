@@ -3,9 +3,9 @@
  * (terminal-data.ts) first, then from the data read from the card; a malformed
  * DOL from the card terminates the transaction with the DOL named.
  */
-import type { Bytes } from '../apdu/bytes.js';
-import { buildDolData } from '../apdu/dol.js';
-import { EmvsimError } from '../apdu/errors.js';
+import type { Bytes } from '../apdu/index.js';
+import { buildDolData } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
 import type { TransactionContext } from './context.js';
 import { terminalData } from './terminal-data.js';
 

@@ -4,12 +4,11 @@
  * randomness, CAPKs and transaction log. The kernel core does no I/O of its
  * own, so a seeded random source and a fixed clock make a run deterministic.
  */
-import type { Bytes } from '../apdu/bytes.js';
-import type { CardTransport } from '../apdu/transport.js';
+import type { Bytes } from '../apdu/index.js';
+import type { CardTransport } from '../apdu/index.js';
 import type { TerminalConfig } from './config.js';
 import type { AuthorisationHost } from './host.js';
 import type { LiabilityRule } from './liability.js';
-import type { MagstripeReader } from './magstripe-fallback.js';
 
 export type TransactionType = 'goods' | 'services' | 'cash' | 'cashback';
 
@@ -130,6 +129,12 @@ export interface TransactionLog {
   /** The most recent entry for this PAN (and sequence number, when both sides have one). */
   mostRecentFor(pan: string, panSequenceNumber: string | undefined): TransactionLogEntry | undefined;
   record(pan: string, panSequenceNumber: string | undefined, amountMinor: number): void;
+}
+
+/** A magnetic stripe reader, for fallback after a chip failure (magstripe-fallback.ts, Book 4 §6.3.1). */
+export interface MagstripeReader {
+  /** Reads track 2 ("PAN=YYMM SSS ..." with '=' or 'D' as separator); undefined when nothing was swiped. */
+  swipe(): Promise<{ track2: string } | undefined>;
 }
 
 /** Observer of the kernel's progress (the CLI prints each step as it happens). */

@@ -4,10 +4,10 @@
  * use, parse format 1 (80) or format 2 (77), and with CDA verify the signed
  * dynamic application data (Book 2 §6.6.2) to obtain the cryptogram.
  */
-import { type Bytes, fromHex, toHex } from '../apdu/bytes.js';
-import { EmvsimError } from '../apdu/errors.js';
-import { type Tlv, decodeTlv, findTag } from '../apdu/tlv.js';
-import { recoverCdaSignature } from '../crypto/oda/dynamic-data.js';
+import { type Bytes, fromHex, toHex } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
+import { type Tlv, decodeTlv, findTag } from '../apdu/index.js';
+import { recoverCdaSignature } from '../crypto/index.js';
 import { apdu, sendCommand } from './card-io.js';
 import type { CryptogramType, TransactionContext } from './context.js';
 import { buildDol } from './dol-data.js';

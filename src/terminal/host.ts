@@ -4,7 +4,7 @@
  * issuer module provides an in-process implementation and an ISO 8583 TCP
  * client; tests use scripted hosts.
  */
-import type { Bytes } from '../apdu/bytes.js';
+import type { Bytes } from '../apdu/index.js';
 
 export type MessageKind = 'authorisation' | 'financial' | 'reversal';
 

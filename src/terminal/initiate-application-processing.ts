@@ -5,9 +5,9 @@
  * not satisfied") sends the kernel back to application selection without this
  * application.
  */
-import { type Bytes, concat, toHex } from '../apdu/bytes.js';
-import { EmvsimError } from '../apdu/errors.js';
-import { decodeTlv, encodeLength, findTag } from '../apdu/tlv.js';
+import { type Bytes, concat, toHex } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
+import { decodeTlv, encodeLength, findTag } from '../apdu/index.js';
 import { apdu, sendCommand } from './card-io.js';
 import type { TransactionContext } from './context.js';
 import { buildDol } from './dol-data.js';

@@ -6,10 +6,10 @@
  * The Issuer Script Results (9F5B) record each script (Book 4 Annex A5):
  * result nibble (1 failed, 2 successful) + command sequence number + script id.
  */
-import { type Bytes, concat, toHex } from '../apdu/bytes.js';
-import { decodeCommand } from '../apdu/command.js';
-import { EmvsimError } from '../apdu/errors.js';
-import { decodeTlv } from '../apdu/tlv.js';
+import { type Bytes, concat, toHex } from '../apdu/index.js';
+import { decodeCommand } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
+import { decodeTlv } from '../apdu/index.js';
 import { sendCommand } from './card-io.js';
 import type { TransactionContext } from './context.js';
 

@@ -5,9 +5,9 @@
  * card or malformed data end in a `terminated` outcome with a reason, never
  * an exception.
  */
-import { fromCn, toHex } from '../apdu/bytes.js';
-import { EmvsimError } from '../apdu/errors.js';
-import { TracingTransport } from '../apdu/trace.js';
+import { fromCn, toHex } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
+import { TracingTransport } from '../apdu/index.js';
 import { buildCandidateList, chooseCandidate, finalSelect, type Candidate } from './application-selection.js';
 import { cardActionAnalysis } from './card-action-analysis.js';
 import { cardholderVerification } from './cardholder-verification.js';

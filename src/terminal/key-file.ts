@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { type Bytes, fromHex } from '../apdu/bytes.js';
-import { DocumentError } from '../apdu/errors.js';
+import { type Bytes, fromHex } from '../apdu/index.js';
+import { DocumentError } from '../apdu/index.js';
 import { projectRoot } from './project-root.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 

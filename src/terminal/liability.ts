@@ -3,11 +3,9 @@
  * evaluated in order, first match wins. Each rule's `when` names facts of the
  * outcome and the values that match: a scalar (equal), a list (any of), or
  * { not: value-or-list }. Facts: see LiabilityFacts; sources in
- * payments-domain-facts.md §2 (Visa 10.1/10.2/11.3, Mastercard chip liability
+ * docs/sources.md §2 (Visa 10.1/10.2/11.3, Mastercard chip liability
  * shift, girocard payment guarantee, ELV, Geldkarte).
  */
-import { readFileSync } from 'node:fs';
-import { DocumentError } from '../apdu/errors.js';
 import { FieldReader, parseYamlSource } from './yaml-source.js';
 
 export type LiableParty = 'issuer' | 'acquirer' | 'merchant' | 'cardholder' | 'none';
@@ -143,14 +141,4 @@ export function parseLiabilityTable(text: string, file: string): LiabilityTable 
     ids.add(rule.id);
   });
   return { name: r.string(['name'], file), description: r.string(['description'], ''), rules };
-}
-
-export function loadLiabilityTable(path: string): LiabilityTable {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new DocumentError('cannot read the liability rules file', { file: path, field: '(file)' });
-  }
-  return parseLiabilityTable(text, path);
 }

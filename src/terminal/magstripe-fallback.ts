@@ -5,15 +5,12 @@
  * data (field 55 absent), with signature as the CVM. Liability of a fallback
  * is a scheme rule (scripts/liability: fallback-*).
  */
-import { cn, fromHex } from '../apdu/bytes.js';
+import { cn, fromHex } from '../apdu/index.js';
 import type { FinalDecision } from './completion.js';
 import type { TransactionContext } from './context.js';
 import { buildAuthorisationRequest, isApprovalCode } from './online-processing.js';
 
-export interface MagstripeReader {
-  /** Reads track 2 ("PAN=YYMM SSS ..." with '=' or 'D' as separator); undefined when nothing was swiped. */
-  swipe(): Promise<{ track2: string } | undefined>;
-}
+export type { MagstripeReader } from './environment.js';
 
 export async function magstripeFallback(ctx: TransactionContext, why: string): Promise<FinalDecision> {
   ctx.facts.entryMode = 'fallback';

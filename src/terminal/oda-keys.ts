@@ -8,12 +8,12 @@
  * PIN is not recovered twice. The caller decides what a failure means (ODA
  * sets its TVR bit; the PIN step only finds the CVM unusable).
  */
-import { type Bytes, toHex } from '../apdu/bytes.js';
-import { EmvsimError } from '../apdu/errors.js';
-import { recoverIccCertificate } from '../crypto/oda/icc-certificate.js';
-import { recoverIssuerCertificate } from '../crypto/oda/issuer-certificate.js';
-import { buildStaticDataToBeAuthenticated } from '../crypto/oda/static-data.js';
-import type { RsaPublicKey } from '../crypto/rsa.js';
+import { type Bytes, toHex } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
+import { recoverIccCertificate } from '../crypto/index.js';
+import { recoverIssuerCertificate } from '../crypto/index.js';
+import { buildStaticDataToBeAuthenticated } from '../crypto/index.js';
+import type { RsaPublicKey } from '../crypto/index.js';
 import type { TransactionContext } from './context.js';
 import { transactionDate } from './terminal-data.js';
 

@@ -5,13 +5,13 @@
  * (9F33 byte 3). CDA's signature is checked later, on the GENERATE AC answer
  * (card-action-analysis.ts); here the certificates are recovered.
  */
-import { type Bytes, fromHex, toHex } from '../apdu/bytes.js';
-import { AIP, isBitSet } from '../apdu/bitmaps.js';
-import { EmvsimError } from '../apdu/errors.js';
-import { decodeTlv, findTag } from '../apdu/tlv.js';
-import { recoverDdaSignature } from '../crypto/oda/dynamic-data.js';
-import { recoverSignedStaticData } from '../crypto/oda/static-data.js';
-import type { RsaPublicKey } from '../crypto/rsa.js';
+import { type Bytes, fromHex, toHex } from '../apdu/index.js';
+import { AIP, isBitSet } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
+import { decodeTlv, findTag } from '../apdu/index.js';
+import { recoverDdaSignature } from '../crypto/index.js';
+import { recoverSignedStaticData } from '../crypto/index.js';
+import type { RsaPublicKey } from '../crypto/index.js';
 import { apdu, sendCommand } from './card-io.js';
 import { hasCapability } from './config.js';
 import type { TransactionContext } from './context.js';

@@ -6,7 +6,7 @@
  * definition includes the encipherment). Only the enciphered block leaves this
  * function; the clear block is wiped before it returns.
  */
-import { type Bytes, fromHex } from '../apdu/bytes.js';
+import { type Bytes, fromHex } from '../apdu/index.js';
 import { encodePinBlock, tdesEcbEncrypt } from '../crypto/index.js';
 import type { OnlinePinEncipherment } from './config.js';
 

@@ -7,8 +7,8 @@
  * cannot be reached leaves the decision to the default action codes (§10.9,
  * completion.ts: Y3/Z3).
  */
-import { type Bytes, fromCn, readUint, toHex } from '../apdu/bytes.js';
-import { AIP, isBitSet } from '../apdu/bitmaps.js';
+import { type Bytes, fromCn, readUint, toHex } from '../apdu/index.js';
+import { AIP, isBitSet } from '../apdu/index.js';
 import { apdu, sendCommand } from './card-io.js';
 import type { TransactionContext } from './context.js';
 import { type AuthorisationRequest, type AuthorisationResponse, HostUnavailableError } from './host.js';

@@ -3,9 +3,9 @@
  * results, PIN try counter, liability, the ordered steps with their decisions
  * (and the TVR bits behind them), the state transitions and the APDU trace.
  */
-import { toHex } from '../apdu/bytes.js';
-import type { TraceRecord } from '../apdu/trace.js';
-import { parseCvmList } from '../apdu/bitmaps.js';
+import { toHex } from '../apdu/index.js';
+import type { TraceRecord } from '../apdu/index.js';
+import { parseCvmList } from '../apdu/index.js';
 import type { CryptogramType, StepRecord, TransactionContext, Transition } from './context.js';
 import { isPinCvm } from './cvm-rules.js';
 import type { LiabilityDetermination, LiabilityFacts } from './liability.js';

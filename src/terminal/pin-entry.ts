@@ -7,13 +7,13 @@
  * A PIN-pad reader (env.securePinPad, PC/SC Part 10) takes over offline
  * plaintext PIN: it collects the PIN and sends VERIFY itself.
  */
-import { type Bytes, fromCn, toHex } from '../apdu/bytes.js';
-import { EmvsimError } from '../apdu/errors.js';
-import { decodeTlv, findTag } from '../apdu/tlv.js';
-import { encipherPinForVerify } from '../crypto/enciphered-pin.js';
-import { recoverIccPinEnciphermentCertificate } from '../crypto/oda/icc-certificate.js';
-import { offlinePlaintextPinBlock } from '../crypto/pin-block.js';
-import type { RsaPublicKey } from '../crypto/rsa.js';
+import { type Bytes, fromCn, toHex } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
+import { decodeTlv, findTag } from '../apdu/index.js';
+import { encipherPinForVerify } from '../crypto/index.js';
+import { recoverIccPinEnciphermentCertificate } from '../crypto/index.js';
+import { offlinePlaintextPinBlock } from '../crypto/index.js';
+import type { RsaPublicKey } from '../crypto/index.js';
 import { apdu, sendCommand } from './card-io.js';
 import type { TransactionContext } from './context.js';
 import type { PinEntry, SecurePinEntry } from './environment.js';

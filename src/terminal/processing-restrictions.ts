@@ -4,8 +4,8 @@
  * issuer country (5F28 vs 9F1A: domestic or international), and the effective
  * (5F25) and expiration (5F24) dates against the transaction date.
  */
-import { type Bytes, toHex } from '../apdu/bytes.js';
-import { AUC, type AucBitName, isBitSet } from '../apdu/bitmaps.js';
+import { type Bytes, toHex } from '../apdu/index.js';
+import { AUC, type AucBitName, isBitSet } from '../apdu/index.js';
 import { terminalTypeInfo } from './config.js';
 import type { TransactionContext } from './context.js';
 import { isCashback } from './environment.js';

@@ -4,9 +4,9 @@
  * the form Book 3 §10.3 requires, and terminate on redundant primitive data or
  * missing mandatory data (5F24, 5A, 8C, 8D).
  */
-import { type Bytes, toHex } from '../apdu/bytes.js';
-import { EmvsimError } from '../apdu/errors.js';
-import { type Tlv, decodeTlv } from '../apdu/tlv.js';
+import { type Bytes, toHex } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
+import { type Tlv, decodeTlv } from '../apdu/index.js';
 import { apdu, sendCommand } from './card-io.js';
 import type { TransactionContext } from './context.js';
 import { storeCardData } from './initiate-application-processing.js';

@@ -5,8 +5,8 @@
  */
 import type { KernelEvent } from './environment.js';
 import type { TransactionOutcome } from './outcome.js';
-import { formatMinor } from '../apdu/amount.js';
-import { currencyByNumeric } from '../apdu/iso-codes.js';
+import { formatMinor } from '../apdu/index.js';
+import { currencyByNumeric } from '../apdu/index.js';
 
 export function formatAmount(minor: number, exponent = 2, currency = ''): string {
   const s = formatMinor(minor, exponent);

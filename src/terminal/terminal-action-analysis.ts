@@ -5,7 +5,7 @@
  * cryptogram the first GENERATE AC asks for: AAC (decline offline), ARQC (go
  * online) or TC (approve offline).
  */
-import { type Bytes, fromHex, toHex } from '../apdu/bytes.js';
+import { type Bytes, fromHex, toHex } from '../apdu/index.js';
 import { terminalTypeInfo } from './config.js';
 import type { CryptogramType, TransactionContext } from './context.js';
 import { anyMatch, matchingBits, tvrBitDescription } from './tvr.js';

@@ -4,9 +4,9 @@
  * derived from the configuration, the request and the transaction's state at
  * the moment a DOL is built, so TVR (95) and CVM results (9F34) are current.
  */
-import { type Bytes, ascii, bcd, fromHex, uintBytes } from '../apdu/bytes.js';
-import { buildDolData } from '../apdu/dol.js';
-import { sha1 } from '../crypto/hash.js';
+import { type Bytes, ascii, bcd, fromHex, uintBytes } from '../apdu/index.js';
+import { buildDolData } from '../apdu/index.js';
+import { sha1 } from '../crypto/index.js';
 import type { TransactionContext } from './context.js';
 
 const TRANSACTION_TYPE_CODE: Record<string, string> = { goods: '00', services: '00', cash: '01', cashback: '09' };

@@ -5,10 +5,10 @@
  * checking with the consecutive offline limits and the ATC / last online ATC
  * register read with GET DATA (§10.6.3), and the new-card check.
  */
-import { fromCn, readUint, toHex } from '../apdu/bytes.js';
-import { AIP, isBitSet } from '../apdu/bitmaps.js';
-import { EmvsimError } from '../apdu/errors.js';
-import { decodeTlv, findTag } from '../apdu/tlv.js';
+import { fromCn, readUint, toHex } from '../apdu/index.js';
+import { AIP, isBitSet } from '../apdu/index.js';
+import { EmvsimError } from '../apdu/index.js';
+import { decodeTlv, findTag } from '../apdu/index.js';
 import { apdu, sendCommand } from './card-io.js';
 import type { RandomSelectionParameters } from './config.js';
 import { terminalTypeInfo } from './config.js';

@@ -1,6 +1,6 @@
 /** Transaction Status Information (9B, 2 bytes), over the shared table (Book 3 Annex C6 Table 47). */
-import { toHex } from '../apdu/bytes.js';
-import { TSI, TSI_BITS, type TsiBitName, isBitSet, setBit } from '../apdu/bitmaps.js';
+import { toHex } from '../apdu/index.js';
+import { TSI, TSI_BITS, type TsiBitName, isBitSet, setBit } from '../apdu/index.js';
 
 export type TsiBit = TsiBitName;
 

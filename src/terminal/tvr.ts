@@ -3,8 +3,8 @@
  * named-bit table (src/apdu/bitmaps.ts, Book 3 Annex C5 Table 46), so the
  * outcome can say which bits caused a decision.
  */
-import { type Bytes, toHex } from '../apdu/bytes.js';
-import { TVR, TVR_BITS, type TvrBitName, clearBit, isBitSet, setBit } from '../apdu/bitmaps.js';
+import { type Bytes, toHex } from '../apdu/index.js';
+import { TVR, TVR_BITS, type TvrBitName, clearBit, isBitSet, setBit } from '../apdu/index.js';
 
 export type TvrBit = TvrBitName;
 export { TVR, TVR_BITS };

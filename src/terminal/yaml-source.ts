@@ -4,7 +4,7 @@
  * file:line and the field.
  */
 import { LineCounter, isNode, isPair, isScalar, parseDocument, visit, type Document } from 'yaml';
-import { DocumentError } from '../apdu/errors.js';
+import { DocumentError } from '../apdu/index.js';
 
 export interface YamlSource {
   file: string;

@@ -114,7 +114,7 @@ describe('GeldKarte purse card file opened with loadCard', () => {
     expect(swHex((await send(card, '00A4040C09D27600002545500200')).sw)).toBe('9000');
     const r = await send(card, '00B201C400');
     expect(swHex(r.sw)).toBe('9000');
-    // EF_BETRAG record 1: balance (3 bytes BCD, minor units) first (payments-domain-facts.md).
+    // EF_BETRAG record 1: balance (3 bytes BCD, minor units) first (docs/sources.md).
     expect(toHex(r.data.subarray(0, 3))).toBe('001234');
   });
 });

@@ -22,7 +22,7 @@ import { ClearingLedger } from '../../src/issuer/geldkarte/index.js';
 import { InProcessLoadingHost } from '../../src/issuer/geldkarte/index.js';
 import { projectRoot } from '../../src/terminal/config-loader.js';
 import { loadPurse, pay, readPurse, settle } from '../../src/terminal/geldkarte/index.js';
-import { loadLiabilityTable } from '../../src/terminal/liability.js';
+import { loadLiabilityTable } from '../../src/terminal/liability-file.js';
 
 const now = () => new Date(Date.UTC(2024, 10, 30, 9, 15, 0));
 

@@ -1,6 +1,6 @@
 /**
  * Refund limits on the purse itself (EF_BETRAG maximum per transaction and
- * maximum balance 200.00 EUR, payments-domain-facts.md §1) and the clearing
+ * maximum balance 200.00 EUR, docs/sources.md §1) and the clearing
  * ledger's detection of a gap in a merchant card's summary sequence numbers
  * (a summary that never arrived: Haendlerevidenzzentrale "detects duplicates by
  * sequence numbers", §1 Settlement).

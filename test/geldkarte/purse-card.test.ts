@@ -2,7 +2,7 @@
  * The purse application on the emulated girocard, at the APDU level: the
  * commands a real GeldKarte reader sends (gnupg app-geldkarte.c, devnied
  * GeldKarteParser: SELECT D27600002545500200, READ RECORD 00 B2 01 C4 / BC / EC)
- * and the answers a real card gives (payments-domain-facts.md §1).
+ * and the answers a real card gives (docs/sources.md §1).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

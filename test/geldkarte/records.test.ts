@@ -1,6 +1,6 @@
 /**
  * Decoding purse records as real cards answer them. Expected values come from
- * the public examples in payments-domain-facts.md §1 (devnied GeldKarteParser
+ * the public examples in docs/sources.md §1 (devnied GeldKarteParser
  * test, gnupg app-geldkarte.c) and the record layouts of libchipcard.
  */
 import { describe, expect, it } from 'vitest';

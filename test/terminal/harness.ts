@@ -15,9 +15,9 @@ import { loadTerminalProfile, projectRoot } from '../../src/terminal/config-load
 import { type KernelEnvironment, type TransactionRequest, fixedClock, memoryTransactionLog, seededRandom } from '../../src/terminal/environment.js';
 import type { AuthorisationHost } from '../../src/terminal/host.js';
 import { runTransaction } from '../../src/terminal/kernel.js';
-import { loadLiabilityTable } from '../../src/terminal/liability.js';
+import { loadLiabilityTable } from '../../src/terminal/liability-file.js';
 import type { TransactionOutcome } from '../../src/terminal/outcome.js';
-import { ScriptedHost, type ScriptedHostOptions } from '../../src/terminal/scripted-host.js';
+import { ScriptedHost, scriptedHostFor, type ScriptedHostOptions } from '../../src/testing/index.js';
 
 export const NOW = new Date('2026-06-15T10:30:00Z');
 export const liabilityRules = loadLiabilityTable(join(projectRoot(), 'scripts', 'liability', 'default.yaml')).rules;
@@ -40,19 +40,7 @@ export function card(profile = 'visa-cvn18', overrides?: Record<string, unknown>
 }
 
 export function hostFor(c: EmulatedCard, options: Partial<ScriptedHostOptions> = {}): ScriptedHost {
-  const p = (c as unknown as { engine: { profile: { cryptogram: { sessionKey: 'common' | 'master' | 'mastercard'; arpcMethod: number; arpcKey: string } } } }).engine.profile.cryptogram;
-  const s = c.secrets;
-  return new ScriptedHost({
-    mode: 'approve',
-    issuerKeys: {
-      imkAc: s.issuerMasterKeys.ac,
-      derivation: s.derivation,
-      sessionKey: p.sessionKey,
-      arpcMethod: p.arpcMethod === 2 ? 2 : 1,
-      arpcKey: p.arpcKey === 'master' ? 'master' : 'session',
-    },
-    ...options,
-  });
+  return scriptedHostFor(c, options);
 }
 
 export interface RunOptions {

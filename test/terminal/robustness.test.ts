@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MutatingTransport } from '../../bench/fuzz-terminal.js';
 import type { CardTransport } from '../../src/apdu/transport.js';
-import { ScriptedHost } from '../../src/terminal/scripted-host.js';
+import { ScriptedHost } from '../../src/testing/index.js';
 import { card, hostFor, run, terminal } from './harness.js';
 
 const PROFILES = ['visa-cvn18', 'mastercard-cda', 'girocard', 'sda-only', 'signature', 'no-cvm-list', 'pin-blocked', 'expired'];

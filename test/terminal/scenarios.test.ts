@@ -9,7 +9,7 @@ import { TSI, TVR, type TsiBitName, type TvrBitName, isBitSet } from '../../src/
 import { fromHex } from '../../src/apdu/bytes.js';
 import type { SupportedApplication, TerminalConfig } from '../../src/terminal/config.js';
 import type { TransactionRequest } from '../../src/terminal/environment.js';
-import { ScriptedHost, type ScriptedHostOptions } from '../../src/terminal/scripted-host.js';
+import { ScriptedHost, type ScriptedHostOptions } from '../../src/testing/index.js';
 import { card, hostFor, run, terminal } from './harness.js';
 
 interface Row {

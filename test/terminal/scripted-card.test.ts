@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type Bytes, ascii, concat, fromHex, toHex } from '../../src/apdu/bytes.js';
 import { encodeTlv } from '../../src/apdu/tlv.js';
 import type { CardTransport } from '../../src/apdu/transport.js';
-import { ScriptedHost } from '../../src/terminal/scripted-host.js';
+import { ScriptedHost } from '../../src/testing/index.js';
 import { card, hostFor, minimalCardRecord, run, scriptedTransport, terminal } from './harness.js';
 
 const ok = (data: Bytes) => concat(data, fromHex('9000'));

@@ -2,9 +2,9 @@
  * INTERNAL AUTHENTICATE (EMV Book 3 §6.5.9, Book 2 §6.5 DDA) and EXTERNAL
  * AUTHENTICATE (Book 3 §6.5.4, issuer authentication).
  */
-import type { DecodedCommand } from '../../apdu/command.js';
-import { encodeTlv } from '../../apdu/tlv.js';
-import { createDdaSignature } from '../../crypto/oda/dynamic-data.js';
+import type { DecodedCommand } from '../../apdu/index.js';
+import { encodeTlv } from '../../apdu/index.js';
+import { createDdaSignature } from '../../crypto/index.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 import { transactionInitiated } from '../state.js';
 import { checkIssuerAuthenticationData } from './card-crypto.js';

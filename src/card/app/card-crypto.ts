@@ -10,9 +10,9 @@
  *   secure-messaging session keys for issuer scripts (Book 2 §9 / A1.3 with R = the
  *   application cryptogram of the first GENERATE AC, or the VIS keys from the ATC).
  */
-import { type Bytes, concat, constantTimeEqual, uintBytes } from '../../apdu/bytes.js';
-import { arpcMethod1, arpcMethod2, generateApplicationCryptogram } from '../../crypto/cryptogram.js';
-import { deriveCommonSessionKey, deriveMastercardSessionKey, deriveVisaSmSessionKey } from '../../crypto/key-derivation.js';
+import { type Bytes, concat, constantTimeEqual, uintBytes } from '../../apdu/index.js';
+import { arpcMethod1, arpcMethod2, generateApplicationCryptogram } from '../../crypto/index.js';
+import { deriveCommonSessionKey, deriveMastercardSessionKey, deriveVisaSmSessionKey } from '../../crypto/index.js';
 import { dolValue } from '../dol-view.js';
 import type { CardEngine } from '../engine.js';
 

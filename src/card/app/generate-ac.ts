@@ -12,10 +12,10 @@
  * Response: format 1 '80' CID || ATC || AC || IAD, or format 2 '77' {9F27, 9F36, 9F26, 9F10};
  * with CDA (TC/ARQC): '77' {9F27, 9F36, 9F4B, 9F10}, the AC only inside 9F4B.
  */
-import { type Bytes, concat, fromHex, uintBytes } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
-import { encodeTlv, encodeTlvList, type TlvInput } from '../../apdu/tlv.js';
-import { createCdaSignature, transactionDataHashCode } from '../../crypto/oda/dynamic-data.js';
+import { type Bytes, concat, fromHex, uintBytes } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
+import { encodeTlv, encodeTlvList, type TlvInput } from '../../apdu/index.js';
+import { createCdaSignature, transactionDataHashCode } from '../../crypto/index.js';
 import { dolValue } from '../dol-view.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 import { applicationCryptogram, checkIssuerAuthenticationData } from './card-crypto.js';

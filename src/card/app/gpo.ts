@@ -15,10 +15,10 @@
  * documented assumption, not a cited rule.
  * Profile `atcIncrement: first-generate-ac` keeps the older point (generate-ac.ts).
  */
-import { concat, fromHex } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
-import { TlvError } from '../../apdu/errors.js';
-import { encodeTlv, readLength } from '../../apdu/tlv.js';
+import { concat, fromHex } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
+import { TlvError } from '../../apdu/index.js';
+import { encodeTlv, readLength } from '../../apdu/index.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 
 export function getProcessingOptions(card: CardEngine, cmd: DecodedCommand): Answer {

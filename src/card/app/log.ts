@@ -3,7 +3,7 @@
  * 9F4D = 0B nn in the FCI), each record the concatenated values named by the
  * Log Format (9F4F), newest first, readable with READ RECORD.
  */
-import { type Bytes, concat, toHex, uintBytes } from '../../apdu/bytes.js';
+import { type Bytes, concat, toHex, uintBytes } from '../../apdu/index.js';
 import { viewDol } from '../dol-view.js';
 import type { CardEngine } from '../engine.js';
 import { LOG_FORMAT } from '../personalise.js';

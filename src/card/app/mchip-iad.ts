@@ -31,7 +31,7 @@
  * sent in CDOL1 with the issuer country of the profile (standing in for M/Chip's CRM Country Code,
  * card data C8); neither bit when CDOL1 has no 9F1A.
  */
-import { type Bytes, concat, toHex } from '../../apdu/bytes.js';
+import { type Bytes, concat, toHex } from '../../apdu/index.js';
 import { dolValue } from '../dol-view.js';
 import type { CardEngine } from '../engine.js';
 import { ARQC, type Decision, TC, riskLimits } from './risk.js';

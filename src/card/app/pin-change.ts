@@ -19,10 +19,10 @@
  * the 'F' filler, but one that only turns new-PIN digits into other digits decodes to a
  * different well-formed new PIN and cannot be told apart.
  */
-import { type Bytes, fromHex } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
-import { decodePinBlock } from '../../crypto/pin-block.js';
-import { decipherScriptData } from '../../crypto/secure-messaging.js';
+import { type Bytes, fromHex } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
+import { decodePinBlock } from '../../crypto/index.js';
+import { decipherScriptData } from '../../crypto/index.js';
 import type { CardEngine } from '../engine.js';
 import { pinTryFailed, pinTryMatched, spendPinTry } from './pin-try.js';
 

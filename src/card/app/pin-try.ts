@@ -4,8 +4,8 @@
  * compared, and given back (counter reset to the limit) only after a match, so cutting the
  * power mid-command never buys a free try.
  */
-import { constantTimeEqual } from '../../apdu/bytes.js';
-import { decodePinBlock } from '../../crypto/pin-block.js';
+import { constantTimeEqual } from '../../apdu/index.js';
+import { decodePinBlock } from '../../crypto/index.js';
 import type { CardEngine } from '../engine.js';
 
 /**

@@ -20,7 +20,7 @@
  * Decisions, never stronger than requested (Book 3 §9.3: AAC < TC < ARQC in "strength" of
  * what the card grants: asked TC -> TC, ARQC or AAC; asked ARQC -> ARQC or AAC; asked AAC -> AAC).
  */
-import { type Bytes, concat, fromHex, readUint } from '../../apdu/bytes.js';
+import { type Bytes, concat, fromHex, readUint } from '../../apdu/index.js';
 import { dolValue } from '../dol-view.js';
 import type { CardEngine } from '../engine.js';
 

@@ -12,11 +12,11 @@
  * a bad MAC is 6988 and marks script processing failed.
  * Scripts are accepted only after the first GENERATE AC of the transaction.
  */
-import { type Bytes, constantTimeEqual, toHex, uintBytes } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
-import { type TagInfo, lookupTag, valueFormatError } from '../../apdu/tags.js';
-import { decodeTlv } from '../../apdu/tlv.js';
-import { issuerScriptMac, issuerScriptMacInput } from '../../crypto/secure-messaging.js';
+import { type Bytes, constantTimeEqual, toHex, uintBytes } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
+import { type TagInfo, lookupTag, valueFormatError } from '../../apdu/index.js';
+import { decodeTlv } from '../../apdu/index.js';
+import { issuerScriptMac, issuerScriptMacInput } from '../../crypto/index.js';
 import { type Answer, type CardEngine, sw } from '../engine.js';
 import { recordsOf } from '../os/records.js';
 import { scriptSessionKeys } from './card-crypto.js';

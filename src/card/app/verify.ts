@@ -19,8 +19,8 @@
  * application state machine (Book 3 Annex C, Common Core Definitions) accepts
  * VERIFY only once GPO has initiated the transaction. See `transactionInitiated`.
  */
-import type { DecodedCommand } from '../../apdu/command.js';
-import { decipherPinForVerify } from '../../crypto/enciphered-pin.js';
+import type { DecodedCommand } from '../../apdu/index.js';
+import { decipherPinForVerify } from '../../crypto/index.js';
 import { type Answer, type CardEngine, sw } from '../engine.js';
 import { transactionInitiated } from '../state.js';
 import { pinTryFailed, pinTryMatched, pinTryStatus, plaintextPinMatches, spendPinTry } from './pin-try.js';

@@ -7,10 +7,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Bytes, concat } from '../../apdu/bytes.js';
-import { decodeCommand } from '../../apdu/command.js';
-import { ApduError, DocumentError, TransportError } from '../../apdu/errors.js';
-import type { CardTransport, Protocol } from '../../apdu/transport.js';
+import { type Bytes, concat } from '../../apdu/index.js';
+import { decodeCommand } from '../../apdu/index.js';
+import { ApduError, DocumentError, TransportError } from '../../apdu/index.js';
+import type { CardTransport, Protocol } from '../../apdu/index.js';
 import { answerToReset } from '../atr.js';
 import { FaultInjector, assertCardReady, exchangeWithFaults } from '../faults.js';
 import { writeFileAtomic } from '../persistence.js';

@@ -32,8 +32,8 @@
  * CONFIRM); the rest go to the clearing side in the summary as "outcome
  * unknown", resolved there against the purse issuer's shadow account.
  */
-import { type Bytes, concat, constantTimeEqual, equal, fromHex, readUint, toHex, uintBytes } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
+import { type Bytes, concat, constantTimeEqual, equal, fromHex, readUint, toHex, uintBytes } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
 import { type Answer, ok, sw } from '../engine.js';
 import { type MerchantState, type PendingPayment, seq4 } from './merchant-state.js';
 import {

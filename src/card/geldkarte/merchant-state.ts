@@ -8,9 +8,9 @@
  * in the end-of-day summary for the clearing side to resolve).
  * Persisted as a JSON card file written atomically (temp, fsync, rename).
  */
-import { bcd, concat, fromHex, toHex, uintBytes } from '../../apdu/bytes.js';
-import { DocumentError } from '../../apdu/errors.js';
-import { luhnCheckDigit } from '../../crypto/luhn.js';
+import { bcd, concat, fromHex, toHex, uintBytes } from '../../apdu/index.js';
+import { DocumentError } from '../../apdu/index.js';
+import { luhnCheckDigit } from '../../crypto/index.js';
 import { type DebitKind, DEMO_MASTER_KEYS, deriveCardKey } from './scheme.js';
 
 export const MERCHANT_FORMAT = 'emvsim-geldkarte-merchant';

@@ -1,16 +1,16 @@
 /**
  * The GeldKarte purse application on the emulated girocard, plugged into the
  * card OS as an applet (src/card/os/applets.ts). Real side (readable on real
- * cards, payments-domain-facts.md §1):
+ * cards, docs/sources.md §1):
  *   SELECT 00 A4 04 00|0C 09 D27600002545500200 (EUR) or ...0100 (legacy)
  *   READ RECORD 00 B2 nn (SFI<<3|4): EF_ID 17, EF_BETRAG 18, EF_BOERSE 19, EF_LSEQ 1A,
  *   EF_BSEQ 1B, EF_LLOG 1C, EF_BLOG 1D; record 1 of a cyclic file is the newest;
  *   6A83 after the last record, 6A82 for a file the purse does not have.
  * Modelled side (class E0, see scheme.ts): debit, refund, status, load.
  */
-import { concat } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
-import { encodeTlv } from '../../apdu/tlv.js';
+import { concat } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
+import { encodeTlv } from '../../apdu/index.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 import type { CardApplet } from '../os/applets.js';
 import { debit, debitStatus, initialiseDebit } from './purse-debit.js';

@@ -18,8 +18,8 @@
  * P1: 00 debit, 01 refund. The balance, the debit sequence counter EF_BSEQ and
  * the EF_BLOG record change in ONE card-file write (commitPurse).
  */
-import { constantTimeEqual, equal, fromHex, readUint, uintBytes } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
+import { constantTimeEqual, equal, fromHex, readUint, uintBytes } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 import { BLOG_RECORDS, type DebitKind, KIND_P1, KIND_STATUS, MAC_DOMAIN, SW, amountBcd, amountOf, receiptMac, schemeMac } from './scheme.js';
 import { type PurseState, appendCyclic, debitLogRecord } from './purse-files.js';
@@ -58,7 +58,7 @@ export function initialiseDebit(card: CardEngine, cmd: DecodedCommand): Answer {
 }
 
 /**
- * The purse's limits (real rules, payments-domain-facts.md §1 EF_BETRAG: maximum
+ * The purse's limits (real rules, docs/sources.md §1 EF_BETRAG: maximum
  * per transaction, maximum balance 200.00 EUR). The per-transaction maximum
  * applies to a refund as to a debit, and a refund must not push the balance
  * over the maximum balance.

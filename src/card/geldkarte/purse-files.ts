@@ -1,6 +1,6 @@
 /**
  * The purse's elementary files (DF_BOERSE, FID A200) and their record layouts,
- * as on real GeldKarte chips (payments-domain-facts.md §1; libchipcard
+ * as on real GeldKarte chips (docs/sources.md §1; libchipcard
  * geldkarte.xml, gnupg app-geldkarte.c, SCEZ scdir.c):
  *   EF_ID     SFI 17, 24 bytes: 67 | BLZ(3 BCD) | card no.(5 BCD) | check digit(high nibble)+D |
  *             expiry YYMM | activation YYMMDD | country(2 BCD) | currency(3 ASCII) | factor | chip | 00 | OS
@@ -13,8 +13,8 @@
  *             balance(3) date(4) time(3) KID(1)
  * The purse state lives in the card file (card.nv.applets.geldkarte) as JSON.
  */
-import { type Bytes, ascii, bcd, concat, fromHex, toHex, uintBytes } from '../../apdu/bytes.js';
-import { luhnCheckDigit } from '../../crypto/luhn.js';
+import { type Bytes, ascii, bcd, concat, fromHex, toHex, uintBytes } from '../../apdu/index.js';
+import { luhnCheckDigit } from '../../crypto/index.js';
 import {
   BLOG_RECORDS,
   DEMO_MASTER_KEYS,

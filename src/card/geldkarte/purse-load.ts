@@ -11,8 +11,8 @@
  *                                answer: lseq(2) new balance(3) receipt MAC(8)
  * Balance, EF_LSEQ and the EF_LLOG record change in one card-file write.
  */
-import { constantTimeEqual, fromHex, uintBytes } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
+import { constantTimeEqual, fromHex, uintBytes } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
 import { pinTryFailed, pinTryMatched, pinTryStatus, plaintextPinMatches, spendPinTry } from '../app/pin-try.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 import { appendCyclic, loadLogRecord } from './purse-files.js';

@@ -2,7 +2,7 @@
  * Shared plumbing of the purse command handlers: the volatile session (lost at
  * every reset, Book 1 §6.1) and the one atomic state change per command.
  */
-import { fromHex } from '../../apdu/bytes.js';
+import { fromHex } from '../../apdu/index.js';
 import type { CardEngine } from '../engine.js';
 import { appletSession } from '../os/applets.js';
 import { PURSE_STATE_KEY, type PurseState } from './purse-files.js';

@@ -4,7 +4,7 @@
  * identifiers, command bytes and status words come from the protocol module
  * shared with the terminal (src/apdu/geldkarte-protocol.ts) and are re-exported.
  *
- * What is real (payments-domain-facts.md §1): the purse AIDs, the files and
+ * What is real (docs/sources.md §1): the purse AIDs, the files and
  * their short file identifiers, the record layouts, READ RECORD by SFI, the
  * process (offline debit without PIN or signature against a merchant security
  * module, load with PIN and online approval, end-of-day summary with sequence
@@ -18,10 +18,10 @@
  * derivation inputs) is this project's design, chosen to follow the public
  * description; it will not interoperate with a real Haendlerkarte or purse.
  */
-import { type Bytes, bcd, concat, fromBcd, uintBytes } from '../../apdu/bytes.js';
-import { KIND_STATUS, type PaymentKind as DebitKind } from '../../apdu/geldkarte-protocol.js';
-import { deriveIccMasterKey } from '../../crypto/key-derivation.js';
-import { retailMac } from '../../crypto/mac.js';
+import { type Bytes, bcd, concat, fromBcd, uintBytes } from '../../apdu/index.js';
+import { KIND_STATUS, type PaymentKind as DebitKind } from '../../apdu/index.js';
+import { deriveIccMasterKey } from '../../crypto/index.js';
+import { retailMac } from '../../crypto/index.js';
 
 // The protocol bytes (AIDs, SFIs, log sizes, command bytes, status words) are shared with the
 // terminal through the APDU layer; the card-side names are kept (SFI, SW, DebitKind).
@@ -45,7 +45,7 @@ export {
   GELDKARTE_SW as SW,
   PURSE_SFI as SFI,
   type PaymentKind as DebitKind,
-} from '../../apdu/geldkarte-protocol.js';
+} from '../../apdu/index.js';
 
 /**
  * Test master keys of the emvsim GeldKarte system (2-key TDES). Never real keys.

@@ -13,20 +13,12 @@
  * `card.nv.applets[name]`, so `card.commit()` writes it to the card file in the
  * same atomic write as the EMV state.
  */
-import { type Bytes, equal } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
+import { type Bytes, equal } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
 import type { Answer, CardEngine } from '../engine.js';
 
-export interface CardApplet {
-  /** Key of the applet's state in `card.nv.applets`. */
-  readonly name: string;
-  /** DF names (AIDs) the applet is selected by, exact match. */
-  readonly aids: readonly Bytes[];
-  /** SELECT by one of `aids` (index `aidIndex`); returns the FCI answer. */
-  select(card: CardEngine, aidIndex: number, cmd: DecodedCommand): Answer;
-  /** A command while selected; `undefined` hands it to the card OS's own routing. */
-  handle(card: CardEngine, cmd: DecodedCommand): Answer | undefined;
-}
+/** What an applet implements; defined beside the engine that holds the applets. */
+export type { CardApplet } from '../engine.js';
 
 const INS_SELECT = 0xa4;
 

@@ -9,9 +9,9 @@
  *   GET RESPONSE               -> the pending data (61xx while more remains, 6Cxx on a wrong Le)
  * A blocked card answers 6A81 to everything (Book 1 §12.3.2, Book 3 §6.5.3).
  */
-import { type Bytes, concat } from '../../apdu/bytes.js';
-import { type DecodedCommand, decodeCommand } from '../../apdu/command.js';
-import { ApduError } from '../../apdu/errors.js';
+import { type Bytes, concat } from '../../apdu/index.js';
+import { type DecodedCommand, decodeCommand } from '../../apdu/index.js';
+import { ApduError } from '../../apdu/index.js';
 import { appletAnswer } from './applets.js';
 import { routeCommand } from './routes.js';
 import { type Answer, type CardEngine, sw } from '../engine.js';

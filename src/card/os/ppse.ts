@@ -14,8 +14,8 @@
  * `contactless` are not selectable (6A82 "file not found", ISO/IEC 7816-4
  * Table 6), as real dual-interface cards behave.
  */
-import { type Bytes, ascii, uintBytes, fromHex } from '../../apdu/bytes.js';
-import { encodeTlv, type TlvInput } from '../../apdu/tlv.js';
+import { type Bytes, ascii, uintBytes, fromHex } from '../../apdu/index.js';
+import { encodeTlv, type TlvInput } from '../../apdu/index.js';
 import type { ApplicationEntry, CardInterface, CardProfile } from '../profile/types.js';
 
 export const PPSE_NAME = ascii('2PAY.SYS.DDF01');

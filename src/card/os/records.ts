@@ -2,9 +2,9 @@
  * READ RECORD (Book 3 §6.5.11, ISO/IEC 7816-4 §7.3.3), GET DATA (Book 3
  * §6.5.7) and GET CHALLENGE (Book 3 §6.5.6).
  */
-import { type Bytes, fromHex, uintBytes } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
-import { encodeTlv } from '../../apdu/tlv.js';
+import { type Bytes, fromHex, uintBytes } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
+import { encodeTlv } from '../../apdu/index.js';
 import { type Answer, type CardEngine, ok, sw } from '../engine.js';
 import { LOG_FORMAT, LOG_SFI } from '../personalise.js';
 

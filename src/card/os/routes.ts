@@ -3,7 +3,7 @@
  * which classes each instruction accepts. A class the card knows with an
  * instruction it does not: 6D00; a class it does not know: 6E00.
  */
-import type { DecodedCommand } from '../../apdu/command.js';
+import type { DecodedCommand } from '../../apdu/index.js';
 import { type Answer, type CardEngine, sw } from '../engine.js';
 import { externalAuthenticate, internalAuthenticate } from '../app/authenticate.js';
 import { generateAc } from '../app/generate-ac.js';

@@ -7,8 +7,8 @@
  * selection"); "next occurrence" continues after the current match.
  * A blocked application answers 6283 with its FCI (Book 3 §10.1, Book 1 §12.3.2).
  */
-import { type Bytes, equal, fromHex } from '../../apdu/bytes.js';
-import type { DecodedCommand } from '../../apdu/command.js';
+import { type Bytes, equal, fromHex } from '../../apdu/index.js';
+import type { DecodedCommand } from '../../apdu/index.js';
 import { type Answer, type CardEngine, sw } from '../engine.js';
 import { PSE_NAME } from '../personalise.js';
 import { startTransaction } from '../state.js';

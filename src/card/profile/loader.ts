@@ -8,8 +8,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { type Document, LineCounter, isNode, parseDocument } from 'yaml';
-import { DocumentError } from '../../apdu/errors.js';
-import { packageRoot } from '../../crypto/capk.js';
+import { DocumentError } from '../../apdu/index.js';
+import { packageRoot } from '../../crypto/index.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import type { CardProfile } from './types.js';
 import { validateProfile } from './validate.js';

@@ -14,9 +14,9 @@
  * The card's own logic (PIN, ATC, cryptograms) still runs; only the bytes named here change.
  * The format is documented in docs/card-images.md.
  */
-import { type Bytes, fromHex } from '../../apdu/bytes.js';
-import { EmvsimError } from '../../apdu/errors.js';
-import { decodeTlv, encodeTlv, type Tlv } from '../../apdu/tlv.js';
+import { type Bytes, fromHex } from '../../apdu/index.js';
+import { EmvsimError } from '../../apdu/index.js';
+import { decodeTlv, encodeTlv, type Tlv } from '../../apdu/index.js';
 
 export interface RawImage {
   records?: Record<string, string | null>;

@@ -3,8 +3,8 @@
  * DocumentError naming the file, line and field path (the line found by the
  * loader's `locate`, which knows which file of the base chain set the field).
  */
-import { DocumentError } from '../../apdu/errors.js';
-import { readTag } from '../../apdu/tlv.js';
+import { DocumentError } from '../../apdu/index.js';
+import { readTag } from '../../apdu/index.js';
 import { COMMAND_INS, FAULT_ACTIONS, type FaultAction, type FaultRule } from '../faults.js';
 import { validateRawImage } from './raw-image.js';
 import type { ApplicationEntry, CardProfile, CryptogramProfile, OdaMethod, RiskProfile } from './types.js';

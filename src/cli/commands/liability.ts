@@ -16,10 +16,8 @@ const explainCommand: CommandModule = {
       .example('$0 transact --amount 12.34 --pin 1234 --json > out.json && $0 liability explain out.json', 'why the issuer carries it'),
   handler: async (argv) => {
     const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const { DocumentError } = await import('../../apdu/errors.js');
-    const { explainLiability, loadLiabilityTable } = await import('../../terminal/liability.js');
-    const { projectRoot } = await import('../../terminal/config-loader.js');
+    const { explainLiability, loadLiabilityTable, liabilityTablePath } = await import('../../terminal/index.js');
     const file = String(argv.outcome);
     let outcome: { facts?: Record<string, unknown> };
     try {
@@ -30,7 +28,7 @@ const explainCommand: CommandModule = {
     }
     if (!outcome.facts || typeof outcome.facts !== 'object') throw new DocumentError('has no facts object (write it with emvsim transact --json)', { file, field: 'facts' });
     const rulesArg = String(argv.rules);
-    const rulesFile = rulesArg.includes('/') || rulesArg.endsWith('.yaml') ? rulesArg : join(projectRoot(), 'scripts', 'liability', `${rulesArg}.yaml`);
+    const rulesFile = liabilityTablePath(rulesArg);
     const table = loadLiabilityTable(rulesFile);
     const e = explainLiability(outcome.facts as never, table.rules);
     if (argv.json) {

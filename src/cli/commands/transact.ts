@@ -113,20 +113,8 @@ async function authorisationHost(o: TransactOptions, card: EmulatedCardLike | un
   }
   // checkReaderOptions: --online comes with an emulated card only.
   if (o.online && card) {
-    const { ScriptedHost } = await import('../../terminal/scripted-host.js');
-    const profile = card.engine.profile;
-    const s = card.secrets;
-    const host = new ScriptedHost({
-      mode: o.online,
-      issuerKeys: {
-        imkAc: s.issuerMasterKeys.ac,
-        derivation: s.derivation,
-        sessionKey: profile.cryptogram.sessionKey,
-        arpcMethod: profile.cryptogram.arpcMethod === 2 ? 2 : 1,
-        arpcKey: profile.cryptogram.arpcKey === 'master' ? 'master' : 'session',
-      },
-    });
-    return { host, describe: `scripted (${o.online})`, close: () => undefined };
+    const { scriptedHostFor } = await import('../../testing/index.js');
+    return { host: scriptedHostFor(card, { mode: o.online }), describe: `scripted (${o.online})`, close: () => undefined };
   }
   const { createInProcessHost } = await import('../../issuer/index.js');
   const host = createInProcessHost();
@@ -151,15 +139,9 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
   checkReaderOptions(o);
   checkHostOptions(o);
   const { createCard, createDemoCard, loadCard, lockCardFile } = await import('../../card/index.js');
-  const { loadTerminalProfile, projectRoot } = await import('../../terminal/config-loader.js');
-  const { capksForTerminal } = await import('../../terminal/capk-lookup.js');
-  const { seededRandom, memoryTransactionLog } = await import('../../terminal/environment.js');
-  const { runTransaction } = await import('../../terminal/kernel.js');
-  const { loadLiabilityTable } = await import('../../terminal/liability.js');
-  const { eventPrinter, formatOutcome } = await import('../../terminal/report.js');
+  const { createTerminal, loadTerminalProfile, seededRandom, eventPrinter, formatOutcome } = await import('../../terminal/index.js');
   const { currencyOf, parseAmount, MAX_AMOUNT_MINOR } = await import('../../apdu/amount.js');
   const { CliCardholder, scriptedPins } = await import('../pin-entry.js');
-  const { join } = await import('node:path');
 
   const config = loadTerminalProfile(o.terminal);
   const currencyInfo = o.currency ? currencyOf(o.currency) : currencyOf(config.currencyCode, 'terminal currencyCode');
@@ -197,43 +179,38 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
   const issuer = await authorisationHost(o, card);
   if (printEvents && o.host !== undefined) print(`Host: ${issuer.describe}`);
   const host = issuer.host;
-  const rulesFile = join(projectRoot(), 'scripts', 'liability', `${config.liabilityRules}.yaml`);
   const cardholder = new CliCardholder(pins.pins, printEvents ? { onMessage: (m: string) => print(`    [PIN pad] ${m}`) } : {});
   const seedClock = Date.now();
   const emulated = card;
-  const outcome = await runTransaction(
-    {
-      transport,
-      config,
-      cardholder,
-      host,
-      clock: { now: () => new Date(seedClock) },
-      random: seededRandom(o.seed),
-      capks: capksForTerminal(config),
-      transactionLog: memoryTransactionLog(),
-      liabilityRules: loadLiabilityTable(rulesFile).rules,
-      // An emulated card's magnetic stripe, for fallback: track 2 = PAN D YYMM service code discretionary data.
-      ...(emulated
-        ? { magstripe: { swipe: async () => ({ track2: `${emulated.secrets.pan}D${emulated.engine.profile.expiry.slice(0, 4)}${emulated.engine.profile.serviceCode}0000000000` }) } }
-        : {}),
-      ...(securePinPad ? { securePinPad } : {}),
-      // ISO 8583 field 11: a seeded run repeats its unpredictable number, so the STAN comes from the wall
-      // clock (ms, cycling every 16m40s): a later run against the same `emvsim host` is a new message, not a
-      // retransmission that the host would answer from its ledger.
-      stan: () => String(seedClock % 1_000_000).padStart(6, '0'),
-      ...(printEvents ? { observer: eventPrinter(print) } : {}),
-    },
-    {
-      amountMinor: amountMinor + cashbackMinor,
-      ...(cashbackMinor ? { otherAmountMinor: cashbackMinor } : {}),
-      transactionType: cashbackMinor ? 'cashback' : o.type,
-      currencyCode: currencyInfo.numeric,
-      merchantForcedOnline: o.forceOnline,
-    },
-  ).finally(async () => {
-    issuer.close();
-    await transport.close();
+  const terminal = createTerminal({
+    profile: config,
+    host,
+    cardholder,
+    clock: new Date(seedClock),
+    random: seededRandom(o.seed),
+    // An emulated card's magnetic stripe, for fallback: track 2 = PAN D YYMM service code discretionary data.
+    ...(emulated
+      ? { magstripe: { swipe: async () => ({ track2: `${emulated.secrets.pan}D${emulated.engine.profile.expiry.slice(0, 4)}${emulated.engine.profile.serviceCode}0000000000` }) } }
+      : {}),
+    ...(securePinPad ? { securePinPad } : {}),
+    // ISO 8583 field 11: a seeded run repeats its unpredictable number, so the STAN comes from the wall
+    // clock (ms, cycling every 16m40s): a later run against the same `emvsim host` is a new message, not a
+    // retransmission that the host would answer from its ledger.
+    stan: () => String(seedClock % 1_000_000).padStart(6, '0'),
+    ...(printEvents ? { log: eventPrinter(print) } : {}),
   });
+  const outcome = await terminal
+    .transact(transport, {
+      amount: amountMinor + cashbackMinor,
+      ...(cashbackMinor ? { otherAmount: cashbackMinor } : {}),
+      type: cashbackMinor ? 'cashback' : o.type,
+      currency: currencyInfo.numeric,
+      forceOnline: o.forceOnline,
+    })
+    .finally(async () => {
+      issuer.close();
+      await transport.close();
+    });
   try {
     if (o.card && card) card.save();
   } finally {
@@ -246,7 +223,7 @@ export async function runTransact(o: TransactOptions, print: (line: string) => v
   } else {
     formatOutcome(outcome, currencyInfo.alpha).forEach(print);
     if (o.trace) {
-      const { formatTrace } = await import('../../apdu/trace-format.js');
+      const { formatTrace } = await import('../../apdu/index.js');
       print('');
       print(formatTrace(outcome.trace));
     }

@@ -9,7 +9,28 @@ import { type Capk, loadCapkFile, loadDefaultCapks } from '../../crypto/capk.js'
 import { type OdaChainInputs, type OdaChainResult, verifyOdaChain } from '../../crypto/oda/verify-chain.js';
 import type { RsaPublicKey } from '../../crypto/rsa.js';
 import { printJson, println } from '../output.js';
-import type { OdaArgs } from './oda.js';
+
+export interface OdaArgs {
+  capk?: string;
+  'capk-modulus'?: string;
+  'capk-exponent'?: string;
+  'capk-file'?: string[];
+  pan?: string;
+  date?: string;
+  tag?: string[];
+  input?: string;
+  'static-data'?: string;
+  'dynamic-data'?: string;
+  method?: 'sda' | 'dda' | 'cda';
+  'unpredictable-number'?: string;
+  cid?: string;
+  'pdol-data'?: string;
+  'cdol1-data'?: string;
+  'cdol2-data'?: string;
+  response?: string;
+  'transaction-data-hash'?: string;
+  json: boolean;
+}
 
 interface OdaInputFile {
   capk?: string | { modulus: string; exponent?: string };

@@ -4,28 +4,9 @@
  * Registered as a subcommand by src/cli/commands/crypto.ts.
  */
 import type { Argv, CommandModule } from 'yargs';
+import type { OdaArgs } from './oda-run.js';
 
-export interface OdaArgs {
-  capk?: string;
-  'capk-modulus'?: string;
-  'capk-exponent'?: string;
-  'capk-file'?: string[];
-  pan?: string;
-  date?: string;
-  tag?: string[];
-  input?: string;
-  'static-data'?: string;
-  'dynamic-data'?: string;
-  method?: 'sda' | 'dda' | 'cda';
-  'unpredictable-number'?: string;
-  cid?: string;
-  'pdol-data'?: string;
-  'cdol1-data'?: string;
-  'cdol2-data'?: string;
-  response?: string;
-  'transaction-data-hash'?: string;
-  json: boolean;
-}
+export type { OdaArgs };
 
 function builder(y: Argv): Argv {
   return y

@@ -11,7 +11,7 @@ import type { CardTransport } from '../../apdu/transport.js';
 import { createMerchantCard, createPurseCard, DEMO_PURSE, loadMerchantCard, loadPurseCard, newMerchantCardFile, newPurseCardFile } from '../../card/geldkarte/index.js';
 import { projectRoot } from '../../terminal/config-loader.js';
 import { loadPurse, pay, readMerchantStatus, readPurse } from '../../terminal/geldkarte/index.js';
-import { loadLiabilityTable } from '../../terminal/liability.js';
+import { loadLiabilityTable } from '../../terminal/liability-file.js';
 import { paintVerdicts, printJson, println } from '../output.js';
 import { openTransport } from '../transport-option.js';
 import { InProcessLoadingHost, fileOutbox, memoryOutbox, openClearingLedger, openPurseDebitRecord, outboxPathOf, settleDay } from '../../issuer/geldkarte/index.js';

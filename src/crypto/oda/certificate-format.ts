@@ -9,7 +9,7 @@
  * and is N - 22 bytes long. The signer applies its private key to the whole block; the
  * verifier applies the public key and checks header, trailer, format and hash.
  */
-import { type Bytes, concat, equal, fromCn, fromHex, toHex } from '../../apdu/bytes.js';
+import { type Bytes, concat, equal, fromCn, fromHex, toHex } from '../../apdu/index.js';
 import { CryptoError } from '../errors.js';
 import { sha1 } from '../hash.js';
 import { type RsaKeyPair, type RsaPublicKey, rsaPrivateOperation, rsaPublicOperation } from '../rsa.js';

@@ -3,7 +3,7 @@
  * (EMV Book 2 §5.1, §5.3, Table 6) and ICC certificates 9F46 / 9F2D (Book 2 §6.1, §6.4,
  * Table 14, §7.1). Building on the signed-block primitives of certificate-format.ts.
  */
-import { type Bytes, bytesOf, concat, fromCn, toHex, uintBytes } from '../../apdu/bytes.js';
+import { type Bytes, bytesOf, concat, fromCn, toHex, uintBytes } from '../../apdu/index.js';
 import { type RsaKeyPair, type RsaPublicKey } from '../rsa.js';
 import {
   HASH_SHA1,

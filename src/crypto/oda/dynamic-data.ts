@@ -8,9 +8,9 @@
  * CDA: ICC Dynamic Data = len || ICC Dynamic Number || CID (1) || AC (8) || Transaction Data Hash Code (20);
  *      hash over bytes 2..N_IC-21 || Unpredictable Number (9F37).
  */
-import { type Bytes, bytesOf, concat, equal, toHex, uintBytes } from '../../apdu/bytes.js';
-import { TlvError } from '../../apdu/errors.js';
-import { decodeTlv, readLength, readTag } from '../../apdu/tlv.js';
+import { type Bytes, bytesOf, concat, equal, toHex, uintBytes } from '../../apdu/index.js';
+import { TlvError } from '../../apdu/index.js';
+import { decodeTlv, readLength, readTag } from '../../apdu/index.js';
 import { type RsaKeyPair, type RsaPublicKey } from '../rsa.js';
 import { FORMAT, HASH_SHA1, OdaError, PAD, type Recovered, checkHash, checkHashAlgorithm, recoverBlock, signWithRecovery } from './certificate-format.js';
 import { sha1 } from '../hash.js';

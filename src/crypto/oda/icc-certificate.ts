@@ -10,7 +10,7 @@
  *   ICC certificate hash over bytes 2..N_I-21 || 9F48 || 9F47 || static data to be authenticated;
  *   PIN encipherment certificate hash over bytes 2..N_I-21 || 9F2F || 9F2E (no static data).
  */
-import { type Bytes, cn } from '../../apdu/bytes.js';
+import { type Bytes, cn } from '../../apdu/index.js';
 import { type RsaKeyPair, type RsaPublicKey } from '../rsa.js';
 import { FORMAT, type OdaObject, OdaError, type Recovered, type TransactionDate, panDigits } from './certificate-format.js';
 import { type CertifiedKeyCommonFields, createCertifiedKeyCertificate, recoverCertifiedKey } from './certified-key.js';

@@ -9,7 +9,7 @@
  *   | issuer PK or leftmost N_CA-36 bytes (BB-padded) | SHA-1 (20) | BC
  *   hash over bytes 2..N_CA-21 || remainder (92) || exponent (9F32)
  */
-import { type Bytes, cn, toHex } from '../../apdu/bytes.js';
+import { type Bytes, cn, toHex } from '../../apdu/index.js';
 import { type RsaKeyPair, type RsaPublicKey } from '../rsa.js';
 import { FORMAT, OdaError, type Recovered, type TransactionDate, panDigits } from './certificate-format.js';
 import { type CertifiedKeyCommonFields, type CertifiedKeyLayout, createCertifiedKeyCertificate, recoverCertifiedKey } from './certified-key.js';

@@ -6,8 +6,8 @@
  *   6A | 03 | Hash Algo 01 | Data Authentication Code (2) | pad BB (N_I-26) | SHA-1 (20) | BC
  *   hash over bytes 2..N_I-21 || static data to be authenticated
  */
-import { type Bytes, bytesOf, concat, toHex } from '../../apdu/bytes.js';
-import { decodeTlv } from '../../apdu/tlv.js';
+import { type Bytes, bytesOf, concat, toHex } from '../../apdu/index.js';
+import { decodeTlv } from '../../apdu/index.js';
 import { type RsaKeyPair, type RsaPublicKey } from '../rsa.js';
 import { FORMAT, HASH_SHA1, OdaError, PAD, type Recovered, checkHash, checkHashAlgorithm, recoverBlock, signWithRecovery } from './certificate-format.js';
 

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Bytes, fromHex, toHex } from '../../apdu/bytes.js';
-import { DocumentError } from '../../apdu/errors.js';
+import { type Bytes, fromHex, toHex } from '../../apdu/index.js';
+import { DocumentError } from '../../apdu/index.js';
 import { packageRoot } from '../capk.js';
 import { type RsaKeyPair, type RsaKeyPairJson, keyPairFromJson } from '../rsa.js';
 import { panDigits } from './certificate-format.js';

@@ -10,7 +10,7 @@
  * A step whose signer key could not be recovered (hash, header, trailer or format wrong) stops
  * the chain: the following steps are listed with the reason they were not verified.
  */
-import { type Bytes, fromHex, toHex } from '../../apdu/bytes.js';
+import { type Bytes, fromHex, toHex } from '../../apdu/index.js';
 import type { RsaPublicKey } from '../rsa.js';
 import { type OdaObject, type Recovered, type TransactionDate } from './certificate-format.js';
 import { type CdaTransactionData, recoverCdaSignature, recoverDdaSignature } from './dynamic-data.js';

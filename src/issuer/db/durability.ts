@@ -16,7 +16,7 @@
  */
 import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { EmvsimError } from '../../apdu/errors.js';
+import { EmvsimError } from '../../apdu/index.js';
 import type { IssuerDatabase } from './schema.js';
 
 /**

@@ -2,8 +2,8 @@
  * Issuer master data: issuer master keys per BIN range, accounts and card
  * records. Plain typed rows over the SQLite tables of schema.ts.
  */
-import { fromHex, type Bytes } from '../../apdu/bytes.js';
-import { EmvsimError } from '../../apdu/errors.js';
+import { fromHex, type Bytes } from '../../apdu/index.js';
+import { EmvsimError } from '../../apdu/index.js';
 import { statement, type IssuerDatabase } from './schema.js';
 
 export type CardStatus = 'active' | 'lost' | 'stolen' | 'blocked';

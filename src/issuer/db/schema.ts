@@ -5,9 +5,36 @@
  * (SQLite "WAL mode ... synchronous=FULL ... durable"). Amounts are integers
  * in minor units; nothing is ever a float.
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 
-export type IssuerDatabase = Database.Database;
+/** A prepared statement: the part of better-sqlite3's Statement the issuer uses. */
+export interface SqlStatement {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+/**
+ * The issuer database: a better-sqlite3 Database, described here by the part the issuer
+ * uses, so the package's public types need no @types/better-sqlite3 (a dev-only package).
+ */
+export interface IssuerDatabase {
+  prepare(sql: string): SqlStatement;
+  exec(sql: string): unknown;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  /** A function that runs `fn` in a transaction (BEGIN; .immediate: BEGIN IMMEDIATE). */
+  transaction<F extends (...args: never[]) => unknown>(fn: F): F & { deferred: F; immediate: F; exclusive: F };
+  close(): unknown;
+  readonly open: boolean;
+  readonly name: string;
+  readonly inTransaction: boolean;
+  readonly memory: boolean;
+}
+
+/** better-sqlite3, loaded on the first database opened: importing the issuer loads no native addon. */
+function sqlite(): new (path: string) => IssuerDatabase {
+  return createRequire(import.meta.url)('better-sqlite3') as new (path: string) => IssuerDatabase;
+}
 
 export const SCHEMA_VERSION = 2;
 
@@ -144,7 +171,7 @@ CREATE TABLE IF NOT EXISTS rule_decisions (
  */
 const LEDGER_V2_COLUMNS = ['request_digest', 'trace_date', 'original_stan', 'original_date'] as const;
 
-function migrate(db: Database.Database): void {
+function migrate(db: IssuerDatabase): void {
   const have = new Set((db.prepare('PRAGMA table_info(authorisations)').all() as { name: string }[]).map((c) => c.name));
   for (const column of LEDGER_V2_COLUMNS) if (!have.has(column)) db.exec(`ALTER TABLE authorisations ADD COLUMN ${column} TEXT`);
   db.exec('CREATE INDEX IF NOT EXISTS authorisations_by_original ON authorisations (terminal_id, original_stan) WHERE original_stan IS NOT NULL');
@@ -153,6 +180,7 @@ function migrate(db: Database.Database): void {
 
 /** Opens (creating when new) the issuer database; `':memory:'` for an in-process host. */
 export function openIssuerDatabase(path: string): IssuerDatabase {
+  const Database = sqlite();
   const db = new Database(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -163,10 +191,10 @@ export function openIssuerDatabase(path: string): IssuerDatabase {
   return db;
 }
 
-const statements = new WeakMap<IssuerDatabase, Map<string, Database.Statement>>();
+const statements = new WeakMap<IssuerDatabase, Map<string, SqlStatement>>();
 
 /** A prepared statement, cached per database (preparing is the expensive part of a small query). */
-export function statement(db: IssuerDatabase, sql: string): Database.Statement {
+export function statement(db: IssuerDatabase, sql: string): SqlStatement {
   let cache = statements.get(db);
   if (!cache) {
     cache = new Map();

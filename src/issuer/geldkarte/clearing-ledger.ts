@@ -22,7 +22,7 @@
  * `openUnknowns` until resolveUnknowns() finds it.
  * The state is a plain JSON object; the CLI stores it with writeFileAtomic.
  */
-import { type Bytes, constantTimeEqual, fromHex } from '../../apdu/bytes.js';
+import { type Bytes, constantTimeEqual, fromHex } from '../../apdu/index.js';
 import { DEMO_MASTER_KEYS, MAC_DOMAIN, deriveCardKey, schemeMac } from '../../card/geldkarte/index.js';
 import { type ClearingHost, type SettlementResult, type SettlementSummary, type SummaryTotals, type UnknownPayment, decodeSummary, formatAmount } from '../../terminal/geldkarte/index.js';
 import type { PurseShadowAccounts } from './shadow-account.js';

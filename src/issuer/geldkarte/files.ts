@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DocumentError } from '../../apdu/errors.js';
-import { writeFileAtomic } from '../../card/persistence.js';
+import { DocumentError } from '../../apdu/index.js';
+import { writeFileAtomic } from '../../card/index.js';
 import { type ClearingState, ClearingLedger } from './clearing-ledger.js';
 import type { PendingSummary, SummaryOutbox } from './settlement-link.js';
 import { type PurseDebitRecordState, ShadowAccounts } from './shadow-account.js';

@@ -2,10 +2,10 @@
  * An in-process loading host (Ladezentrale) for the GeldKarte: it holds the
  * load master key, checks the purse's MAC, checks and debits the cardholder's
  * account, and answers with its approval MAC; it keeps a shadow balance per
- * purse as the Kunden-Evidenzzentrale did (payments-domain-facts.md §1
+ * purse as the Kunden-Evidenzzentrale did (docs/sources.md §1
  * "Loading"). MODELLED message format (see src/card/geldkarte/scheme.ts).
  */
-import { type Bytes, constantTimeEqual, fromHex, toHex, uintBytes } from '../../apdu/bytes.js';
+import { type Bytes, constantTimeEqual, fromHex, toHex, uintBytes } from '../../apdu/index.js';
 import { DEMO_MASTER_KEYS, MAC_DOMAIN, amountBcd, deriveCardKey, schemeMac } from '../../card/geldkarte/index.js';
 import type { LoadApproval, LoadRequest, LoadingHost } from '../../terminal/geldkarte/index.js';
 import { type PurseDebitFinding, type PurseShadowAccounts, ShadowAccounts } from './shadow-account.js';

@@ -12,9 +12,7 @@
  * The next `settle` first delivers what the outbox still holds: the kept bytes, or, if the process died
  * between 1 and 2, the card's LAST SUMMARY when the card's sequence number shows that SETTLE committed.
  */
-import { fromHex, toHex } from '../../apdu/bytes.js';
-import { DocumentError } from '../../apdu/errors.js';
-import type { CardTransport } from '../../apdu/transport.js';
+import { type CardTransport, DocumentError, fromHex, toHex } from '../../apdu/index.js';
 import { type ClearingHost, type SettlementResult, type SettlementSummary, decodeSummary, fetchSummary, readMerchantStatus } from '../../terminal/geldkarte/index.js';
 import { killPoint } from './kill-point.js';
 

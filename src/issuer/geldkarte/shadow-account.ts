@@ -1,6 +1,6 @@
 /**
  * The purse issuer's shadow account (Kartenevidenzzentrale: "shadow balance per
- * card", payments-domain-facts.md §1 "Loading"/"Settlement"). MODELLED: how the
+ * card", docs/sources.md §1 "Loading"/"Settlement"). MODELLED: how the
  * real centre learned each purse's debits was never published. Here the
  * loading host is told, at every load, the purse's debit sequence counter
  * (EF_BSEQ) and its debit log (EF_BLOG, the newest 15 records) as read by the
@@ -14,8 +14,7 @@
  *     counter alone proves nothing: it may have been read before the payment.
  *     A purse never loaded again keeps its unknown payment open.
  */
-import { type Bytes, readUint, toHex } from '../../apdu/bytes.js';
-import { KIND_STATUS, type PaymentKind } from '../../apdu/geldkarte-protocol.js';
+import { type Bytes, KIND_STATUS, type PaymentKind, readUint, toHex } from '../../apdu/index.js';
 import { decodeDebitLog } from '../../terminal/geldkarte/index.js';
 
 export type PurseDebitFinding =

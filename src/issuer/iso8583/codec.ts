@@ -6,8 +6,8 @@
  * (`partial`) so a server can still echo STAN/RRN/terminal in its format-error
  * (30) answer.
  */
-import { type Bytes, concat, toAscii } from '../../apdu/bytes.js';
-import { ParseError } from '../../apdu/errors.js';
+import { type Bytes, concat, toAscii } from '../../apdu/index.js';
+import { ParseError } from '../../apdu/index.js';
 import { FORMAT_PATTERNS, type FieldSpec, fieldSpec } from './fields.js';
 
 export type FieldValue = string | Bytes;

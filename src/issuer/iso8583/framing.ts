@@ -2,7 +2,7 @@
  * TCP framing used by acquirer links: each ISO 8583 message is preceded by a
  * 2-byte big-endian length header (the message body length, header excluded).
  */
-import { type Bytes, concat, uintBytes } from '../../apdu/bytes.js';
+import { type Bytes, concat, uintBytes } from '../../apdu/index.js';
 
 export const MAX_FRAME = 0xffff;
 

@@ -13,8 +13,8 @@
  * A message that fails verification is answered 63 (ISO 8583:1987 response
  * code "security violation") by the server and changes nothing.
  */
-import { type Bytes, constantTimeEqual, concat } from '../../apdu/bytes.js';
-import { EmvsimError } from '../../apdu/errors.js';
+import { type Bytes, constantTimeEqual, concat } from '../../apdu/index.js';
+import { EmvsimError } from '../../apdu/index.js';
 import { retailMac } from '../../crypto/index.js';
 import { encodeMessage, type Iso8583Message } from './codec.js';
 

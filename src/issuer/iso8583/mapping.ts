@@ -5,10 +5,10 @@
  * ISO 8583:1987 §4.1.2.2), answered with 0110/0210/0410. Mandatory fields are
  * checked here so that a missing one is an Iso8583Error naming it (answered 30).
  */
-import { type Bytes, toHex } from '../../apdu/bytes.js';
-import { decodeTlv, encodeTlv, encodeTlvList, flattenTlv } from '../../apdu/tlv.js';
-import { TlvError } from '../../apdu/errors.js';
-import type { AuthorisationRequest, AuthorisationResponse, MessageKind } from '../../terminal/host.js';
+import { type Bytes, toHex } from '../../apdu/index.js';
+import { decodeTlv, encodeTlv, encodeTlvList, flattenTlv } from '../../apdu/index.js';
+import { TlvError } from '../../apdu/index.js';
+import type { AuthorisationRequest, AuthorisationResponse, MessageKind } from '../../terminal/index.js';
 import type { IssuerRequest } from '../request-identity.js';
 import { parseTrack2 } from '../track2.js';
 import { Iso8583Error, type Iso8583Message, optionalBytes, optionalText, textField } from './codec.js';

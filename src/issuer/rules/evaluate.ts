@@ -3,7 +3,7 @@
  * transaction, so history and velocity see every committed transaction).
  * Returns every rule that fired, in file order; the first one decides.
  */
-import type { AuthorisationRequest } from '../../terminal/host.js';
+import type { AuthorisationRequest } from '../../terminal/index.js';
 import type { Account, CardRecord } from '../db/records.js';
 import type { IssuerDatabase } from '../db/schema.js';
 import { countryDigits } from '../iso8583/mapping.js';

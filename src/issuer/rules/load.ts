@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { DocumentError } from '../../apdu/errors.js';
+import { DocumentError } from '../../apdu/index.js';
 import { SCRIPT_COMMANDS, type ScriptCommandName } from '../scripts.js';
 import type { ListField, RiskRule, RuleAction, RuleSet } from './types.js';
 

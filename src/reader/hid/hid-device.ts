@@ -4,8 +4,8 @@
  * magstripe readers can be driven by recorded reports in tests and demos.
  */
 import { createRequire } from 'node:module';
-import type { Bytes } from '../../apdu/bytes.js';
-import { TransportError } from '../../apdu/errors.js';
+import type { Bytes } from '../../apdu/index.js';
+import { TransportError } from '../../apdu/index.js';
 
 export interface HidReportSource {
   readonly description: string;

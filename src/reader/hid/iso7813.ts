@@ -7,7 +7,7 @@
  * of such a card at a chip terminal is a fallback, which the kernel flags
  * (POS entry mode 80) and the liability rules treat differently.
  */
-import { ParseError } from '../../apdu/errors.js';
+import { ParseError } from '../../apdu/index.js';
 
 /** A track that does not follow ISO/IEC 7813; `offset` is the character index. */
 export class TrackError extends ParseError {

@@ -8,7 +8,7 @@
  * Unlike a PC/SC Part 10 PIN pad (part10.ts), the digits pass through the
  * host here; the terminal uses this only where no secure reader is present.
  */
-import type { Bytes } from '../../apdu/bytes.js';
+import type { Bytes } from '../../apdu/index.js';
 import type { HidReportSource } from './hid-device.js';
 
 export type KeypadKey = `${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}` | 'enter' | 'clear' | 'cancel';

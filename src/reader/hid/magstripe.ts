@@ -7,8 +7,8 @@
  *   7..116  track 1 data (ASCII), 117..226 track 2, 227..336 track 3 (110 bytes each)
  * Tracks are then parsed and validated per ISO/IEC 7813 (iso7813.ts).
  */
-import type { Bytes } from '../../apdu/bytes.js';
-import { ParseError } from '../../apdu/errors.js';
+import type { Bytes } from '../../apdu/index.js';
+import { ParseError } from '../../apdu/index.js';
 import { readSwipe, type SwipedCard } from './iso7813.js';
 import type { HidReportSource } from './hid-device.js';
 

@@ -7,12 +7,12 @@
  * GET DATA of the counters, and the transaction log. Read-only for the card's
  * counters: no GENERATE AC, no VERIFY. Uses src/apdu only, never src/card.
  */
-import { type Bytes, bcd, concat, fromHex, toHex } from '../../apdu/bytes.js';
-import { buildDolData, parseDol } from '../../apdu/dol.js';
-import { exchange } from '../../apdu/exchange.js';
-import { tryDecodeTlv } from '../../apdu/trace-format.js';
-import { type Tlv, findTag, flattenTlv } from '../../apdu/tlv.js';
-import type { CardTransport } from '../../apdu/transport.js';
+import { type Bytes, bcd, concat, fromHex, toHex } from '../../apdu/index.js';
+import { buildDolData, parseDol } from '../../apdu/index.js';
+import { exchange } from '../../apdu/index.js';
+import { tryDecodeTlv } from '../../apdu/index.js';
+import { type Tlv, findTag, flattenTlv } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
 
 export interface ExploredRecord {
   sfi: number;

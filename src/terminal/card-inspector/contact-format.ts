@@ -1,9 +1,9 @@
 /** Text and JSON forms of an ExploreResult (contact-explorer.ts). */
 
-import { formatTlvTree, tlvToJson } from '../../apdu/pretty.js';
-import { describeStatusWord } from '../../apdu/status-words.js';
-import { aidName } from '../../apdu/tags-aids.js';
-import type { Tlv } from '../../apdu/tlv.js';
+import { formatTlvTree, tlvToJson } from '../../apdu/index.js';
+import { describeStatusWord } from '../../apdu/index.js';
+import { aidName } from '../../apdu/index.js';
+import type { Tlv } from '../../apdu/index.js';
 import type { ExploreResult } from './contact-explorer.js';
 
 const COUNTER_NAMES: Record<string, string> = {

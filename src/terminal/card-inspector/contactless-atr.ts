@@ -11,8 +11,8 @@
  * 6300 or 6A81 to a SELECT, which looks like a card without PPSE. The inspector
  * says what it is instead.
  */
-import { type Bytes, toHex } from '../../apdu/bytes.js';
-import { EmvsimError } from '../../apdu/errors.js';
+import { type Bytes, toHex } from '../../apdu/index.js';
+import { EmvsimError } from '../../apdu/index.js';
 
 export type ContactlessAtrKind = 'iso14443-4' | 'storage-card' | 'not-contactless';
 

@@ -7,12 +7,12 @@
  * in openemv/emv-utils src/emv_fields.h (citing Book C-3 Annex A.2). Only the
  * meaning of each bit is used; what a kernel does with them is not implemented.
  */
-import { explainBits } from '../../apdu/bitmaps-core.js';
-import { CTQ_BITS, TTQ_BITS, VISA_FORM_FACTORS } from '../../apdu/bitmaps-contactless.js';
-import { type Bytes, toHex } from '../../apdu/bytes.js';
+import { explainBits } from '../../apdu/index.js';
+import { CTQ_BITS, TTQ_BITS, VISA_FORM_FACTORS } from '../../apdu/index.js';
+import { type Bytes, toHex } from '../../apdu/index.js';
 
 // One definition of the bits, in src/apdu (the tag decoders use it too).
-export { CTQ_BITS, TTQ_BITS } from '../../apdu/bitmaps-contactless.js';
+export { CTQ_BITS, TTQ_BITS } from '../../apdu/index.js';
 
 /** Applications whose 9F6C is the CTQ: Visa (Book C-3) and UnionPay (Book C-7). */
 const CTQ_RIDS = ['A000000003', 'A000000333'];

@@ -4,11 +4,11 @@
  * decoded values and raw hex alike, since BCD and track 2 data carry the PAN
  * digits literally.
  */
-import { fromHex, toHex } from '../../apdu/bytes.js';
-import { formatTlvTree, tlvToJson } from '../../apdu/pretty.js';
-import { describeStatusWord } from '../../apdu/status-words.js';
-import { aidName } from '../../apdu/tags-aids.js';
-import { type Tlv, flattenTlv } from '../../apdu/tlv.js';
+import { fromHex, toHex } from '../../apdu/index.js';
+import { formatTlvTree, tlvToJson } from '../../apdu/index.js';
+import { describeStatusWord } from '../../apdu/index.js';
+import { aidName } from '../../apdu/index.js';
+import { type Tlv, flattenTlv } from '../../apdu/index.js';
 import { MESSAGE_TEXT, encodeOutcomeParameterSet } from '../entry-point/index.js';
 import { explainContactlessTag } from './contactless-bits.js';
 import type { ContactlessInspection } from './contactless-inspector.js';

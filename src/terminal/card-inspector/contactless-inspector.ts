@@ -11,12 +11,12 @@
  * public) are not implemented, see docs/contactless.md.
  */
 import { randomBytes } from 'node:crypto';
-import { type Bytes, bcd, fromHex, toHex } from '../../apdu/bytes.js';
-import { buildDolData, parseDol } from '../../apdu/dol.js';
-import { exchange } from '../../apdu/exchange.js';
-import { tryDecodeTlv } from '../../apdu/trace-format.js';
-import { type Tlv, findTag, flattenTlv } from '../../apdu/tlv.js';
-import type { CardTransport } from '../../apdu/transport.js';
+import { type Bytes, bcd, fromHex, toHex } from '../../apdu/index.js';
+import { buildDolData, parseDol } from '../../apdu/index.js';
+import { exchange } from '../../apdu/index.js';
+import { tryDecodeTlv } from '../../apdu/index.js';
+import { type Tlv, findTag, flattenTlv } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
 import { type CapkStore, loadCapkFile, loadDefaultCapks } from '../../crypto/index.js';
 import { type Combination, type ContactlessKernel, EntryPoint, type EntryPointResult, type KernelActivation, type Outcome, blankParameters } from '../entry-point/index.js';
 import { NotIsoDepCardError, classifyContactlessAtr } from './contactless-atr.js';

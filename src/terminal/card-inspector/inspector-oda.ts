@@ -12,9 +12,9 @@
  *     shown, not judged;
  *   - CDA needs GENERATE AC, which the inspector never sends: certificates only.
  */
-import { type Bytes, toHex } from '../../apdu/bytes.js';
-import { buildDolData, parseDol } from '../../apdu/dol.js';
-import { TransportError } from '../../apdu/errors.js';
+import { type Bytes, toHex } from '../../apdu/index.js';
+import { buildDolData, parseDol } from '../../apdu/index.js';
+import { TransportError } from '../../apdu/index.js';
 import { type CapkStore, type OdaChainStep, type OdaRecord, buildStaticDataToBeAuthenticated, recoverDdaSignature, verifyOdaChain } from '../../crypto/index.js';
 
 export type InspectorOdaVerdict = 'verified' | 'failed' | 'certificates verified' | 'recovered, not judged' | 'not performed';

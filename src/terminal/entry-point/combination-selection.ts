@@ -6,10 +6,10 @@
  * src/libemv/emv_ep.c. Pure functions: Entry Point (entry-point.ts) sends the
  * commands.
  */
-import { type Bytes, ascii, concat, equal, fromHex, toHex } from '../../apdu/bytes.js';
-import { EmvsimError } from '../../apdu/errors.js';
-import { parseDol } from '../../apdu/dol.js';
-import { type Tlv, decodeTlv, findTag } from '../../apdu/tlv.js';
+import { type Bytes, ascii, concat, equal, fromHex, toHex } from '../../apdu/index.js';
+import { EmvsimError } from '../../apdu/index.js';
+import { parseDol } from '../../apdu/index.js';
+import { type Tlv, decodeTlv, findTag } from '../../apdu/index.js';
 import type { Combination, PreProcessingIndicators } from './pre-processing.js';
 
 export const PPSE_NAME = ascii('2PAY.SYS.DDF01');

@@ -10,10 +10,10 @@
  * books C-2..C-7 forbid software implementations and C-8 is not public, see
  * docs/contactless.md), only the inspector in src/terminal/card-inspector/.
  */
-import { type Bytes, fromHex, toHex } from '../../apdu/bytes.js';
-import { exchange } from '../../apdu/exchange.js';
-import { TransportError } from '../../apdu/errors.js';
-import type { CardTransport } from '../../apdu/transport.js';
+import { type Bytes, fromHex, toHex } from '../../apdu/index.js';
+import { exchange } from '../../apdu/index.js';
+import { TransportError } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
 import {
   type Candidate,
   type DirectoryEntry,

@@ -17,8 +17,8 @@
  *   byte 7        Field Off Request: FF N/A, otherwise the hold time in units of 100 ms
  *   byte 8        Removal Timeout in units of 100 ms
  */
-import { type Bytes, toHex } from '../../apdu/bytes.js';
-import { ParseError } from '../../apdu/errors.js';
+import { type Bytes, toHex } from '../../apdu/index.js';
+import { ParseError } from '../../apdu/index.js';
 
 export const OUTCOME_STATUSES = ['approved', 'declined', 'online-request', 'end-application', 'select-next', 'try-another-interface', 'try-again', 'n/a'] as const;
 export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];

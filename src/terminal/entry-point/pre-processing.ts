@@ -9,7 +9,7 @@
  * Requirement numbers as tagged in emerald79/libpay src/libemv/emv_ep.c.
  * Pure: no I/O.
  */
-import { type Bytes, fromHex } from '../../apdu/bytes.js';
+import { type Bytes, fromHex } from '../../apdu/index.js';
 import { MESSAGES, type Outcome, entryPointOutcome } from './outcome.js';
 
 /** One reader Combination {AID, Kernel ID} and its Entry Point Configuration Data (Book A Table 5-2). */

@@ -2,16 +2,16 @@
  * Loading the purse at a load terminal (Ladeterminal): the cardholder's PIN is
  * checked by the card (VERIFY), then the loading host (Ladezentrale) approves
  * online and debits the cardholder's account; the purse accepts only the host's
- * MAC (payments-domain-facts.md §1 "Loading"; command bytes MODELLED).
+ * MAC (docs/sources.md §1 "Loading"; command bytes MODELLED).
  * The host is injected (LoadingHost), like the kernel's authorisation host.
  */
-import { type Bytes, bcd, readUint, toHex } from '../../apdu/bytes.js';
-import { TransportError } from '../../apdu/errors.js';
-import type { CardTransport } from '../../apdu/transport.js';
-import { offlinePlaintextPinBlock } from '../../crypto/pin-block.js';
+import { type Bytes, bcd, readUint, toHex } from '../../apdu/index.js';
+import { TransportError } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
+import { offlinePlaintextPinBlock } from '../../crypto/index.js';
 import { GeldkarteError, PURSE_CMD, PURSE_SFI, logTimestamp, purseCommand, readRecordCommand, selectPurse, send, sendRaw } from './protocol.js';
 import { formatAmount } from './records.js';
-import { BLOG_RECORDS } from '../../apdu/geldkarte-protocol.js';
+import { BLOG_RECORDS } from '../../apdu/index.js';
 import { readPurseAmounts } from './read-purse.js';
 
 export interface LoadRequest {

@@ -1,11 +1,11 @@
 /**
  * The outcome of a GeldKarte operation, with the scheme's rules stated: no PIN
  * and no signature for paying, the payment guaranteed to the merchant, a lost
- * card's balance lost to its holder (payments-domain-facts.md §2, decision
+ * card's balance lost to its holder (docs/sources.md §2, decision
  * table row G4). The liable party comes from the terminal's liability table
  * (scripts/liability/*.yaml, rule `geldkarte-purse`) when rules are given.
  */
-import { type Bytes, toHex } from '../../apdu/bytes.js';
+import { type Bytes, toHex } from '../../apdu/index.js';
 import { type LiabilityDetermination, type LiabilityFacts, type LiabilityRule, determineLiability } from '../liability.js';
 import type { PaymentKind } from './protocol.js';
 import type { EfId } from './records.js';

@@ -1,7 +1,7 @@
 /**
  * Paying with the GeldKarte (Abbuchen) and refunding to it (Rueckbuchen): the
  * terminal relays between purse and merchant card over two CardTransports.
- * Offline, no PIN and no signature (payments-domain-facts.md §1 "Paying").
+ * Offline, no PIN and no signature (docs/sources.md §1 "Paying").
  *
  *   1 merchant START        purse id -> merchant id, hseq, sseq, merchant challenge
  *   2 purse INITIALISE      -> purse challenge, bseq, balance, purse MAC
@@ -16,9 +16,9 @@
  * issued the debit order) or, once the order was issued, 'unknown': the merchant
  * card parks the payment and the clearing side resolves it.
  */
-import { type Bytes, bcd, readUint, toHex } from '../../apdu/bytes.js';
-import { TransportError } from '../../apdu/errors.js';
-import type { CardTransport } from '../../apdu/transport.js';
+import { type Bytes, bcd, readUint, toHex } from '../../apdu/index.js';
+import { TransportError } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
 import {
   GeldkarteError,
   KIND_P1,

@@ -1,16 +1,16 @@
 /**
  * The terminal's view of the GeldKarte command set: the real read side
- * (SELECT by AID, READ RECORD by SFI, payments-domain-facts.md §1) and the
+ * (SELECT by AID, READ RECORD by SFI, docs/sources.md §1) and the
  * MODELLED proprietary side (CLA E0 purse, CLA 90 merchant card; the ZKA never
  * published these). The bytes themselves live in src/apdu/geldkarte-protocol.ts,
  * shared with the card side (card and terminal only meet at the APDU layer).
  */
-import { type Bytes, fromHex } from '../../apdu/bytes.js';
-import { type CommandApdu, swHex } from '../../apdu/command.js';
-import { EmvsimError } from '../../apdu/errors.js';
-import { exchange } from '../../apdu/exchange.js';
-import { GELDKARTE_SW as SW, MERCHANT_AID, MERCHANT_CLA, PURSE_AIDS, PURSE_CLA } from '../../apdu/geldkarte-protocol.js';
-import type { CardTransport } from '../../apdu/transport.js';
+import { type Bytes, fromHex } from '../../apdu/index.js';
+import { type CommandApdu, swHex } from '../../apdu/index.js';
+import { EmvsimError } from '../../apdu/index.js';
+import { exchange } from '../../apdu/index.js';
+import { GELDKARTE_SW as SW, MERCHANT_AID, MERCHANT_CLA, PURSE_AIDS, PURSE_CLA } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
 
 // The terminal-side names: PURSE_CMD / MERCHANT_CMD are the instruction bytes of the shared protocol.
 export {
@@ -21,7 +21,7 @@ export {
   MERCHANT_INS as MERCHANT_CMD,
   PURSE_INS as PURSE_CMD,
   type PaymentKind,
-} from '../../apdu/geldkarte-protocol.js';
+} from '../../apdu/index.js';
 
 /** Status words with a meaning for the GeldKarte flow (94xx proprietary, modelled). */
 export const STATUS_TEXT: Readonly<Record<number, string>> = {

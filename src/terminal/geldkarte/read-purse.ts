@@ -4,9 +4,9 @@
  * does not let us read (the sequence counters on some cards) are reported
  * as absent rather than failing the read.
  */
-import type { Bytes } from '../../apdu/bytes.js';
-import { toHex } from '../../apdu/bytes.js';
-import type { CardTransport } from '../../apdu/transport.js';
+import type { Bytes } from '../../apdu/index.js';
+import { toHex } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
 import { PURSE_SFI, readRecordCommand, selectPurse, send, sendRaw } from './protocol.js';
 import {
   type DebitLogRecord,

@@ -1,10 +1,10 @@
 /**
- * Decoders of the GeldKarte purse records (real layouts, payments-domain-facts.md
+ * Decoders of the GeldKarte purse records (real layouts, docs/sources.md
  * §1: gnupg app-geldkarte.c, devnied GeldKarteParser, libchipcard geldkarte.xml).
  * Every malformed record is a ParseError naming the file and byte offset.
  */
-import { type Bytes, fromBcd, readUint, toHex } from '../../apdu/bytes.js';
-import { ParseError } from '../../apdu/errors.js';
+import { type Bytes, fromBcd, readUint, toHex } from '../../apdu/index.js';
+import { ParseError } from '../../apdu/index.js';
 
 export interface EfId {
   branchKey: number;
@@ -141,7 +141,7 @@ export function decodeEfBoerse(b: Bytes): EfBoerse {
 }
 
 /**
- * The command in a log status byte (payments-domain-facts.md §1): bits 7-5
+ * The command in a log status byte (docs/sources.md §1): bits 7-5
  * counted from 0 (8-6 counted from 1) hold it, 000 Laden, 001 Entladen,
  * 010 Abbuchen, 011 Rueckbuchen (libchipcard geldkarte.xml); the four defined
  * codes differ only in bits 6-5, and the command is read as devnied's getType

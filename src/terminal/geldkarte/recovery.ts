@@ -10,9 +10,9 @@
  * purse went away is parked by the merchant card (merchant-commands.ts) and
  * resolved when that purse comes back, or by the clearing side.
  */
-import { type Bytes, equal, readUint, toHex } from '../../apdu/bytes.js';
-import { GELDKARTE_SW } from '../../apdu/geldkarte-protocol.js';
-import type { CardTransport } from '../../apdu/transport.js';
+import { type Bytes, equal, readUint, toHex } from '../../apdu/index.js';
+import { GELDKARTE_SW } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
 import {
   GeldkarteError,
   KIND_P1,

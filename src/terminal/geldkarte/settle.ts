@@ -3,17 +3,17 @@
  * summary (Summensatz) identified by its card number and summary sequence
  * number, MACed under its card key; the terminal submits it to the clearing
  * side (Haendlerevidenzzentrale), which detects a summary submitted twice by
- * those sequence numbers (payments-domain-facts.md §1 "Settlement"; the
+ * those sequence numbers (docs/sources.md §1 "Settlement"; the
  * summary format is MODELLED). The clearing side is injected (ClearingHost).
  * The summary also carries the merchant card's unresolved payments as
  * "outcome unknown" (purse id, purse BSEQ, amount): the clearing side resolves
  * them against the purse issuer's shadow account.
  */
-import { type Bytes, readUint, toHex } from '../../apdu/bytes.js';
-import { ParseError } from '../../apdu/errors.js';
-import type { CardTransport } from '../../apdu/transport.js';
+import { type Bytes, readUint, toHex } from '../../apdu/index.js';
+import { ParseError } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
 import { KIND_P1, MERCHANT_CMD, type PaymentKind, merchantCommand, selectMerchant, send } from './protocol.js';
-import { UNKNOWN_ENTRY_LENGTH } from '../../apdu/geldkarte-protocol.js';
+import { UNKNOWN_ENTRY_LENGTH } from '../../apdu/index.js';
 
 /** A payment whose outcome the merchant card could not learn (its purse went away). */
 export interface UnknownPayment {

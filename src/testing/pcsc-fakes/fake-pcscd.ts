@@ -18,8 +18,8 @@
  * answer), slow (each exchange takes longer), tear (the card is pulled after it
  * ran the command and before the answer).
  */
-import type { Bytes } from '../../apdu/bytes.js';
-import type { CardTransport } from '../../apdu/transport.js';
+import type { Bytes } from '../../apdu/index.js';
+import type { CardTransport } from '../../apdu/index.js';
 import { CARD_STATUS, PcscReturnCode, RC, SCARD } from './pcsc-codes.js';
 import { evaluateQueries, negotiateProtocol, type ReaderQuery, type ReaderStateResult } from './reader-state.js';
 

@@ -4,8 +4,8 @@
  * protocol SCardConnect settles on. Pure functions over a view of the fake's
  * reader slots (fake-pcscd.ts).
  */
-import { parseAtr } from '../../apdu/atr.js';
-import type { Bytes } from '../../apdu/bytes.js';
+import { parseAtr } from '../../apdu/index.js';
+import type { Bytes } from '../../apdu/index.js';
 import { PcscReturnCode, RC, SCARD } from './pcsc-codes.js';
 
 /** pcsc-lite's name for "tell me when the reader list changes". */

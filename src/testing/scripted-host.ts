@@ -3,15 +3,12 @@
  * approve|decline|unreachable`: it answers as told, and when given the card's
  * issuer master key it computes a correct ARPC (Book 2 §8.2) with src/crypto,
  * through the issuer module's helpers so the derivation is written once.
+ * scriptedHostFor(card) takes those keys from an emulated card.
  */
-import { type Bytes, fromHex } from '../apdu/bytes.js';
-import {
-  arcOf,
-  cardStatusUpdate,
-  deriveAcKeys,
-  issuerAuthenticationDataWith,
-} from '../issuer/cryptogram-check.js';
-import { type AuthorisationHost, type AuthorisationRequest, type AuthorisationResponse, HostUnavailableError } from './host.js';
+import { type Bytes, fromHex } from '../apdu/index.js';
+import type { EmulatedCard } from '../card/index.js';
+import { arcOf, cardStatusUpdate, deriveAcKeys, issuerAuthenticationDataWith } from '../issuer/index.js';
+import { type AuthorisationHost, type AuthorisationRequest, type AuthorisationResponse, HostUnavailableError } from '../terminal/index.js';
 
 export interface ScriptedIssuerKeys {
   /** Issuer master key for application cryptograms (hex or bytes). */
@@ -74,4 +71,22 @@ export class ScriptedHost implements AuthorisationHost {
     if (this.options.wrongArpc) iad[0] = iad[0]! ^ 0xff;
     return iad;
   }
+}
+
+/** The issuer keys and cryptogram settings of an emulated card, as a ScriptedHost needs them for a correct ARPC. */
+export function issuerKeysOf(card: EmulatedCard): ScriptedIssuerKeys {
+  const c = card.engine.profile.cryptogram;
+  const s = card.secrets;
+  return {
+    imkAc: s.issuerMasterKeys.ac,
+    derivation: s.derivation,
+    sessionKey: c.sessionKey,
+    arpcMethod: c.arpcMethod === 2 ? 2 : 1,
+    arpcKey: c.arpcKey === 'master' ? 'master' : 'session',
+  };
+}
+
+/** A ScriptedHost that knows the card's issuer keys (default: approves, with a correct ARPC). */
+export function scriptedHostFor(card: EmulatedCard, options: Partial<ScriptedHostOptions> = {}): ScriptedHost {
+  return new ScriptedHost({ mode: 'approve', issuerKeys: issuerKeysOf(card), ...options });
 }
