@@ -8,6 +8,7 @@
  * file and the field path (`card.json: state.pin: ...`), never a TypeError later on.
  */
 import { DocumentError } from '../apdu/index.js';
+import { cardProfileSchema, validatorOf } from '../documents/index.js';
 import { putDataValueError } from './app/scripts.js';
 import { LOG_FORMAT } from './personalise.js';
 import { validateProfile } from './profile/validate.js';
@@ -91,6 +92,9 @@ function profileInput(profile: Obj): Obj {
 
 function checkProfile(c: ImageChecker, raw: unknown): CardProfile {
   const input = profileInput(c.obj(raw, 'profile'));
+  // The stored profile follows the card profile schema too (unknown or mistyped nested fields).
+  const violation = validatorOf(cardProfileSchema).validate(input);
+  if (violation) c.fail(['profile', ...violation.path].join('.'), violation.message);
   let profile: CardProfile;
   try {
     profile = validateProfile(input, () => ({ file: c.file }));

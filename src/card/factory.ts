@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Bytes, fromHex, toHex } from '../apdu/index.js';
 import { DocumentError } from '../apdu/index.js';
-import { packageRoot } from '../crypto/index.js';
+import { cardFileSchema, checkDocument, parseJsonSource, projectRoot } from '../documents/index.js';
 import { luhnCheckDigit } from '../crypto/index.js';
 import { createIccCertificate, createIccPinEnciphermentCertificate } from '../crypto/index.js';
 import { buildStaticDataToBeAuthenticated, createSignedStaticData } from '../crypto/index.js';
@@ -47,7 +47,7 @@ let pool: RsaKeyPair[] | undefined;
 /** The shipped pool of pre-generated ICC keys (scripts/cards/keys/key-pool.json). */
 export function iccKeyPool(): RsaKeyPair[] {
   if (!pool) {
-    const file = join(packageRoot(), 'scripts', 'cards', 'keys', 'key-pool.json');
+    const file = join(projectRoot(), 'scripts', 'cards', 'keys', 'key-pool.json');
     try {
       const json = JSON.parse(readFileSync(file, 'utf8')) as { icc: RsaKeyPairJson[] };
       pool = json.icc.map(keyPairFromJson);
@@ -155,16 +155,17 @@ export function issueCard(profile: CardProfile, options: IssueOptions = {}): Car
  * checked, and a bad one is a DocumentError naming `file` and the field path.
  */
 export function parseCardImage(text: string, file: string): CardImage {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new DocumentError(`not JSON: ${(e as Error).message}`, { file, field: '$' });
-  }
+  const src = parseJsonSource(text, file);
+  const data = src.value;
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new DocumentError('a card file is a JSON object', { file, field: '$' });
   const o = data as Record<string, unknown>;
   if (o.format !== CARD_IMAGE_FORMAT) throw new DocumentError(`format must be '${CARD_IMAGE_FORMAT}'`, { file, field: 'format' });
   if (o.version !== 1) throw new DocumentError(`unsupported version ${String(o.version)}`, { file, field: 'version' });
+  checkDocument(src, cardFileSchema);
+  const purse = (o.state as { applets?: { geldkarte?: { balance: number; maxBalance: number; maxTransaction: number } } }).applets?.geldkarte;
+  if (purse && purse.balance > purse.maxBalance) {
+    throw src.error(['state', 'applets', 'geldkarte', 'balance'], `${purse.balance} cents is above the purse's maximum balance of ${purse.maxBalance}`);
+  }
   const { profile, state } = validateCardImage(o, file);
   return { ...(o as unknown as CardImage), profile, state };
 }

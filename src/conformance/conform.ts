@@ -69,8 +69,10 @@ async function conformWith(
   if (suite.cases.length === 0 && suite.errors.length === 0) {
     throw new DocumentError(`no scenario or card script found in ${(o.paths.length > 0 ? o.paths : ['scripts/conformance']).join(', ')}`, { field: 'paths' });
   }
-  let cases = filterCases(suite.cases, o.filter);
-  if (cases.length === 0 && suite.cases.length > 0) {
+  // An invalid file fails the whole run before any case runs: a suite that is not the one the
+  // user wrote must not report passes (exit 2, each file named at file:line:field).
+  let cases = suite.errors.length > 0 ? [] : filterCases(suite.cases, o.filter);
+  if (cases.length === 0 && suite.cases.length > 0 && suite.errors.length === 0) {
     throw new DocumentError(`${o.filter.map((f) => `'${f}'`).join(' ')} matches none of the ${suite.cases.length} case(s) (give a tag or a case id)`, { field: '--filter' });
   }
   if (o.shard) cases = shardCases(cases, parseShard(o.shard));

@@ -1,27 +1,23 @@
 /**
  * Loading conformance files: YAML (one document or a list), validated against
- * scripts/conformance/scenario.schema.json, then the checks a schema cannot
+ * the scenario schema (src/documents/schemas/scenario.ts; editors use its copy
+ * scripts/conformance/scenario.schema.json), then the checks a schema cannot
  * express (TVR/TSI bit names exist, hex lengths, ${variables} are defined
- * before use, ids unique across the suite). Every error is a DocumentError
+ * before use, ids unique across the suite) and the scenario's card and
+ * terminal built once with their deltas. Every error is a DocumentError
  * naming file:line and the field path.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { DocumentError } from '../apdu/index.js';
 import { TSI_BITS, TVR_BITS } from '../apdu/index.js';
-import { projectRoot } from '../terminal/index.js';
-import { parseYamlSource, type YamlSource } from '../terminal/index.js';
-import { SchemaValidator, type JsonSchema, type Path } from './schema-validator.js';
+import { loadProfile } from '../card/index.js';
+import { checkDocument, documentReason, parseYamlSource, readDocumentText, scenarioSchema, shippedDirectory, type Path, type YamlSource } from '../documents/index.js';
+import { GELDKARTE_PURSE_PROFILE, TERMINAL_DELTAS, buildTerminal, cardOverrides } from './setup.js';
 import type { BitExpectation, CardScript, CardSetup, ConformanceCase, Scenario, ScriptStep } from './types.js';
 
 export function conformanceDirectory(): string {
-  return join(projectRoot(), 'scripts', 'conformance');
-}
-
-let validator: SchemaValidator | undefined;
-export function scenarioSchema(): SchemaValidator {
-  validator ??= new SchemaValidator(JSON.parse(readFileSync(join(conformanceDirectory(), 'scenario.schema.json'), 'utf8')) as JsonSchema);
-  return validator;
+  return shippedDirectory('conformance');
 }
 
 /** YAML files under the given paths (files or directories, recursively), sorted. */
@@ -115,12 +111,54 @@ function checkScenario(src: YamlSource, base: Path, s: Record<string, unknown>):
   });
 }
 
+/**
+ * Builds the scenario's card profile and terminal configuration with its deltas once at load
+ * time, so what only the merged document can tell (a cross-field rule, a missing profile) is
+ * reported at the scenario's file:line before any case runs, not as an ERROR at run time.
+ */
+function checkDeltas(src: YamlSource, base: Path, card: CardSetup, terminal: Scenario['terminal'] | undefined): void {
+  if (card.profile !== GELDKARTE_PURSE_PROFILE) {
+    const overrides = cardOverrides(card);
+    try {
+      loadProfile(card.profile, Object.keys(overrides).length > 0 ? { overrides } : {});
+    } catch (e) {
+      if (!(e instanceof DocumentError)) throw e;
+      if (e.file === '<overrides>') {
+        const parts = e.field.split('.');
+        const inSet = card.set !== undefined && parts[0]! in card.set;
+        throw src.error(inSet ? [...base, 'card', 'set', ...parts] : [...base, 'card'], `${inSet ? '' : `${e.field}: `}${documentReason(e)}`);
+      }
+      if (e.field === '$' && !existsSync(e.file ?? '')) throw src.error([...base, 'card', 'profile'], `no card profile '${card.profile}' (${e.file})`);
+      throw e;
+    }
+  }
+  if (!terminal) return;
+  try {
+    buildTerminal(terminal);
+  } catch (e) {
+    if (!(e instanceof DocumentError)) throw e;
+    if (e.field === 'terminal.profile') throw src.error([...base, 'terminal', 'profile'], documentReason(e));
+    if (e.file?.endsWith(TERMINAL_DELTAS)) {
+      const parts = e.field.split('.');
+      const each = terminal.eachApplication as Record<string, unknown> | undefined;
+      const set = terminal.set as Record<string, unknown> | undefined;
+      if (parts[0] === 'applications' && each && parts[2]! in each) throw src.error([...base, 'terminal', 'eachApplication', ...parts.slice(2)], `${e.field}: ${documentReason(e)}`);
+      if (set && parts[0]! in set) throw src.error([...base, 'terminal', 'set', ...parts], documentReason(e));
+      throw src.error([...base, 'terminal'], `${e.field}: ${documentReason(e)}`);
+    }
+    throw e;
+  }
+}
+
+function checkedCard(src: YamlSource, base: Path, card: CardSetup): CardSetup {
+  checkDeltas(src, base, card, undefined);
+  return card;
+}
+
 /** Parses and validates one file's text into cases. */
 export function parseConformanceFile(text: string, file: string): ConformanceCase[] {
   const src = parseYamlSource(text, file);
-  const schema = scenarioSchema();
-  const violation = schema.validate(src.value);
-  if (violation) throw src.error(violation.path, violation.message);
+  checkDocument(src, scenarioSchema);
   const list = Array.isArray(src.value) ? (src.value as Record<string, unknown>[]) : [src.value as Record<string, unknown>];
   const single = !Array.isArray(src.value);
   return list.map((doc, index): ConformanceCase => {
@@ -135,7 +173,7 @@ export function parseConformanceFile(text: string, file: string): ConformanceCas
         title: doc.title as string,
         spec: doc.spec as string,
         tags: (doc.tags as string[] | undefined) ?? [],
-        card: cardSetup(doc.card as Record<string, unknown> | undefined, file, id),
+        card: checkedCard(src, base, cardSetup(doc.card as Record<string, unknown> | undefined, file, id)),
         variables: Object.fromEntries(Object.entries((doc.variables as Record<string, string> | undefined) ?? {}).map(([k, v]) => [k, v.toUpperCase()])),
         steps: doc.steps as ScriptStep[],
         origin,
@@ -148,13 +186,15 @@ export function parseConformanceFile(text: string, file: string): ConformanceCas
     terminal.profile = resolveRef(terminal.profile ?? 'eu-pos-pin', file);
     const host = { mode: 'simulator', ...((doc.host as Record<string, unknown> | undefined) ?? {}) } as Scenario['host'];
     if (host.rules !== undefined) host.rules = resolveRef(host.rules, file);
+    const card = cardSetup(doc.card as Record<string, unknown> | undefined, file, id);
+    checkDeltas(src, base, card, terminal);
     return {
       kind: 'scenario',
       id,
       title: doc.title as string,
       spec: doc.spec as string,
       tags: (doc.tags as string[] | undefined) ?? [],
-      card: cardSetup(doc.card as Record<string, unknown> | undefined, file, id),
+      card,
       terminal,
       host,
       cardholder: (doc.cardholder as Scenario['cardholder'] | undefined) ?? {},
@@ -178,7 +218,7 @@ export function loadSuite(paths: readonly string[]): LoadedSuite {
   const seen = new Map<string, ConformanceCase>();
   for (const file of conformanceFiles(paths)) {
     try {
-      for (const c of parseConformanceFile(readFileSync(file, 'utf8'), file)) {
+      for (const c of parseConformanceFile(readDocumentText(file, 'conformance file'), file)) {
         const earlier = seen.get(c.id);
         if (earlier) {
           errors.push(new DocumentError(`duplicate id '${c.id}' (first at ${relative(process.cwd(), earlier.origin.file)}:${earlier.origin.line ?? '?'})`, { file, ...(c.origin.line !== undefined ? { line: c.origin.line } : {}), field: `${c.origin.index}.id` }));

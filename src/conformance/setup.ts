@@ -7,18 +7,18 @@
  * §9.2) and the cardholder. The conformance runner is the one place besides
  * src/cli where card, terminal and host meet.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { existsSync } from 'node:fs';
+import { stringify as stringifyYaml } from 'yaml';
 import { fromHex } from '../apdu/index.js';
 import { DocumentError } from '../apdu/index.js';
 import { COMMAND_INS, createCard, mergeProfileData, type EmulatedCard, type FaultRule } from '../card/index.js';
 import { createPurseCard } from '../card/geldkarte/index.js';
+import { documentPath, readYamlDocument } from '../documents/index.js';
 import { addIssuerKeys, IssuerHost, loadRules, openSeededDatabase, seedCardFromProfile } from '../issuer/index.js';
 import { acDataForCdol1, checkArqc } from '../issuer/index.js';
 import { issuerScript } from '../issuer/index.js';
 import type { TerminalConfig } from '../terminal/index.js';
-import { parseTerminalProfile, projectRoot, terminalProfilesDirectory } from '../terminal/index.js';
+import { parseTerminalProfile } from '../terminal/index.js';
 import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/index.js';
 import { issuerKeysOf, ScriptedHost } from '../testing/index.js';
 import type { CardSetup, HostSetup, IssuerScriptSetup, TerminalSetup } from './types.js';
@@ -38,10 +38,7 @@ export function buildCard(setup: CardSetup): EmulatedCard {
     for (const f of setup.faults ?? []) card.faults.add(faultRuleOf(f));
     return card;
   }
-  const overrides: Record<string, unknown> = { ...(setup.set ?? {}) };
-  if (setup.tags) overrides.extraData = { ...(isMapping(overrides.extraData) ? overrides.extraData : {}), ...setup.tags };
-  if (setup.keys) overrides.cryptogram = mergeProfileData(overrides.cryptogram ?? {}, { issuerMasterKeys: setup.keys });
-  if (setup.faults) overrides.faults = setup.faults;
+  const overrides = cardOverrides(setup);
   const card = createCard({
     profile: setup.profile,
     ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
@@ -49,6 +46,15 @@ export function buildCard(setup: CardSetup): EmulatedCard {
   });
   if (setup.counters) Object.assign(card.engine.nv, setup.counters);
   return card;
+}
+
+/** The scenario's card deltas as profile overrides (the profile YAML shape). */
+export function cardOverrides(setup: CardSetup): Record<string, unknown> {
+  const overrides: Record<string, unknown> = { ...(setup.set ?? {}) };
+  if (setup.tags) overrides.extraData = { ...(isMapping(overrides.extraData) ? overrides.extraData : {}), ...setup.tags };
+  if (setup.keys) overrides.cryptogram = mergeProfileData(overrides.cryptogram ?? {}, { issuerMasterKeys: setup.keys });
+  if (setup.faults) overrides.faults = setup.faults;
+  return overrides;
 }
 
 /** A fault in the profile's YAML shape (command name, hex bytes) as a FaultRule. */
@@ -67,23 +73,18 @@ function faultRuleOf(f: Record<string, unknown>): FaultRule {
 
 const terminalCache = new Map<string, TerminalConfig>();
 
-function terminalProfilePath(name: string): string {
-  return /[/\\]/.test(name) || /\.ya?ml$/.test(name) ? name : join(terminalProfilesDirectory(), `${name}.yaml`);
-}
+/** How an error in a terminal profile merged with a scenario's deltas names its file (load.ts maps it back). */
+export const TERMINAL_DELTAS = " (with the scenario's terminal deltas)";
+
 
 /** The terminal configuration: the profile's YAML with the deltas merged, then the terminal's own validation. */
 export function buildTerminal(setup: TerminalSetup): TerminalConfig {
   const key = JSON.stringify(setup);
   const cached = terminalCache.get(key);
   if (cached) return structuredClone(cached);
-  const file = terminalProfilePath(setup.profile);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new DocumentError(`no terminal profile '${setup.profile}'`, { file, field: 'terminal.profile' });
-  }
-  let data = parseYaml(text) as Record<string, unknown>;
+  const file = documentPath('terminal', setup.profile);
+  if (!existsSync(file)) throw new DocumentError(`no terminal profile '${setup.profile}'`, { file, field: 'terminal.profile' });
+  let data = readYamlDocument(file, 'terminal profile').value as Record<string, unknown>;
   if (setup.set) data = mergeProfileData(data, setup.set) as Record<string, unknown>;
   if (Array.isArray(data.applications)) {
     let apps = data.applications as Record<string, unknown>[];
@@ -92,9 +93,9 @@ export function buildTerminal(setup: TerminalSetup): TerminalConfig {
       apps = apps.filter((a) => keep.has(String(a.aid).toUpperCase()));
     }
     if (setup.eachApplication) apps = apps.map((a) => mergeProfileData(a, setup.eachApplication) as Record<string, unknown>);
-    data.applications = apps;
+    data = { ...data, applications: apps };
   }
-  const config = parseTerminalProfile(stringifyYaml(data), `${file} (with the scenario's terminal deltas)`);
+  const config = parseTerminalProfile(stringifyYaml(data), `${file}${TERMINAL_DELTAS}`);
   terminalCache.set(key, config);
   return structuredClone(config);
 }
@@ -200,7 +201,7 @@ export interface ScenarioHost extends AuthorisationHost {
 }
 
 function rulesPath(rules: string): string {
-  return /[/\\]/.test(rules) || /\.ya?ml$/.test(rules) ? rules : join(projectRoot(), 'scripts', 'issuer', `${rules}.yaml`);
+  return documentPath('issuer', rules);
 }
 
 /** The scenario's host; `now` pins the simulator's clock. */

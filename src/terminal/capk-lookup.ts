@@ -2,8 +2,8 @@
 import { toHex } from '../apdu/index.js';
 import { CapkStore, loadCapkFile } from '../crypto/index.js';
 import { join } from 'node:path';
+import { shippedDirectory } from '../documents/index.js';
 import type { TerminalConfig } from './config.js';
-import { projectRoot } from './config-loader.js';
 import type { CapkLookup } from './environment.js';
 
 export function capkLookup(store: CapkStore): CapkLookup {
@@ -13,6 +13,6 @@ export function capkLookup(store: CapkStore): CapkLookup {
 /** The CAPKs a terminal profile names (files under scripts/capk/). */
 export function capksForTerminal(config: TerminalConfig): CapkLookup {
   const store = new CapkStore();
-  for (const f of config.capkFiles) loadCapkFile(f.includes('/') ? f : join(projectRoot(), 'scripts', 'capk', f), store);
+  for (const f of config.capkFiles) loadCapkFile(f.includes('/') ? f : join(shippedDirectory('capk'), f), store);
   return capkLookup(store);
 }

@@ -1,30 +1,28 @@
 /**
- * Terminal profiles (scripts/terminals/*.yaml) to TerminalConfig, validated
- * field by field: every error is a DocumentError naming file:line and the
- * field path. Defaults fill what a profile leaves out (an attended EU POS).
+ * Terminal profiles (scripts/terminals/*.yaml) to TerminalConfig: checked
+ * against the terminal profile schema (src/documents; unknown fields and
+ * wrong types are errors), then read field by field with the cross-field
+ * checks: every error is a DocumentError naming file:line and the field
+ * path. Defaults fill what a profile leaves out (an attended EU POS).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { toHex } from '../apdu/index.js';
 import { DocumentError } from '../apdu/index.js';
+import { FieldReader, checkDocument, documentPath, listShipped, parseYamlSource, projectRoot, readYamlDocument, shippedDirectory, terminalProfileSchema, type YamlSource } from '../documents/index.js';
 import { DEFAULT_CARD_TIMEOUT_MS, type OnlinePinEncipherment, type Scheme, type SupportedApplication, type TerminalConfig } from './config.js';
 import { loadKeyFile } from './key-file.js';
-import { projectRoot } from './project-root.js';
-import { FieldReader, parseYamlSource } from './yaml-source.js';
 
 const SCHEMES: readonly Scheme[] = ['visa', 'mastercard', 'girocard', 'geldkarte', 'other'];
 
 export { projectRoot };
 
 export function terminalProfilesDirectory(): string {
-  return join(projectRoot(), 'scripts', 'terminals');
+  return shippedDirectory('terminal');
 }
 
 export function listTerminalProfiles(): string[] {
-  return readdirSync(terminalProfilesDirectory())
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.slice(0, -5))
-    .sort();
+  return listShipped('terminal');
 }
 
 function application(r: FieldReader, i: number): SupportedApplication {
@@ -98,8 +96,13 @@ function onlinePinEncipherment(r: FieldReader, file: string): OnlinePinEncipherm
 }
 
 export function parseTerminalProfile(text: string, file: string): TerminalConfig {
-  const src = parseYamlSource(text, file);
+  return terminalProfileOf(parseYamlSource(text, file));
+}
+
+function terminalProfileOf(src: YamlSource): TerminalConfig {
+  const file = src.file;
   if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value)) throw src.error([], 'a terminal profile is a mapping');
+  checkDocument(src, terminalProfileSchema);
   const r = new FieldReader(src);
   const typeText = r.hex(['terminalType'], 1, '22');
   const terminalType = parseInt(typeText, 16);
@@ -145,12 +148,9 @@ export function parseTerminalProfile(text: string, file: string): TerminalConfig
 
 /** Loads a profile by name (scripts/terminals/NAME.yaml) or by path. */
 export function loadTerminalProfile(nameOrPath: string): TerminalConfig {
-  const path = nameOrPath.includes('/') || nameOrPath.endsWith('.yaml') ? resolve(nameOrPath) : join(terminalProfilesDirectory(), `${nameOrPath}.yaml`);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+  const path = documentPath('terminal', nameOrPath);
+  if (!existsSync(path)) {
     throw new DocumentError(`no terminal profile '${nameOrPath}' (known: ${listTerminalProfiles().join(', ')})`, { file: path, field: '(file)' });
   }
-  return parseTerminalProfile(text, path);
+  return terminalProfileOf(readYamlDocument(path, 'terminal profile'));
 }

@@ -55,4 +55,3 @@ export { loadTerminalProfile, parseTerminalProfile, listTerminalProfiles, termin
 export { capksForTerminal, capkLookup } from './capk-lookup.js';
 export { loadLiabilityTable, liabilityTablePath, liabilityRules } from './liability-file.js';
 export { type KeyFile, loadKeyFile, parseKeyFile, keyFilePath, keysDirectory } from './key-file.js';
-export { type YamlSource, parseYamlSource, FieldReader } from './yaml-source.js';

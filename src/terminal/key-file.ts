@@ -4,12 +4,10 @@
  * key, `onlinePin.keyFile`) and the issuer host (its zone keys). Every error
  * is a DocumentError naming file:line and the key's name.
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type Bytes, fromHex } from '../apdu/index.js';
 import { DocumentError } from '../apdu/index.js';
-import { projectRoot } from './project-root.js';
-import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { checkDocument, keyFileSchema, parseYamlSource, readDocumentText, shippedDirectory, type YamlSource } from '../documents/index.js';
 
 export interface KeyFile {
   /** Absolute path of the file. */
@@ -20,7 +18,7 @@ export interface KeyFile {
 
 /** scripts/keys/ of the project. */
 export function keysDirectory(): string {
-  return join(projectRoot(), 'scripts', 'keys');
+  return shippedDirectory('keys');
 }
 
 /**
@@ -36,6 +34,7 @@ export function keyFilePath(reference: string, relativeTo: string = process.cwd(
 export function parseKeyFile(text: string, file: string): KeyFile {
   const src: YamlSource = parseYamlSource(text, file);
   if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value)) throw src.error([], 'a key file is a mapping of key name to hex');
+  checkDocument(src, keyFileSchema);
   const entries = src.value as Record<string, unknown>;
   return {
     file,
@@ -59,7 +58,7 @@ export function loadKeyFile(reference: string, relativeTo?: string, where: { fil
   if (cached) return cached;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readDocumentText(path, 'key file');
   } catch {
     throw new DocumentError(`cannot read key file ${path}`, where);
   }

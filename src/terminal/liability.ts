@@ -6,7 +6,7 @@
  * docs/sources.md §2 (Visa 10.1/10.2/11.3, Mastercard chip liability
  * shift, girocard payment guarantee, ELV, Geldkarte).
  */
-import { FieldReader, parseYamlSource } from './yaml-source.js';
+import { FieldReader, checkDocument, liabilityRulesSchema, parseYamlSource, type YamlSource } from '../documents/index.js';
 
 export type LiableParty = 'issuer' | 'acquirer' | 'merchant' | 'cardholder' | 'none';
 
@@ -111,7 +111,13 @@ export function determineLiability(facts: LiabilityFacts, rules: readonly Liabil
 
 /** Parses a liability table; every field is validated with file:line. */
 export function parseLiabilityTable(text: string, file: string): LiabilityTable {
-  const src = parseYamlSource(text, file);
+  return liabilityTableOf(parseYamlSource(text, file));
+}
+
+/** A parsed liability table document to the table (its loader, liability-file.ts, reads the file). */
+export function liabilityTableOf(src: YamlSource): LiabilityTable {
+  const file = src.file;
+  checkDocument(src, liabilityRulesSchema(FACT_NAMES, PARTIES));
   const r = new FieldReader(src);
   const variables = (r.raw(['variables']) ?? {}) as Record<string, unknown>;
   if (typeof variables !== 'object' || Array.isArray(variables)) throw src.error(['variables'], 'must be a mapping');

@@ -79,7 +79,8 @@ describe('card file validation: one DocumentError per bad field, naming file and
       const e = errorOf(edited(c.change));
       expect(e.file).toBe('card.json');
       expect(e.field).toBe(c.field);
-      expect(e.message.startsWith(`card.json: ${c.field}: `)).toBe(true);
+      // file:line:field (the line of the field in the JSON text, when the file's shape is at fault)
+      expect(e.message).toMatch(new RegExp(`^card\\.json(:\\d+)?: ${c.field.replace(/\./g, '\\.')}: `));
       if (c.message) expect(e.message).toMatch(c.message);
     });
   }

@@ -95,7 +95,7 @@ describe('README.md', () => {
       for (const step of steps) {
         let output: string;
         try {
-          output = execFileSync('bash', ['-c', `${step.command} 2>&1`], {
+          output = execFileSync('bash', ['-c', `{ ${step.command}\n} 2>&1`], {
             cwd: scratch,
             encoding: 'utf8',
             env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, NO_COLOR: '1' },

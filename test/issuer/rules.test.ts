@@ -13,15 +13,15 @@ describe('rule file validation', () => {
   });
 
   it.each([
-    ['rules:\n  - name: a\n    type: amount-history\n    factor: -2\n    last: 5\n    action: approve\n', 4, 'rules[0].factor'],
-    ['rules:\n  - name: a\n    type: velocity\n    windowSeconds: 60\n    action: approve\n', 2, 'rules[0]'],
-    ['rules:\n  - name: a\n    type: block-list\n    field: mcc\n    values: ["79"]\n    action: decline\n', 5, 'rules[0].values[0]'],
-    ['rules:\n  - name: a\n    type: block-list\n    field: merchant\n    values: [x]\n    action: decline\n    code: "00"\n', 7, 'rules[0].code'],
-    ['rules:\n  - name: a\n    type: foreign-country\n    action: approve-with-script\n    script: self-destruct\n', 5, 'rules[0].script'],
-    ['rules:\n  - name: a\n    type: foreign-country\n    action: approve\n    colour: red\n', 5, 'rules[0].colour'],
-    ['rules:\n  - name: a\n    type: foreign-country\n    action: approve\n  - name: a\n    type: foreign-country\n    action: approve\n', 5, 'rules[1].name'],
-    ['rules:\n  - name: Bad Name\n    type: foreign-country\n    action: approve\n', 2, 'rules[0].name'],
-    ['rules:\n  - name: a\n    type: teleport\n    action: approve\n', 3, 'rules[0].type'],
+    ['rules:\n  - name: a\n    type: amount-history\n    factor: -2\n    last: 5\n    action: approve\n', 4, 'rules.0.factor'],
+    ['rules:\n  - name: a\n    type: velocity\n    windowSeconds: 60\n    action: approve\n', 2, 'rules.0'],
+    ['rules:\n  - name: a\n    type: block-list\n    field: mcc\n    values: ["79"]\n    action: decline\n', 5, 'rules.0.values.0'],
+    ['rules:\n  - name: a\n    type: block-list\n    field: merchant\n    values: [x]\n    action: decline\n    code: "00"\n', 7, 'rules.0.code'],
+    ['rules:\n  - name: a\n    type: foreign-country\n    action: approve-with-script\n    script: self-destruct\n', 5, 'rules.0.script'],
+    ['rules:\n  - name: a\n    type: foreign-country\n    action: approve\n    colour: red\n', 5, 'rules.0.colour'],
+    ['rules:\n  - name: a\n    type: foreign-country\n    action: approve\n  - name: a\n    type: foreign-country\n    action: approve\n', 5, 'rules.1.name'],
+    ['rules:\n  - name: Bad Name\n    type: foreign-country\n    action: approve\n', 2, 'rules.0.name'],
+    ['rules:\n  - name: a\n    type: teleport\n    action: approve\n', 3, 'rules.0.type'],
   ])('rejects %j naming line %i and field %s', (yaml, line, field) => {
     let error: unknown;
     try {

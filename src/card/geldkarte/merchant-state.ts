@@ -9,7 +9,7 @@
  * Persisted as a JSON card file written atomically (temp, fsync, rename).
  */
 import { bcd, concat, fromHex, toHex, uintBytes } from '../../apdu/index.js';
-import { DocumentError } from '../../apdu/index.js';
+import { checkDocument, merchantFileSchema, parseJsonSource } from '../../documents/index.js';
 import { luhnCheckDigit } from '../../crypto/index.js';
 import { type DebitKind, DEMO_MASTER_KEYS, deriveCardKey } from './scheme.js';
 
@@ -93,21 +93,9 @@ export function personaliseMerchant(p: MerchantPersonalisation): MerchantState {
 
 /** Checks a merchant card file's shape; errors name the file and field. */
 export function parseMerchantState(text: string, file: string): MerchantState {
-  let o: Partial<MerchantState>;
-  try {
-    o = JSON.parse(text) as Partial<MerchantState>;
-  } catch (e) {
-    throw new DocumentError(`not JSON: ${(e as Error).message}`, { file, field: '$' });
-  }
-  if (!o || typeof o !== 'object' || o.format !== MERCHANT_FORMAT) throw new DocumentError(`format must be '${MERCHANT_FORMAT}'`, { file, field: 'format' });
-  for (const k of ['merchantId', 'debitMasterKey', 'merchantKey'] as const) {
-    if (typeof o[k] !== 'string' || !/^[0-9A-F]+$/.test(o[k])) throw new DocumentError('must be uppercase hex', { file, field: k });
-  }
-  for (const k of ['hseq', 'sseq', 'debitTotal', 'refundTotal'] as const) {
-    if (!Number.isSafeInteger(o[k]) || (o[k] as number) < 0) throw new DocumentError('must be a non-negative integer', { file, field: k });
-  }
-  if (!Array.isArray(o.records)) throw new DocumentError('must be a list', { file, field: 'records' });
-  if (o.parked !== undefined && !Array.isArray(o.parked)) throw new DocumentError('must be a list', { file, field: 'parked' });
+  const src = parseJsonSource(text, file);
+  checkDocument(src, merchantFileSchema);
+  const o = src.value as Partial<MerchantState>;
   return { ...o, pending: o.pending ?? undefined, parked: o.parked ?? [], lastSummary: o.lastSummary ?? undefined } as MerchantState;
 }
 

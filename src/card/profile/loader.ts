@@ -5,60 +5,60 @@
  * everything, and programmatic overrides on top. Errors are DocumentErrors
  * naming the file and line that set the faulty field.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { type Document, LineCounter, isNode, parseDocument } from 'yaml';
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { DocumentError } from '../../apdu/index.js';
-import { packageRoot } from '../../crypto/index.js';
+import { cardProfileSchema, checkDocument, validatorOf, documentPath, listShipped, parseYamlSource, readYamlDocument, shippedDirectory, type YamlSource } from '../../documents/index.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import type { CardProfile } from './types.js';
 import { validateProfile } from './validate.js';
 
 /** Directory of the profiles shipped with emvsim. */
 export function profilesDirectory(): string {
-  return join(packageRoot(), 'scripts', 'cards');
+  return shippedDirectory('card');
 }
 
 /** Names of the shipped profiles. */
 export function listProfiles(): string[] {
-  return readdirSync(profilesDirectory())
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.slice(0, -5))
-    .sort();
+  return listShipped('card');
 }
 
+/** One file of a base chain: its text parsed and checked against the card profile schema on its own. */
 interface Layer {
   file: string;
-  doc: Document;
-  lines: LineCounter;
+  src: YamlSource;
   data: Record<string, unknown>;
 }
 
 function profilePath(nameOrPath: string, relativeTo?: string): string {
-  if (/[/\\]/.test(nameOrPath) || nameOrPath.endsWith('.yaml') || nameOrPath.endsWith('.yml')) {
-    return resolve(relativeTo ?? process.cwd(), nameOrPath);
-  }
-  return join(profilesDirectory(), `${nameOrPath}.yaml`);
+  return documentPath('card', nameOrPath, relativeTo);
 }
 
 function parseLayer(file: string, text: string): Layer {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const first = doc.errors[0];
-  if (first) {
-    const line = lines.linePos(first.pos[0]).line;
-    throw new DocumentError(first.message.split('\n')[0] ?? 'YAML syntax error', { file, line, field: '$' });
-  }
-  const data = doc.toJS() as unknown;
+  return layerOf(parseYamlSource(text, file));
+}
+
+function layerOf(src: YamlSource): Layer {
+  const file = src.file;
+  const data = src.value;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new DocumentError('a card profile must be a YAML mapping', { file, line: 1, field: '$' });
   }
-  return { file, doc, lines, data: data as Record<string, unknown> };
+  // Each layer is checked where it is written: a typo or a wrong type names this file and line.
+  checkDocument(src, cardProfileSchema);
+  return { file, src, data: data as Record<string, unknown> };
 }
 
+/** Parsed shipped profiles (they do not change while emvsim runs; a user's file is read each time). */
+const shippedLayers = new Map<string, Layer>();
+
 function readLayer(file: string): Layer {
+  const cached = shippedLayers.get(file);
+  if (cached) return cached;
   if (!existsSync(file)) throw new DocumentError('no such card profile', { file, field: '$' });
-  return parseLayer(file, readFileSync(file, 'utf8'));
+  const layer = layerOf(readYamlDocument(file, 'card profile'));
+  if (file.startsWith(profilesDirectory())) shippedLayers.set(file, layer);
+  return layer;
 }
 
 /** Deep merge: mappings key by key, anything else replaced. */
@@ -76,11 +76,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 function lineOf(layer: Layer, path: readonly (string | number)[]): number | undefined {
-  for (let n = path.length; n > 0; n--) {
-    const node = layer.doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) return layer.lines.linePos(node.range[0]).line;
-  }
-  return undefined;
+  return layer.src.lineOf(path);
 }
 
 export interface LoadProfileOptions {
@@ -101,6 +97,11 @@ export function parseProfile(text: string, file = '<profile>', overrides?: Recor
 }
 
 function resolveLayers(top: Layer, overrides: Record<string, unknown> | undefined): CardProfile {
+  if (overrides) {
+    // Programmatic overrides are a layer too: the same schema, errors named '<overrides>'.
+    const violation = validatorOf(cardProfileSchema).validate(overrides);
+    if (violation) throw new DocumentError(violation.message, { file: '<overrides>', field: violation.path.join('.') || '$' });
+  }
   const chain: Layer[] = [top];
   const seen = new Set([resolve(top.file)]);
   for (let layer = top; typeof layer.data.base === 'string'; ) {
@@ -128,14 +129,45 @@ function resolveLayers(top: Layer, overrides: Record<string, unknown> | undefine
     // The name is never inherited: a delta file is a new profile, named by its file when it says nothing.
     merged.name = overrides?.name ?? top.data.name ?? basename(top.file).replace(/\.ya?ml$/, '').replace(/[^A-Za-z0-9._-]/g, '-');
   }
-  const locate = (path: readonly (string | number)[]) => {
+  return validateProfile(merged, locator(chain, overrides));
+}
+
+/**
+ * Which file wrote the value at `path` of the merged profile (and on which line). Mappings
+ * merge key by key, so each key belongs to the topmost layer that has it; a list or a scalar
+ * belongs whole to the topmost layer that has it. A field missing from a list entry is
+ * blamed on the file that wrote the list, at the entry's line (never on a base that happens
+ * to have the field); a field missing everywhere on the user's file.
+ */
+function locator(chain: readonly Layer[], overrides: Record<string, unknown> | undefined) {
+  return (path: readonly (string | number)[]): { file?: string; line?: number } => {
     if (overrides && hasPath(overrides, path)) return { file: '<overrides>' };
-    for (const layer of chain) {
-      if (hasPath(layer.data, path)) return { file: layer.file, line: lineOf(layer, path) };
+    let owner: Layer | undefined;
+    let depth = 0;
+    for (let n = 1; n <= path.length; n++) {
+      const prefix = path.slice(0, n);
+      if (owner && Array.isArray(valueAt(owner.data, path.slice(0, n - 1)))) {
+        if (!hasPath(owner.data, prefix)) break;
+      } else {
+        const next = chain.find((layer) => hasPath(layer.data, prefix));
+        if (!next) break;
+        owner = next;
+      }
+      depth = n;
     }
-    return { file: top.file, line: undefined };
+    const layer = owner ?? chain[0]!;
+    const line = lineOf(layer, path.slice(0, depth));
+    return { file: layer.file, ...(line !== undefined ? { line } : {}) };
   };
-  return validateProfile(merged, locate);
+}
+
+function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let cur: unknown = data;
+  for (const k of path) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return cur;
 }
 
 function hasPath(data: unknown, path: readonly (string | number)[]): boolean {

@@ -4,7 +4,9 @@
  * loader's `locate`, which knows which file of the base chain set the field).
  */
 import { DocumentError } from '../../apdu/index.js';
+import { parseDol } from '../../apdu/index.js';
 import { readTag } from '../../apdu/index.js';
+import { DOL_DATA_MAX, dolProblem } from '../../documents/index.js';
 import { COMMAND_INS, FAULT_ACTIONS, type FaultAction, type FaultRule } from '../faults.js';
 import { validateRawImage } from './raw-image.js';
 import type { ApplicationEntry, CardProfile, CryptogramProfile, OdaMethod, RiskProfile } from './types.js';
@@ -66,19 +68,11 @@ class Checker {
     return v;
   }
 
-  dol(o: Obj, key: string, path: (string | number)[]): string {
+  /** A DOL, checked by the same rule as the profile schema (src/documents dolProblem: the card's parseDol). */
+  dol(o: Obj, key: string, path: (string | number)[], maxData: number): string {
     const h = this.hex(o, key, path);
-    const b = Buffer.from(h, 'hex');
-    let pos = 0;
-    while (pos < b.length) {
-      try {
-        pos += readTag(b, pos).size;
-      } catch {
-        this.fail([...path, key], `malformed tag at byte ${pos} of the DOL`);
-      }
-      if (pos >= b.length) this.fail([...path, key], `tag without a length at the end of the DOL`);
-      pos += 1;
-    }
+    const problem = dolProblem(h, maxData);
+    if (problem) this.fail([...path, key], problem);
     return h;
   }
 }
@@ -118,17 +112,18 @@ function faultRule(c: Checker, v: unknown, path: (string | number)[]): FaultRule
   return rule;
 }
 
-/** The tag-length pairs of a DOL, each as hex (for matching a whole entry such as 9F3704). */
-function dolPairs(dolHex: string): string[] {
-  const b = Buffer.from(dolHex, 'hex');
-  const pairs: string[] = [];
-  let pos = 0;
-  while (pos < b.length) {
-    const size = readTag(b, pos).size;
-    pairs.push(b.subarray(pos, pos + size + 1).toString('hex').toUpperCase());
-    pos += size + 1;
+/** Whether hex is exactly one BER-TLV tag (Book 3 Annex B1). */
+function isWholeTag(hex: string): boolean {
+  try {
+    return readTag(Buffer.from(hex, 'hex'), 0).size === hex.length / 2;
+  } catch {
+    return false;
   }
-  return pairs;
+}
+
+/** Whether a DOL lists `tag` with `length` (e.g. 9F37 04). */
+function dolLists(dolHex: string, tag: string, length: number): boolean {
+  return parseDol(dolHex).some((e) => e.tag === tag && e.length === length);
 }
 
 export function validateProfile(merged: unknown, locate: Locate): CardProfile {
@@ -224,10 +219,10 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
     pinEnciphermentKey: c.bool(o, 'pinEnciphermentKey', []),
     cvmList: o.cvmList === null ? null : c.hex(o, 'cvmList', [], { min: 10, max: 252 }),
     iac: { default: c.hex(iacO, 'default', ['iac'], { exact: 5 }), denial: c.hex(iacO, 'denial', ['iac'], { exact: 5 }), online: c.hex(iacO, 'online', ['iac'], { exact: 5 }) },
-    pdol: o.pdol === '' || o.pdol === null ? '' : c.dol(o, 'pdol', []),
-    cdol1: c.dol(o, 'cdol1', []),
-    cdol2: c.dol(o, 'cdol2', []),
-    ddol: c.dol(o, 'ddol', []),
+    pdol: o.pdol === '' || o.pdol === null ? '' : c.dol(o, 'pdol', [], DOL_DATA_MAX.pdol),
+    cdol1: c.dol(o, 'cdol1', [], DOL_DATA_MAX.cdol),
+    cdol2: c.dol(o, 'cdol2', [], DOL_DATA_MAX.cdol),
+    ddol: c.dol(o, 'ddol', [], DOL_DATA_MAX.cdol),
     sdaTagList: o.sdaTagList === '' || o.sdaTagList === null ? '' : c.hex(o, 'sdaTagList', [], { max: 16 }),
     gpoFormat: c.oneOf(o, 'gpoFormat', [], [1, 2] as const),
     generateAcFormat: c.oneOf(o, 'generateAcFormat', [], [1, 2] as const),
@@ -240,7 +235,7 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
     cardBlocked: c.bool(o, 'cardBlocked', []),
     faults: [],
   };
-  if (cryptogram.sessionKey === 'mastercard' && !dolPairs(profile.cdol1).includes('9F3704')) {
+  if (cryptogram.sessionKey === 'mastercard' && !dolLists(profile.cdol1, '9F37', 4)) {
     c.fail(['cryptogram', 'sessionKey'], "'mastercard' derives the session key from the unpredictable number: cdol1 must list 9F37 04");
   }
   // The PPSE lists the applications marked contactless (src/card/os/ppse.ts).
@@ -259,7 +254,7 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   if (o.aip !== undefined && o.aip !== null) profile.aip = c.hex(o, 'aip', [], { exact: 2 });
   const extra = c.obj(o.extraData ?? {}, ['extraData']);
   for (const tag of Object.keys(extra)) {
-    if (!/^[0-9A-Fa-f]{2,6}$/.test(tag)) c.fail(['extraData', tag], 'not a tag in hex');
+    if (!/^[0-9A-Fa-f]{2,6}$/.test(tag) || !isWholeTag(tag)) c.fail(['extraData', tag], 'not a BER-TLV tag in hex (Book 3 Annex B1: a first byte xF/1F needs the following tag bytes)');
     profile.extraData[tag.toUpperCase()] = c.hex(extra, tag, ['extraData']);
   }
   const faults = o.faults ?? [];

@@ -8,7 +8,7 @@ import { Iso8583Server } from '../../issuer/server.js';
 import { println } from '../output.js';
 import { type Bytes, fromHex } from '../../apdu/bytes.js';
 import { DocumentError } from '../../apdu/errors.js';
-import { projectRoot } from '../../terminal/project-root.js';
+import { projectRoot } from '../../documents/index.js';
 import { join, relative } from 'node:path';
 
 export interface ServeArgs {

@@ -5,23 +5,18 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DocumentError } from '../../apdu/index.js';
 import { writeFileAtomic } from '../../card/index.js';
+import { type JsonSchema, checkDocument, clearingFileSchema, issuerDebitRecordSchema, parseJsonSource, pendingSummarySchema, readDocumentText } from '../../documents/index.js';
 import { type ClearingState, ClearingLedger } from './clearing-ledger.js';
 import type { PendingSummary, SummaryOutbox } from './settlement-link.js';
 import { type PurseDebitRecordState, ShadowAccounts } from './shadow-account.js';
 
-/** Reads a JSON document of the given `format`; undefined when the file does not exist. */
-function readDocument<T extends { format: string }>(path: string, format: T['format']): T | undefined {
+/** Reads and validates a JSON document against its schema (src/documents); undefined when the file does not exist. */
+function readDocument<T>(path: string, schema: JsonSchema, what: string): T | undefined {
   if (!existsSync(path)) return undefined;
-  let doc: T;
-  try {
-    doc = JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch (e) {
-    throw new DocumentError(`not JSON: ${(e as Error).message}`, { file: path, field: '$' });
-  }
-  if (doc?.format !== format) throw new DocumentError(`format must be '${format}'`, { file: path, field: 'format' });
-  return doc;
+  const src = parseJsonSource(readDocumentText(path, what), path);
+  checkDocument(src, schema);
+  return src.value as T;
 }
 
 const writeJson = (path: string) => (doc: unknown) => writeFileAtomic(path, JSON.stringify(doc, null, 1) + '\n');
@@ -29,7 +24,7 @@ const writeJson = (path: string) => (doc: unknown) => writeFileAtomic(path, JSON
 /** The issuer's record of purse debits, kept in `file` (learnt at every load, consulted by the clearing). */
 export function openPurseDebitRecord(file: string): ShadowAccounts {
   const path = resolve(file);
-  const state = readDocument<PurseDebitRecordState>(path, 'emvsim-geldkarte-issuer');
+  const state = readDocument<PurseDebitRecordState>(path, issuerDebitRecordSchema, 'issuer debit record');
   return new ShadowAccounts({ ...(state ? { state } : {}), onChange: writeJson(path) });
 }
 
@@ -38,7 +33,7 @@ export function openClearingLedger(file: string | undefined, shadow?: ShadowAcco
   const withShadow = shadow ? { shadow } : {};
   if (!file) return new ClearingLedger(withShadow);
   const path = resolve(file);
-  const state = readDocument<ClearingState>(path, 'emvsim-geldkarte-clearing');
+  const state = readDocument<ClearingState>(path, clearingFileSchema, 'clearing file');
   return new ClearingLedger({ ...(state ? { state } : {}), ...withShadow, onChange: writeJson(path) });
 }
 
@@ -50,7 +45,7 @@ export function outboxPathOf(merchantFile: string): string {
 export function fileOutbox(path: string): SummaryOutbox {
   return {
     name: path,
-    read: () => readDocument<PendingSummary>(path, 'emvsim-geldkarte-pending-summary'),
+    read: () => readDocument<PendingSummary>(path, pendingSummarySchema, 'pending summary'),
     write: writeJson(path),
     clear: () => rmSync(path, { force: true }),
   };

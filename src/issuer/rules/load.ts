@@ -3,9 +3,8 @@
  * file:line and the field path (e.g. `rules[2].factor`), so a typo in a rule
  * never turns into a silently ignored rule.
  */
-import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { DocumentError } from '../../apdu/index.js';
+import { checkDocument, issuerRulesSchema, parseYamlSource, readYamlDocument, type YamlSource } from '../../documents/index.js';
 import { SCRIPT_COMMANDS, type ScriptCommandName } from '../scripts.js';
 import type { ListField, RiskRule, RuleAction, RuleSet } from './types.js';
 
@@ -22,25 +21,14 @@ const TYPE_KEYS: Record<RiskRule['type'], string[]> = {
 };
 
 class RuleReader {
-  constructor(
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
-    private readonly file: string,
-  ) {}
+  constructor(private readonly src: YamlSource) {}
 
   lineOf(path: (string | number)[]): number | undefined {
-    for (let p = path; ; p = p.slice(0, -1)) {
-      const node = this.doc.getIn(p, true) as { range?: [number, number, number] } | undefined;
-      const offset = node?.range?.[0];
-      if (offset !== undefined) return this.lines.linePos(offset).line;
-      if (p.length === 0) return undefined;
-    }
+    return this.src.lineOf(path);
   }
 
   fail(path: (string | number)[], message: string): never {
-    const field = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '<root>';
-    const line = this.lineOf(path);
-    throw new DocumentError(message, { file: this.file, ...(line !== undefined ? { line } : {}), field });
+    throw this.src.error(path, message);
   }
 }
 
@@ -148,23 +136,19 @@ function ruleOf(r: RuleReader, raw: unknown, index: number, names: Set<string>, 
 
 /** Parses rule-file text (`file` names it in errors). */
 export function parseRules(text: string, file: string): RuleSet {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const r = new RuleReader(doc, lines, file);
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    throw new DocumentError(e.message.split('\n')[0]!, { file, line: lines.linePos(e.pos[0]).line, field: '<yaml>' });
-  }
-  const root = doc.contents;
-  if (!isMap(root)) r.fail([], 'the file must be a mapping with a `rules` list');
-  for (const key of Object.keys(doc.toJS() as object)) if (key !== 'rules') r.fail([key], 'unknown top-level field');
-  const seq = doc.get('rules', true);
-  if (!isSeq(seq)) r.fail(['rules'], 'must be a list of rules');
-  const raw = (doc.toJS() as { rules: unknown[] }).rules;
+  return rulesOf(parseYamlSource(text, file));
+}
+
+function rulesOf(src: YamlSource): RuleSet {
+  const file = src.file;
+  const r = new RuleReader(src);
+  if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value)) r.fail([], 'the file must be a mapping with a `rules` list');
+  checkDocument(src, issuerRulesSchema(SCRIPT_COMMANDS));
+  const raw = (src.value as { rules: unknown[] }).rules;
   const names = new Set<string>();
   return { file, rules: raw.map((rule, i) => ruleOf(r, rule, i, names, file)) };
 }
 
 export function loadRules(file: string): RuleSet {
-  return parseRules(readFileSync(file, 'utf8'), file);
+  return rulesOf(readYamlDocument(file, 'issuer rules file'));
 }

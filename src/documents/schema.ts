@@ -1,18 +1,29 @@
 /**
- * A small interpreter of the JSON Schema subset that scenario.schema.json
- * uses (no schema library: the shipped schema is the single source of truth
- * for editors and for emvsim). Supported keywords: type, properties,
- * required, additionalProperties, patternProperties, enum, const, pattern,
- * items, minItems, minimum, maximum, minLength, oneOf/anyOf (the first
- * alternative that validates wins), if/then/else and $ref into "#/$defs/".
+ * A small interpreter of the JSON Schema subset every emvsim document schema
+ * uses (src/documents/schemas; no schema library: the schemas are plain
+ * objects, also written out for editors as scripts/conformance/scenario.schema.json).
+ * Supported keywords: type, properties, required, additionalProperties,
+ * patternProperties, enum, const, pattern, items, minItems, maxItems,
+ * minimum, maximum, minLength, oneOf/anyOf (the first alternative that
+ * validates wins), allOf, if/then/else and $ref into "#/$defs/".
+ * Two additions an editor ignores: `pattern` also applies to the decimal form
+ * of an integer (YAML reads `countryCode: 276` as a number), and
+ * `format: "dol"` checks a Data Object List (Book 3 §5.4) with the card's own
+ * parser, and that its data fits `x-dataMax` bytes. `x-expected` words the message of a pattern, `x-hex` marks hex text
+ * (a wrong length is said as such), `x-unknown` names what an unknown key is,
+ * `x-keys` says what the keys of a map (patternProperties) look like.
  * Annotation keywords (description, title, $schema, $id) are ignored.
  *
  * Returns the first violation with its path, so the caller can name
- * file:line and the field (DocumentError).
+ * file:line and the field (DocumentError). An unknown field gets a
+ * "did you mean" when a known one is close.
  */
+import { dolDataLength, parseDol } from '../apdu/index.js';
+import { TlvError } from '../apdu/index.js';
+import { didYouMean } from './suggest.js';
 
 export type JsonSchema = { [keyword: string]: unknown };
-export type Path = (string | number)[];
+type Path = (string | number)[];
 
 export interface SchemaViolation {
   path: Path;
@@ -112,13 +123,23 @@ export class SchemaValidator {
     }
     if (schema.const !== undefined && value !== schema.const) return { path, message: `must be ${describe(schema.const)}, got ${describe(value)}` };
     if (Array.isArray(schema.enum) && !(schema.enum as unknown[]).includes(value)) {
-      return { path, message: `must be one of ${(schema.enum as unknown[]).map((e) => String(e)).join(', ')}; got ${describe(value)}` };
+      const values = (schema.enum as unknown[]).map((e) => String(e));
+      const hint = typeof value === 'string' ? didYouMean(value, values) : '';
+      return { path, message: `must be one of ${values.join(', ')}; got ${describe(value)}${hint}` };
+    }
+    const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isInteger(value) ? String(value) : undefined;
+    if (text !== undefined && typeof schema.pattern === 'string' && !this.regex(schema.pattern).test(text)) {
+      const expected = typeof schema['x-expected'] === 'string' ? schema['x-expected'] : `text matching ${schema.pattern}`;
+      const hex = text.replace(/[\s:]/g, '');
+      if (schema['x-hex'] === true && /^([0-9A-Fa-f]{2})*$/.test(hex)) return { path, message: `must be ${expected}, got ${hex.length / 2}` };
+      return { path, message: `'${text}' is not ${expected}` };
     }
     if (typeof value === 'string') {
-      if (typeof schema.pattern === 'string' && !this.regex(schema.pattern).test(value)) {
-        return { path, message: `'${value}' does not match ${schema.pattern}` };
-      }
       if (typeof schema.minLength === 'number' && value.length < schema.minLength) return { path, message: `must not be empty` };
+      if (schema.format === 'dol') {
+        const problem = dolProblem(value, typeof schema['x-dataMax'] === 'number' ? schema['x-dataMax'] : 255);
+        if (problem) return { path, message: problem };
+      }
     }
     if (typeof value === 'number') {
       if (typeof schema.minimum === 'number' && value < schema.minimum) return { path, message: `${value} is below the minimum ${schema.minimum}` };
@@ -126,6 +147,7 @@ export class SchemaValidator {
     }
     if (Array.isArray(value)) {
       if (typeof schema.minItems === 'number' && value.length < schema.minItems) return { path, message: `must have at least ${schema.minItems} item(s)` };
+      if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) return { path, message: `must have at most ${schema.maxItems} item(s), got ${value.length}` };
       if (schema.items && typeof schema.items === 'object') {
         for (let i = 0; i < value.length; i++) {
           const v = this.check(schema.items as JsonSchema, value[i], [...path, i]);
@@ -140,6 +162,12 @@ export class SchemaValidator {
     if (Array.isArray(schema.oneOf)) {
       const v = this.alternatives(schema.oneOf as JsonSchema[], value, path);
       if (v) return v;
+    }
+    if (Array.isArray(schema.allOf)) {
+      for (const part of schema.allOf as JsonSchema[]) {
+        const v = this.check(part, value, path);
+        if (v) return v;
+      }
     }
     if (Array.isArray(schema.anyOf)) {
       const v = this.alternatives(schema.anyOf as JsonSchema[], value, path);
@@ -159,7 +187,7 @@ export class SchemaValidator {
     const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
     if (Array.isArray(schema.required)) {
       for (const key of schema.required as string[]) {
-        if (obj[key] === undefined || obj[key] === null) return { path: [...path, key], message: 'is required' };
+        if (obj[key] === undefined) return { path: [...path, key], message: 'is required' };
       }
     }
     const patternProperties = Object.entries((schema.patternProperties ?? {}) as Record<string, JsonSchema>);
@@ -177,8 +205,11 @@ export class SchemaValidator {
         continue;
       }
       if (schema.additionalProperties === false) {
+        if (typeof schema['x-keys'] === 'string') return { path: [...path, key], message: `key is not ${schema['x-keys']}` };
         const known = Object.keys(properties);
-        return { path: [...path, key], message: `unknown field${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}` };
+        const hint = didYouMean(key, known);
+        const noun = typeof schema['x-unknown'] === 'string' ? `${schema['x-unknown']} '${key}'` : 'field';
+        return { path: [...path, key], message: `unknown ${noun}${hint || (known.length > 0 ? ` (known: ${known.join(', ')})` : '')}` };
       }
       if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
         const v = this.check(schema.additionalProperties as JsonSchema, value, [...path, key]);
@@ -187,4 +218,32 @@ export class SchemaValidator {
     }
     return undefined;
   }
+}
+
+/**
+ * Most data a DOL may ask for: the command carrying it is a short APDU (Lc at most 255,
+ * ISO/IEC 7816-4 §5.1). GET PROCESSING OPTIONS wraps the PDOL data in tag 83 with a BER
+ * length (Book 3 §6.5.8), which takes up to 3 of those bytes; GENERATE AC and INTERNAL
+ * AUTHENTICATE carry the CDOL/DDOL data as it is.
+ */
+export const DOL_DATA_MAX = { pdol: 252, cdol: 255 } as const;
+
+/**
+ * Why a Data Object List cannot be used, or undefined: the list is read by the same
+ * parseDol the card and the kernel use (Book 3 §5.4: BER tags, each followed by a length of
+ * at most 255), so the validator accepts exactly the DOLs personalisation can build, and
+ * the data it asks for must fit the command that carries it (`maxData` bytes).
+ */
+export function dolProblem(text: string, maxData = 255): string | undefined {
+  const hex = text.replace(/[\s:]/g, '');
+  if (!/^([0-9A-Fa-f]{2})*$/.test(hex)) return `'${text}' is not an even number of hex digits`;
+  let total: number;
+  try {
+    total = dolDataLength(parseDol(hex));
+  } catch (err) {
+    if (err instanceof TlvError) return `not a data object list (DOL, Book 3 §5.4): ${err.message}`;
+    throw err;
+  }
+  if (total > maxData) return `asks for ${total} bytes of data; the command carrying it holds at most ${maxData} (short APDU, ISO/IEC 7816-4 §5.1)`;
+  return undefined;
 }

@@ -1,45 +1,9 @@
 /**
- * YAML documents with line numbers for validation errors: a field path maps
- * to the line it is on (yaml's LineCounter), so a DocumentError names
- * file:line and the field.
+ * Typed readers of single fields of a parsed document (after its schema
+ * validated it): each turns a value into the loader's type with a fallback,
+ * and a failure is a DocumentError naming file:line and the field.
  */
-import { LineCounter, isNode, isPair, isScalar, parseDocument, visit, type Document } from 'yaml';
-import { DocumentError } from '../apdu/index.js';
-
-export interface YamlSource {
-  file: string;
-  value: unknown;
-  /** Line (1-based) of the node at `path`, or of its nearest existing parent. */
-  lineOf(path: readonly (string | number)[]): number | undefined;
-  error(path: readonly (string | number)[], message: string): DocumentError;
-}
-
-export function parseYamlSource(text: string, file: string): YamlSource {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const line = lineCounter.linePos(e.pos[0]).line;
-    throw new DocumentError(e.message.split('\n')[0] ?? 'YAML syntax error', { file, line, field: '(document)' });
-  }
-  checkMinorUnitAmounts(doc, lineCounter, file);
-  const lineOf = (path: readonly (string | number)[]): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
-  return {
-    file,
-    value: doc.toJS(),
-    lineOf,
-    error(path, message) {
-      const line = lineOf(path);
-      return new DocumentError(message, { file, ...(line !== undefined ? { line } : {}), field: path.join('.') || '(document)' });
-    },
-  };
-}
+import type { YamlSource } from './yaml.js';
 
 /** Typed field readers that throw DocumentErrors naming the field. */
 export class FieldReader {
@@ -122,34 +86,4 @@ export class FieldReader {
     if (!Array.isArray(v)) throw this.src.error(path, 'must be a list');
     return v;
   }
-}
-
-/** Fields that hold money in documents: integers in minor units (docs/cli.md "Amounts"). */
-const MINOR_UNIT_FIELD = /^(amount|otherAmount|floorLimit|threshold|balance)$|Amount(Limit|Minor)?$/;
-
-/**
- * `amount: 8.00` reads as the number 8 (8 cents), not 8.00 EUR: an amount field written with a decimal
- * point or an exponent is refused, naming file:line, instead of being taken 100 times too small.
- */
-function checkMinorUnitAmounts(doc: Document, lineCounter: LineCounter, file: string): void {
-  visit(doc, {
-    Pair(_key, pair, path) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      const value = pair.value;
-      if (!MINOR_UNIT_FIELD.test(key) || !isScalar(value) || typeof value.value !== 'number') return;
-      const source = value.source ?? String(value.value);
-      if (!/[.eE]/.test(source)) return;
-      const line = value.range ? lineCounter.linePos(value.range[0]).line : undefined;
-      const field = path
-        .filter((n) => isPair(n))
-        .map((p) => (isScalar(p.key) ? String(p.key.value) : '?'))
-        .concat(key)
-        .join('.');
-      throw new DocumentError(`'${source}' is not an integer in minor units: amounts in documents are minor units (8.00 EUR is 800)`, {
-        file,
-        ...(line !== undefined ? { line } : {}),
-        field,
-      });
-    },
-  });
 }
