@@ -13,3 +13,8 @@ export { runCases, runCase, filterCases, shardCases, parseShard, type RunOptions
 export { runScenario, DEFAULT_TRANSACTION_DATE } from './scenario-run.js';
 export { formatReport, exitCodeOf, summarise, type ReporterName, type RunSummary } from './reporters.js';
 export type { ConformanceCase, Scenario, CardScript, CaseResult, CaseStatus, Mismatch, Expectation } from './types.js';
+// For the lab (src/lab): cards and hosts of a case, the schema interpreter, the HTML report.
+export { buildCard, buildHost } from './setup.js';
+export { listenHost } from './host-server.js';
+export { renderHtmlReport, type HtmlCase, type HtmlReport } from './html-report.js';
+export type { CardSetup } from './types.js';

@@ -9,7 +9,9 @@ import { relative } from 'node:path';
 import type { DocumentError } from '../apdu/index.js';
 import type { CaseResult, CaseStatus } from './types.js';
 
-export type ReporterName = 'table' | 'json' | 'junit';
+import { renderHtmlReport } from './html-report.js';
+
+export type ReporterName = 'table' | 'json' | 'junit' | 'html';
 
 export interface RunSummary {
   total: number;
@@ -133,8 +135,29 @@ function junit(results: readonly CaseResult[], invalid: readonly DocumentError[]
   return out.join('\n') + '\n';
 }
 
+/** The self-contained HTML report (html-report.ts); invalid files appear as error cases. */
+function html(results: readonly CaseResult[], invalid: readonly DocumentError[], s: RunSummary): string {
+  const cases = results.map((r) => ({
+    id: r.id,
+    title: r.title,
+    spec: r.spec,
+    status: r.status,
+    where: where(r),
+    ...(r.error ? { reason: r.error } : r.xfail ? { reason: `known deviation: ${r.xfail}` } : {}),
+    findings: r.mismatches.map((m) => ({ rule: m.field, expected: m.expected, seen: m.actual, ...(m.detail ? { detail: m.detail } : {}) })),
+    actual: r.actual,
+    ...(r.trace ? { log: r.trace.split('\n') } : {}),
+    durationMs: r.durationMs,
+  }));
+  for (const e of invalid) {
+    cases.push({ id: `invalid-${cases.length}`, title: e.message, spec: '', status: 'error', where: `${e.file ?? '?'}:${e.line ?? '?'}`, reason: e.message, findings: [], actual: [], durationMs: 0 });
+  }
+  return renderHtmlReport({ title: 'emvsim conformance', subtitle: `${s.passed} passed, ${s.failed} failed, ${s.errors} error(s)`, cases, durationMs: s.durationMs, generated: new Date() });
+}
+
 export function formatReport(name: ReporterName, results: readonly CaseResult[], invalid: readonly DocumentError[], durationMs: number): string {
   const s = summarise(results, invalid, durationMs);
+  if (name === 'html') return html(results, invalid, s);
   return name === 'json' ? json(results, invalid, s) : name === 'junit' ? junit(results, invalid, s) : table(results, invalid, s);
 }
 

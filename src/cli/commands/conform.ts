@@ -24,7 +24,7 @@ export const conformCommand: CommandModule = {
     y
       .positional('paths', { type: 'string', array: true, describe: 'YAML files or directories' })
       .option('reader', { type: 'string', describe: 'run card scripts against the card in this PC/SC reader (scenarios keep the emulated card)' })
-      .option('reporter', { choices: ['table', 'json', 'junit'] as const, default: 'table' as const, describe: 'report format' })
+      .option('reporter', { choices: ['table', 'json', 'junit', 'html'] as const, default: 'table' as const, describe: 'report format' })
       .option('out', { type: 'string', describe: 'write the report to this file' })
       .option('filter', { type: 'string', array: true, default: [] as string[], describe: "keep cases with this tag or id; '!tag' drops them (repeatable)" })
       .option('shard', { type: 'string', describe: 'run shard i of n (e.g. 2/4): a deterministic partition over the sorted case ids' })
@@ -36,6 +36,7 @@ export const conformCommand: CommandModule = {
       .option('strict-xfail', { type: 'boolean', default: false, describe: 'fail when a case marked expect.xfail passes' })
       .example('$0 conform', 'the shipped suite')
       .example('$0 conform scripts/conformance/05-cvm --reporter junit --out cvm.xml --jobs 2', 'one step, JUnit XML for CI')
+      .example('$0 conform --reporter html --out conform.html', 'a self-contained HTML report (one file, no network)')
       .example('$0 conform --filter card-script --reader "Virtual PCD"', 'card scripts against a real card'),
   handler: async (argv) => {
     const { conform } = await import('../../conformance/conform.js');
@@ -49,7 +50,7 @@ export const conformCommand: CommandModule = {
     try {
       const run = await conform({
         paths: ((argv.paths as string[] | undefined) ?? []).map(String),
-        reporter: argv.reporter as 'table' | 'json' | 'junit',
+        reporter: argv.reporter as 'table' | 'json' | 'junit' | 'html',
         ...(argv.out !== undefined ? { out: String(argv.out) } : {}),
         filter: (argv.filter as string[]).map(String),
         ...(argv.shard !== undefined ? { shard: String(argv.shard) } : {}),

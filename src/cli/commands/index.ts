@@ -17,6 +17,7 @@ import { hostCommand } from './host.js';
 import { cardCommand } from './card.js';
 import { exploreCommand } from './explore.js';
 import { geldkarteCommand } from './geldkarte.js';
+import { labCommand } from './lab.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [tlvCommand, apduCommand, atrCommand, traceCommand, demoCommand, transactCommand, liabilityCommand, cryptoCommand, readersCommand, watchCommand, emulateCommand, hidCommand, conformCommand, hostCommand, cardCommand, exploreCommand, geldkarteCommand];
+export const commands: CommandModule<any, any>[] = [tlvCommand, apduCommand, atrCommand, traceCommand, demoCommand, transactCommand, liabilityCommand, cryptoCommand, readersCommand, watchCommand, emulateCommand, hidCommand, conformCommand, hostCommand, cardCommand, exploreCommand, geldkarteCommand, labCommand];

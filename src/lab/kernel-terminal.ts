@@ -1,0 +1,42 @@
+/**
+ * Terminals that run in the lab's own process against the emulated card
+ * (`emvsim lab run --in-process`): emvsim's kernel as the reference terminal,
+ * and, in the tests, faulty terminals built around it. A terminal gets the
+ * card as a CardTransport (as a PC/SC reader would give it), the case's
+ * transaction, and the lab's issuer host; it answers with what a terminal
+ * process would: an exit code and its output.
+ */
+import { createTerminal, currencyByNumeric, formatOutcome, type AuthorisationHost, type CardTransport } from './deps.js';
+import type { LabTransaction } from './types.js';
+
+export interface TerminalRequest extends LabTransaction {
+  /** The lab's issuer host simulator. */
+  host: AuthorisationHost;
+  /** A fresh random seed per run (the terminal's unpredictable numbers). */
+  seed: number;
+}
+
+export interface InProcessTerminal {
+  readonly name: string;
+  run(card: CardTransport, request: TerminalRequest): Promise<{ exitCode: number; output: string }>;
+}
+
+/** Minor units of a decimal amount ("12.34" -> 1234 with exponent 2). */
+export function amountMinor(text: string, exponent = 2): number {
+  const [whole, frac = ''] = text.split('.');
+  return Number(whole) * 10 ** exponent + Number(frac.padEnd(exponent, '0').slice(0, exponent) || '0');
+}
+
+/** emvsim's kernel with a terminal profile (default eu-pos-pin), wired by createTerminal as `emvsim transact` is. */
+export function kernelTerminal(profile = 'eu-pos-pin', wrap: (card: CardTransport) => CardTransport = (c) => c): InProcessTerminal {
+  return {
+    name: `emvsim kernel (${profile})`,
+    async run(card, request) {
+      const terminal = createTerminal({ profile, host: request.host, cardholder: { pins: request.pin }, random: request.seed });
+      const config = terminal.config;
+      const outcome = await terminal.transact(wrap(card), { amount: amountMinor(request.amount, config.currencyExponent), type: request.type });
+      const lines = formatOutcome(outcome, currencyByNumeric(config.currencyCode)?.alpha ?? '');
+      return { exitCode: outcome.outcome === 'approved' ? 0 : 1, output: lines.join('\n') + '\n' };
+    },
+  };
+}
