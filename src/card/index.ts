@@ -115,3 +115,5 @@ export function newCardFile(profile: CardProfile, file: string, options: IssueOp
   return image;
 }
 export { lockCardFile, DEFAULT_LOCK_WAIT_MS } from './file-lock.js';
+/** Atomic file write (temp, fsync, rename): for the back office's files too (src/issuer/geldkarte). */
+export { writeFileAtomic } from './persistence.js';

@@ -14,6 +14,6 @@ export { terminalProfileSchema } from './schemas/terminal-profile.js';
 export { scenarioSchema } from './schemas/scenario.js';
 export { issuerRulesSchema, keyFileSchema, liabilityRulesSchema } from './schemas/rules.js';
 export { editorSchemas, scenarioSchemaJson } from './schemas/editor.js';
-export { CARD_FILE as cardFileSchema, CLEARING_STATE as clearingFileSchema, MERCHANT_STATE as merchantFileSchema, PURSE_STATE as purseStateSchema } from './schemas/files.js';
-// The parse memo and the hook for documents compiled at build time (docs/performance.md): not yet wired into parseYamlSource.
+export { CARD_FILE as cardFileSchema, CLEARING_STATE as clearingFileSchema, ISSUER_DEBIT_RECORD as issuerDebitRecordSchema, MERCHANT_STATE as merchantFileSchema, PENDING_SUMMARY as pendingSummarySchema, PURSE_STATE as purseStateSchema } from './schemas/files.js';
+// The parse memo and the hook for documents compiled at build time (docs/performance.md); parseYamlSource serves them.
 export { type ParsedYaml, type CompiledYaml, type CompiledYamlLookup, parseYamlMemo, compileYamlDocument, usePrecompiledYaml, yamlLibrary } from './yaml-memo.js';

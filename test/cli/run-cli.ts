@@ -9,6 +9,8 @@ export interface Run {
   code: number;
   stdout: string;
   stderr: string;
+  /** The signal that ended the child, if one did (e.g. SIGKILL). */
+  signal?: NodeJS.Signals;
 }
 
 export interface RunOptions {
@@ -24,7 +26,7 @@ export function runCli(args: readonly string[], o: RunOptions = {}): Promise<Run
     if (o.env?.EMVSIM_PIN !== undefined) env.EMVSIM_PIN = o.env.EMVSIM_PIN;
     const child = execFile(process.execPath, [bin, ...args], { cwd: o.cwd ?? repoRoot, encoding: 'utf8', env, timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolveRun({ code, stdout, stderr });
+      resolveRun({ code, stdout, stderr, ...(err?.signal ? { signal: err.signal } : {}) });
     });
     child.stdin?.end(o.stdin ?? '');
   });

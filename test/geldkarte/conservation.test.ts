@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { createMerchantCard, createPurseCard, purseStateOf } from '../../src/card/geldkarte/index.js';
 import type { MerchantCard, MerchantRecord } from '../../src/card/geldkarte/index.js';
 import type { EmulatedCard, FaultAction } from '../../src/card/index.js';
-import { ClearingLedger } from '../../src/cli/geldkarte/clearing-ledger.js';
+import { ClearingLedger } from '../../src/issuer/geldkarte/index.js';
 import { loadPurse, pay, settle } from '../../src/terminal/geldkarte/index.js';
-import { InProcessLoadingHost } from '../../src/cli/geldkarte/loading-host.js';
+import { InProcessLoadingHost } from '../../src/issuer/geldkarte/index.js';
 import { mulberry32 as prng } from '../../bench/prng.js';
 
 

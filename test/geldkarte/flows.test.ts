@@ -18,8 +18,8 @@ import {
   purseStateOf,
   schemeMac,
 } from '../../src/card/geldkarte/index.js';
-import { ClearingLedger } from '../../src/cli/geldkarte/clearing-ledger.js';
-import { InProcessLoadingHost } from '../../src/cli/geldkarte/loading-host.js';
+import { ClearingLedger } from '../../src/issuer/geldkarte/index.js';
+import { InProcessLoadingHost } from '../../src/issuer/geldkarte/index.js';
 import { projectRoot } from '../../src/terminal/config-loader.js';
 import { loadPurse, pay, readPurse, settle } from '../../src/terminal/geldkarte/index.js';
 import { loadLiabilityTable } from '../../src/terminal/liability-file.js';

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { concat, fromHex, toHex } from '../../src/apdu/bytes.js';
 import { DEMO_MASTER_KEYS, MAC_DOMAIN, createMerchantCard, createPurseCard, deriveCardKey, purseStateOf, schemeMac } from '../../src/card/geldkarte/index.js';
-import { ClearingLedger } from '../../src/cli/geldkarte/clearing-ledger.js';
+import { ClearingLedger } from '../../src/issuer/geldkarte/index.js';
 import { type ClearingHost, pay, settle } from '../../src/terminal/geldkarte/index.js';
 
 /** A rogue terminal that holds the debit master key sends a refund order the purse must still check. */

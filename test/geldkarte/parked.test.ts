@@ -14,56 +14,15 @@
 import { describe, expect, it } from 'vitest';
 import { createMerchantCard, createPurseCard, purseStateOf } from '../../src/card/geldkarte/index.js';
 import { DEMO_MERCHANT, type MerchantCard } from '../../src/card/geldkarte/index.js';
-import type { EmulatedCard } from '../../src/card/index.js';
-import { TransportError } from '../../src/apdu/errors.js';
 import { GELDKARTE_SW, MAX_PARKED_PAYMENTS } from '../../src/apdu/geldkarte-protocol.js';
-import { ClearingLedger } from '../../src/cli/geldkarte/clearing-ledger.js';
-import { InProcessLoadingHost } from '../../src/cli/geldkarte/loading-host.js';
+import { ClearingLedger } from '../../src/issuer/geldkarte/index.js';
+import { InProcessLoadingHost } from '../../src/issuer/geldkarte/index.js';
 import { decodeSummary, loadPurse, pay, settle } from '../../src/terminal/geldkarte/index.js';
+import { type Removable, bringBack, pullAfter, removable } from './removable.js';
 
-interface Removable {
-  card: EmulatedCard;
-  gone: boolean;
-}
-
-/** A purse the customer pulls right after the command `ins` ran (power lost after the write), and keeps away. */
+/** A demo purse (150.00 EUR) the customer can pull out of the reader. */
 function purse(cardNumber: string, seed: string): Removable {
-  const r: Removable = { card: createPurseCard({ personalisation: { balance: 15000, maxBalance: 20000, cardNumber }, seed }), gone: false };
-  const transmit = r.card.transmit.bind(r.card);
-  const coldReset = r.card.coldReset.bind(r.card);
-  r.card.transmit = async (c: Uint8Array) => {
-    if (r.gone) throw new TransportError('NO_CARD', 'card removed');
-    return transmit(c);
-  };
-  r.card.coldReset = async () => {
-    if (r.gone) throw new TransportError('NO_CARD', 'no card in the reader');
-    return coldReset();
-  };
-  return r;
-}
-
-/** Power lost on `target` after the command (CLA cla, INS ins) ran, and the purse is taken away from then on. */
-function pullAfter(r: Removable, target: Pick<EmulatedCard, 'faults' | 'transmit'>, ins: number, cla: number): void {
-  target.faults.add({ action: 'tear', cla, ins, offset: 0 });
-  const transmit = target.transmit.bind(target);
-  let once = true;
-  target.transmit = async (c: Uint8Array) => {
-    if (once && c[0] === cla && c[1] === ins) {
-      once = false;
-      try {
-        return await transmit(c);
-      } finally {
-        r.gone = true;
-      }
-    }
-    return transmit(c);
-  };
-}
-
-/** The customer presents the purse again (inserted: a cold reset). */
-async function bringBack(r: Removable): Promise<void> {
-  r.gone = false;
-  await r.card.coldReset();
+  return removable(createPurseCard({ personalisation: { balance: 15000, maxBalance: 20000, cardNumber }, seed }));
 }
 
 function balance(r: Removable): number {

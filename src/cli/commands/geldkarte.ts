@@ -13,6 +13,8 @@ type Action = GeldkarteArgs['action'];
 const json = (y: Argv) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' });
 const card = (y: Argv) => y.option('card', { type: 'string', describe: 'purse card file (emvsim geldkarte new); default: a fresh demo purse (6.83 EUR, PIN 1234)' });
 const merchant = (y: Argv) => y.option('merchant', { type: 'string', describe: 'merchant card file; default: a fresh demo merchant card' });
+const issuer = (y: Argv) =>
+  y.option('issuer', { type: 'string', describe: "the issuer's record of purse debits (JSON, created when missing): load adds the purse's debit log, settle resolves payments of unknown outcome against it" });
 const amount = (y: Argv) => y.option('amount', { type: 'string', demandOption: true, describe: 'amount in EUR, e.g. 2.50 (at most 9999.99)' });
 
 function action(name: Action, describe: string, builder: (y: Argv) => Argv, examples: [string, string][]): CommandModule {
@@ -44,14 +46,16 @@ const subcommands = [
     ['$0 geldkarte refund --amount 1.00 --card purse.json --merchant merchant.json', 'refund 1.00 EUR'],
   ]),
   action('load', 'Load the purse with PIN and online approval; exit 1 when declined', (y) =>
-    amount(card(y)).option('pin', { type: 'string', demandOption: true, describe: 'the card PIN' }), [
+    issuer(amount(card(y))).option('pin', { type: 'string', demandOption: true, describe: 'the card PIN' }), [
     ['$0 geldkarte load --amount 20 --pin 1234 --card purse.json', 'load 20 EUR'],
+    ['$0 geldkarte load --amount 20 --pin 1234 --card purse.json --issuer issuer.json', "load, and keep the purse's debit log for the clearing"],
   ]),
-  action('settle', "Submit the merchant card's day summary to the clearing; exit 1 when refused", (y) =>
-    merchant(y)
+  action('settle', "Submit the merchant card's day summary to the clearing (a summary an interrupted settle left undelivered goes first); exit 1 when refused", (y) =>
+    issuer(merchant(y))
       .option('clearing', { type: 'string', describe: 'clearing ledger file (created when missing); default in memory' })
       .option('resubmit', { type: 'boolean', default: false, describe: 'submit the last summary again (the clearing refuses a duplicate)' }), [
     ['$0 geldkarte settle --merchant merchant.json --clearing clearing.json', 'end of day'],
+    ['$0 geldkarte settle --merchant merchant.json --clearing clearing.json --issuer issuer.json', 'end of day, resolving payments of unknown outcome'],
   ]),
   action('new', 'Write new purse and/or merchant card files (refuses to overwrite without --force)', (y) =>
     y

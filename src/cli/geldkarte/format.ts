@@ -49,9 +49,9 @@ export function formatLoad(o: LoadOutcome): string[] {
   ];
 }
 
-export function formatSettlement(s: SettlementSummary, r: SettlementResult, status: MerchantStatus | undefined): string[] {
+export function formatSettlement(s: SettlementSummary, r: SettlementResult, status: MerchantStatus | undefined, note?: string): string[] {
   const lines = [
-    `End-of-day summary ${s.summarySequence} of merchant card ${s.merchantId}`,
+    `End-of-day summary ${s.summarySequence} of merchant card ${s.merchantId}${note ? `: ${note}` : ''}`,
     `  transactions ${s.count} (merchant sequence ${s.count > 0 ? `${s.firstHseq}-${s.lastHseq}` : 'none'})`,
     `  payments     ${formatAmount(s.debitTotal)}, refunds ${formatAmount(s.refundTotal)}, net ${formatAmount(s.debitTotal - s.refundTotal)}`,
     ...s.unknown.map((u) => `  unknown      ${u.kind} ${formatAmount(u.amount)}, purse ${u.purseId} BSEQ ${u.bseq}, merchant sequence ${u.hseq}: outcome unknown, resolved by the clearing`),

@@ -8,17 +8,14 @@ import { DocumentError, EnvironmentError } from '../../apdu/errors.js';
 import { formatMinor, parseAmount } from '../../apdu/amount.js';
 import { lockCardFile } from '../../card/index.js';
 import type { CardTransport } from '../../apdu/transport.js';
-import { writeFileAtomic } from '../../card/persistence.js';
-import { checkDocument, clearingFileSchema, parseJsonSource, readDocumentText } from '../../documents/index.js';
 import { createMerchantCard, createPurseCard, DEMO_PURSE, loadMerchantCard, loadPurseCard, newMerchantCardFile, newPurseCardFile } from '../../card/geldkarte/index.js';
 import { projectRoot } from '../../terminal/config-loader.js';
-import { loadPurse, pay, readMerchantStatus, readPurse, settle } from '../../terminal/geldkarte/index.js';
+import { loadPurse, pay, readMerchantStatus, readPurse } from '../../terminal/geldkarte/index.js';
 import { loadLiabilityTable } from '../../terminal/liability-file.js';
 import { paintVerdicts, printJson, println } from '../output.js';
 import { openTransport } from '../transport-option.js';
-import { type ClearingState, ClearingLedger } from './clearing-ledger.js';
+import { InProcessLoadingHost, fileOutbox, memoryOutbox, openClearingLedger, openPurseDebitRecord, outboxPathOf, settleDay } from '../../issuer/geldkarte/index.js';
 import { formatLoad, formatPayment, formatPurse, formatSettlement } from './format.js';
-import { InProcessLoadingHost } from './loading-host.js';
 
 export interface GeldkarteArgs {
   action: 'balance' | 'pay' | 'refund' | 'load' | 'settle' | 'new';
@@ -28,6 +25,8 @@ export interface GeldkarteArgs {
   amount?: string;
   pin?: string;
   clearing?: string;
+  /** load, settle: the issuer's record of purse debits (JSON file). */
+  issuer?: string;
   resubmit: boolean;
   out?: string;
   merchantOut?: string;
@@ -37,7 +36,7 @@ export interface GeldkarteArgs {
   json: boolean;
 }
 
-/** Card files are locked while this process uses them (src/card/file-lock.ts). */
+/** Card files (and the clearing and issuer files) are locked while this process uses them (src/card/file-lock.ts). */
 function locked(file: string): string {
   lockCardFile(file);
   return file;
@@ -63,18 +62,6 @@ function openMerchant(file: string | undefined): CardTransport {
 function requireAmount(args: GeldkarteArgs): number {
   if (args.amount === undefined) throw new DocumentError('give the amount in EUR, e.g. --amount 2.50', { field: '--amount' });
   return parseAmount(args.amount, { ...EUR, field: '--amount', maxMinor: 999_999, allowZero: false });
-}
-
-function openClearing(file: string | undefined): ClearingLedger {
-  if (!file) return new ClearingLedger();
-  const path = resolve(file);
-  let state: ClearingState | undefined;
-  if (existsSync(path)) {
-    const src = parseJsonSource(readDocumentText(path, 'clearing file'), path);
-    checkDocument(src, clearingFileSchema);
-    state = src.value as ClearingState;
-  }
-  return new ClearingLedger({ ...(state ? { state } : {}), onChange: (s) => writeFileAtomic(path, JSON.stringify(s, null, 1) + '\n') });
 }
 
 export async function runGeldkarte(args: GeldkarteArgs): Promise<void> {
@@ -104,17 +91,21 @@ export async function runGeldkarte(args: GeldkarteArgs): Promise<void> {
     case 'load': {
       const amount = requireAmount(args);
       if (args.pin === undefined) throw new DocumentError('loading needs the card PIN: --pin', { field: '--pin' });
-      const outcome = await loadPurse(openPurse(args.card), new InProcessLoadingHost(), amount, args.pin);
+      const host = new InProcessLoadingHost(args.issuer !== undefined ? { shadow: openPurseDebitRecord(locked(args.issuer)) } : {});
+      const outcome = await loadPurse(openPurse(args.card), host, amount, args.pin);
       emit(outcome, formatLoad(outcome));
       if (outcome.result !== 'approved') process.exitCode = 1;
       return;
     }
     case 'settle': {
       const merchant = openMerchant(args.merchant);
-      const { summary, result } = await settle(merchant, openClearing(args.clearing), { resubmitLast: args.resubmit });
+      const clearing = openClearingLedger(args.clearing !== undefined ? locked(args.clearing) : undefined, args.issuer !== undefined ? openPurseDebitRecord(locked(args.issuer)) : undefined);
+      // The outbox lives beside the merchant card file: a summary closed by an interrupted settle is delivered first.
+      const outbox = args.merchant !== undefined ? fileOutbox(outboxPathOf(args.merchant)) : memoryOutbox();
+      const day = await settleDay(merchant, clearing, outbox, { resubmitLast: args.resubmit });
       const status = await readMerchantStatus(merchant);
-      emit({ summary, result }, formatSettlement(summary, result, status));
-      if (!result.accepted) process.exitCode = 1;
+      emit(day, [...(day.recovered ? formatSettlement(day.recovered.summary, day.recovered.result, undefined, 'delivered first (closed by an interrupted settle)') : []), ...formatSettlement(day.summary, day.result, status)]);
+      if (!day.result.accepted || (day.recovered && !day.recovered.result.accepted && day.recovered.result.reason !== 'duplicate')) process.exitCode = 1;
       return;
     }
     case 'new': {

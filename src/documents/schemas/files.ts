@@ -83,6 +83,24 @@ export const CLEARING_STATE = mapping(
   'A GeldKarte clearing (Haendlerevidenzzentrale) file.',
 );
 
+const SHADOW_DEBIT = { kind: KIND, amount: CENTS, merchantId: hex(10, 10), hseq: SEQUENCE };
+
+export const ISSUER_DEBIT_RECORD = mapping(
+  {
+    format: { const: 'emvsim-geldkarte-issuer' },
+    purses: { type: 'object', additionalProperties: mapping({ counter: integer(0, 0xffff), debits: { type: 'object', additionalProperties: mapping(SHADOW_DEBIT, Object.keys(SHADOW_DEBIT)) } }, ['counter', 'debits']) },
+  },
+  ['format', 'purses'],
+  "The GeldKarte purse issuer's record of purse debits (geldkarte load/settle --issuer).",
+);
+
+/** A summary is 45 bytes plus 20 per unknown payment (at most 8 parked and 1 pending). */
+export const PENDING_SUMMARY = mapping(
+  { format: { const: 'emvsim-geldkarte-pending-summary' }, merchantId: hex(10, 10), summarySequence: SEQUENCE, raw: hex(45, 45 + 9 * 20) },
+  ['format', 'merchantId', 'summarySequence'],
+  'A GeldKarte end-of-day summary closed by the merchant card and not yet delivered (the settlement outbox).',
+);
+
 /** The card file's outer shape; its profile, keys and counters are checked by the card. */
 export const CARD_FILE = mapping(
   {

@@ -13,5 +13,5 @@ export { readPurse, readPurseAmounts, type PurseReport } from './read-purse.js';
 export { pay, type PaymentOptions } from './payment.js';
 export { resolvePending, resolveParked, readMerchantStatus, type MerchantStatus, type RecoveryResult } from './recovery.js';
 export { loadPurse, type LoadingHost, type LoadRequest, type LoadApproval, type LoadOutcome, type LoadOptions } from './load.js';
-export { settle, decodeSummary, SUMMARY_LENGTH, type ClearingHost, type SettlementResult, type SettlementSummary, type UnknownPayment } from './settle.js';
+export { settle, fetchSummary, decodeSummary, SUMMARY_LENGTH, type ClearingHost, type SettlementResult, type SettlementSummary, type SummaryTotals, type UnknownPayment } from './settle.js';
 export { GELDKARTE_GUARANTEE, geldkarteFacts, type GeldkarteOutcome, type OutcomeOptions } from './outcome.js';

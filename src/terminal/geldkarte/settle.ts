@@ -88,15 +88,23 @@ export interface ClearingHost {
   submit(summary: Bytes): Promise<SettlementResult>;
 }
 
+/**
+ * Asks the merchant card for a summary: SETTLE closes the day (the card commits the new summary sequence
+ * number and keeps the summary as its last one), `last` fetches the last summary again (LAST SUMMARY).
+ */
+export async function fetchSummary(merchant: CardTransport, options: { last?: boolean } = {}): Promise<Bytes> {
+  await selectMerchant(merchant);
+  const ins = options.last ? MERCHANT_CMD.LAST_SUMMARY : MERCHANT_CMD.SETTLE;
+  return send(merchant, options.last ? 'merchant LAST SUMMARY' : 'merchant SETTLE', merchantCommand(ins, 0));
+}
+
 /** Closes the merchant card's day (or, with `resubmitLast`, fetches the last summary again) and submits it. */
 export async function settle(
   merchant: CardTransport,
   clearing: ClearingHost,
   options: { resubmitLast?: boolean } = {},
 ): Promise<{ summary: SettlementSummary; result: SettlementResult }> {
-  await selectMerchant(merchant);
-  const ins = options.resubmitLast ? MERCHANT_CMD.LAST_SUMMARY : MERCHANT_CMD.SETTLE;
-  const raw = await send(merchant, options.resubmitLast ? 'merchant LAST SUMMARY' : 'merchant SETTLE', merchantCommand(ins, 0));
+  const raw = await fetchSummary(merchant, { last: options.resubmitLast === true });
   const summary = decodeSummary(raw);
   return { summary, result: await clearing.submit(raw) };
 }

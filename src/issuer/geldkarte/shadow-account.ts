@@ -14,9 +14,8 @@
  *     counter alone proves nothing: it may have been read before the payment.
  *     A purse never loaded again keeps its unknown payment open.
  */
-import { type Bytes, readUint, toHex } from '../../apdu/bytes.js';
-import { KIND_STATUS, type PaymentKind } from '../../apdu/geldkarte-protocol.js';
-import { decodeDebitLog } from '../../terminal/geldkarte/records.js';
+import { type Bytes, KIND_STATUS, type PaymentKind, readUint, toHex } from '../../apdu/index.js';
+import { decodeDebitLog } from '../../terminal/geldkarte/index.js';
 
 export type PurseDebitFinding =
   | { status: 'done'; kind: PaymentKind; amount: number; merchantId: string; hseq: number }
@@ -29,11 +28,30 @@ export interface PurseShadowAccounts {
 interface ShadowPurse {
   /** EF_BSEQ when last seen (next debit sequence number): the shadow's view of the purse's debit count. */
   counter: number;
-  debits: Map<number, { kind: PaymentKind; amount: number; merchantId: string; hseq: number }>;
+  debits: Map<number, ShadowDebit>;
+}
+
+type ShadowDebit = { kind: PaymentKind; amount: number; merchantId: string; hseq: number };
+
+/**
+ * The issuer's debit record as a JSON document (`emvsim geldkarte load --issuer FILE`):
+ * purse id (hex) -> EF_BSEQ last seen and every debit record seen, by BSEQ.
+ */
+export interface PurseDebitRecordState {
+  format: 'emvsim-geldkarte-issuer';
+  purses: Record<string, { counter: number; debits: Record<string, ShadowDebit> }>;
 }
 
 export class ShadowAccounts implements PurseShadowAccounts {
   private readonly purses = new Map<string, ShadowPurse>();
+  private readonly onChange: ((state: PurseDebitRecordState) => void) | undefined;
+
+  constructor(options: { state?: PurseDebitRecordState; onChange?: (state: PurseDebitRecordState) => void } = {}) {
+    this.onChange = options.onChange;
+    for (const [id, p] of Object.entries(options.state?.purses ?? {})) {
+      this.purses.set(id, { counter: p.counter, debits: new Map(Object.entries(p.debits).map(([bseq, d]) => [Number(bseq), { ...d }])) });
+    }
+  }
 
   /** The purse's EF_BSEQ counter and EF_BLOG records as read at a load. */
   observe(purseId: Bytes, bseqCounter: number, blog: readonly Bytes[]): void {
@@ -46,6 +64,7 @@ export class ShadowAccounts implements PurseShadowAccounts {
       if (kind) p.debits.set(readUint(raw, 1, 2), { kind, amount: r.amount, merchantId: r.merchantId, hseq: r.hseq });
     }
     this.purses.set(id, p);
+    this.onChange?.(this.toState());
   }
 
   findDebit(purseId: string, bseq: number): PurseDebitFinding {
@@ -53,5 +72,11 @@ export class ShadowAccounts implements PurseShadowAccounts {
     if (!p) return { status: 'unknown' };
     const seen = p.debits.get(bseq);
     return seen ? { status: 'done', ...seen } : { status: 'unknown' };
+  }
+
+  toState(): PurseDebitRecordState {
+    const purses: PurseDebitRecordState['purses'] = {};
+    for (const [id, p] of this.purses) purses[id] = { counter: p.counter, debits: Object.fromEntries([...p.debits].map(([b, d]) => [String(b), d])) };
+    return { format: 'emvsim-geldkarte-issuer', purses };
   }
 }

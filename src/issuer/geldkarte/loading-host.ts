@@ -5,9 +5,9 @@
  * purse as the Kunden-Evidenzzentrale did (docs/sources.md §1
  * "Loading"). MODELLED message format (see src/card/geldkarte/scheme.ts).
  */
-import { type Bytes, constantTimeEqual, fromHex, toHex, uintBytes } from '../../apdu/bytes.js';
-import { DEMO_MASTER_KEYS, MAC_DOMAIN, amountBcd, deriveCardKey, schemeMac } from '../../card/geldkarte/scheme.js';
-import type { LoadApproval, LoadRequest, LoadingHost } from '../../terminal/geldkarte/load.js';
+import { type Bytes, constantTimeEqual, fromHex, toHex, uintBytes } from '../../apdu/index.js';
+import { DEMO_MASTER_KEYS, MAC_DOMAIN, amountBcd, deriveCardKey, schemeMac } from '../../card/geldkarte/index.js';
+import type { LoadApproval, LoadRequest, LoadingHost } from '../../terminal/geldkarte/index.js';
 import { type PurseDebitFinding, type PurseShadowAccounts, ShadowAccounts } from './shadow-account.js';
 
 export interface LoadingHostOptions {
@@ -16,6 +16,8 @@ export interface LoadingHostOptions {
   /** Account balances in cents by purse identity (hex); unknown purses get `defaultAccountBalance`. */
   accounts?: Record<string, number>;
   defaultAccountBalance?: number;
+  /** The issuer's record of purse debits (default: a fresh in-memory one); give a file-backed one to keep it. */
+  shadow?: ShadowAccounts;
 }
 
 interface LoadRecord {
@@ -31,7 +33,7 @@ export const LOAD_CENTRE_ID = fromHex('000001');
 export class InProcessLoadingHost implements LoadingHost, PurseShadowAccounts {
   readonly accounts: Record<string, number>;
   /** The issuer's shadow account of each purse's debits (modelled, see shadow-account.ts). */
-  readonly shadow = new ShadowAccounts();
+  readonly shadow: ShadowAccounts;
   /** Shadow balance of each purse as last confirmed. */
   readonly shadowBalances: Record<string, number> = {};
   private readonly masterKey: Bytes;
@@ -43,6 +45,7 @@ export class InProcessLoadingHost implements LoadingHost, PurseShadowAccounts {
     this.masterKey = fromHex(options.masterKey ?? DEMO_MASTER_KEYS.load);
     this.accounts = { ...options.accounts };
     this.defaultBalance = options.defaultAccountBalance ?? 100000;
+    this.shadow = options.shadow ?? new ShadowAccounts();
   }
 
   private account(purseId: string): number {

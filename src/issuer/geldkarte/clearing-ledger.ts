@@ -22,10 +22,9 @@
  * `openUnknowns` until resolveUnknowns() finds it.
  * The state is a plain JSON object; the CLI stores it with writeFileAtomic.
  */
-import { type Bytes, constantTimeEqual, fromHex } from '../../apdu/bytes.js';
-import { DEMO_MASTER_KEYS, MAC_DOMAIN, deriveCardKey, schemeMac } from '../../card/geldkarte/scheme.js';
-import { type ClearingHost, type SettlementResult, type SettlementSummary, type SummaryTotals, type UnknownPayment, decodeSummary } from '../../terminal/geldkarte/settle.js';
-import { formatAmount } from '../../terminal/geldkarte/records.js';
+import { type Bytes, constantTimeEqual, fromHex } from '../../apdu/index.js';
+import { DEMO_MASTER_KEYS, MAC_DOMAIN, deriveCardKey, schemeMac } from '../../card/geldkarte/index.js';
+import { type ClearingHost, type SettlementResult, type SettlementSummary, type SummaryTotals, type UnknownPayment, decodeSummary, formatAmount } from '../../terminal/geldkarte/index.js';
 import type { PurseShadowAccounts } from './shadow-account.js';
 
 /** A summary the ledger has accepted: its totals, without the unknown payments, MAC and raw bytes. */
@@ -99,7 +98,11 @@ export class ClearingLedger implements ClearingHost {
     this.state.openUnknowns.push(...s.unknown.map((u) => ({ ...u, merchantId: s.merchantId, summarySequence: s.summarySequence })));
     const resolved = this.resolveUnknowns(false);
     this.onChange?.(this.state);
-    const unknownText = s.unknown.length > 0 ? `; ${s.unknown.length} payments with outcome unknown (${resolved.credited} credited, ${resolved.dropped} dropped, ${this.state.openUnknowns.length} open)` : '';
+    // Unknown payments of earlier summaries may resolve now too (the issuer has seen the purse since).
+    const unknownText =
+      s.unknown.length > 0 || resolved.credited + resolved.dropped > 0
+        ? `; payments with outcome unknown: ${s.unknown.length} in this summary, ${resolved.credited} credited (${formatAmount(resolved.amount)}), ${resolved.dropped} dropped, ${this.state.openUnknowns.length} open`
+        : '';
     return {
       accepted: true,
       credited: net + resolved.amount,
