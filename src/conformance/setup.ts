@@ -8,7 +8,6 @@
  * src/cli where card, terminal and host meet.
  */
 import { existsSync } from 'node:fs';
-import { stringify as stringifyYaml } from 'yaml';
 import { fromHex } from '../apdu/index.js';
 import { DocumentError } from '../apdu/index.js';
 import { COMMAND_INS, createCard, mergeProfileData, type EmulatedCard, type FaultRule } from '../card/index.js';
@@ -18,7 +17,7 @@ import { addIssuerKeys, IssuerHost, loadRules, openSeededDatabase, seedCardFromP
 import { acDataForCdol1, checkArqc } from '../issuer/index.js';
 import { issuerScript } from '../issuer/index.js';
 import type { TerminalConfig } from '../terminal/index.js';
-import { parseTerminalProfile } from '../terminal/index.js';
+import { parseTerminalProfileJson } from '../terminal/index.js';
 import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/index.js';
 import { issuerKeysOf, ScriptedHost } from '../testing/index.js';
 import type { CardSetup, HostSetup, IssuerScriptSetup, TerminalSetup } from './types.js';
@@ -77,7 +76,7 @@ const terminalCache = new Map<string, TerminalConfig>();
 export const TERMINAL_DELTAS = " (with the scenario's terminal deltas)";
 
 
-/** The terminal configuration: the profile's YAML with the deltas merged, then the terminal's own validation. */
+/** The terminal configuration: the profile's document with the deltas merged, then the terminal's own validation. */
 export function buildTerminal(setup: TerminalSetup): TerminalConfig {
   const key = JSON.stringify(setup);
   const cached = terminalCache.get(key);
@@ -95,7 +94,8 @@ export function buildTerminal(setup: TerminalSetup): TerminalConfig {
     if (setup.eachApplication) apps = apps.map((a) => mergeProfileData(a, setup.eachApplication) as Record<string, unknown>);
     data = { ...data, applications: apps };
   }
-  const config = parseTerminalProfile(stringifyYaml(data), `${file}${TERMINAL_DELTAS}`);
+  // JSON, not YAML text: the deltas were checked in their own (YAML) file; this skips the YAML parser.
+  const config = parseTerminalProfileJson(JSON.stringify(data), `${file}${TERMINAL_DELTAS}`);
   terminalCache.set(key, config);
   return structuredClone(config);
 }

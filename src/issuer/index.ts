@@ -99,9 +99,27 @@ export function shippedCardsOfBins(cards: readonly SeedCard[]): SeedCard[] {
 
 /** Opens (and seeds when new: the shipped cards, all or those of the BINs of `extra`) an issuer database. */
 export function openSeededDatabase(path: string, extra: readonly SeedCard[] = [], shipped: ShippedSeeding = 'all'): IssuerDatabase {
-  const db = openIssuerDatabase(path);
+  const db = path === ':memory:' ? seededMemoryDatabase(shipped === 'all' ? shippedCards() : shippedCardsOfBins(extra)) : openIssuerDatabase(path);
   if (isEmpty(db)) seedCards(db, shipped === 'all' ? shippedCards() : shippedCardsOfBins(extra));
   if (extra.length > 0) seedCards(db, extra);
+  return db;
+}
+
+/** Images of in-memory databases seeded with a set of shipped cards (the shipped cards do not change in a process). */
+const seededImages = new Map<string, Buffer>();
+
+/**
+ * A new in-memory database holding `shippedSet`, copied from an image of the first one seeded with
+ * the same cards: the conformance suite opens one per scenario, and seeding (PIN offsets, keys) cost
+ * more than the copy.
+ */
+function seededMemoryDatabase(shippedSet: readonly SeedCard[]): IssuerDatabase {
+  const key = shippedSet.map((c) => `${c.pan}/${c.psn}`).join(',');
+  const image = seededImages.get(key);
+  if (image) return openIssuerDatabase(':memory:', image);
+  const db = openIssuerDatabase(':memory:');
+  if (shippedSet.length > 0) seedCards(db, shippedSet);
+  seededImages.set(key, db.serialize());
   return db;
 }
 

@@ -25,6 +25,8 @@ export interface IssuerDatabase {
   /** A function that runs `fn` in a transaction (BEGIN; .immediate: BEGIN IMMEDIATE). */
   transaction<F extends (...args: never[]) => unknown>(fn: F): F & { deferred: F; immediate: F; exclusive: F };
   close(): unknown;
+  /** The database as an image (`new Database(image)` opens a copy in memory). */
+  serialize(): Buffer;
   readonly open: boolean;
   readonly name: string;
   readonly inTransaction: boolean;
@@ -33,7 +35,7 @@ export interface IssuerDatabase {
 
 /** better-sqlite3, loaded on the first database opened: importing the issuer loads no native addon. */
 /** better-sqlite3's constructor: a file path, ':memory:', or a serialized database image (an in-memory copy). */
-type SqliteConstructor = new (source: string | Buffer) => IssuerDatabase & { serialize(): Buffer };
+type SqliteConstructor = new (source: string | Buffer) => IssuerDatabase;
 
 function sqlite(): SqliteConstructor {
   return createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor;
@@ -188,9 +190,15 @@ function migrate(db: IssuerDatabase): void {
 let emptyMemoryImage: Buffer | undefined;
 
 /** Opens (creating when new) the issuer database; `':memory:'` for an in-process host. */
-export function openIssuerDatabase(path: string): IssuerDatabase {
+export function openIssuerDatabase(path: string, memoryImage?: Buffer): IssuerDatabase {
   const Database = sqlite();
   const memory = path === ':memory:';
+  if (memory && memoryImage) {
+    // A copy of a database this process built and serialised (schema and migrations included).
+    const copy = new Database(memoryImage);
+    copy.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000');
+    return copy;
+  }
   const db = new Database(memory && emptyMemoryImage ? emptyMemoryImage : path);
   if (!memory) db.pragma('journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000'); // one call, not three prepared statements
