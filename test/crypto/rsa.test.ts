@@ -45,6 +45,21 @@ describe('raw RSA operations', () => {
     const key = fixtureKey('icc', 1024, 3);
     expect(() => rsaPublicOperation(key, new Uint8Array(127))).toThrow(RsaError);
     expect(() => rsaPublicOperation(key, new Uint8Array(128).fill(0xff))).toThrow(/not smaller than the modulus/);
+    expect(() => rsaPublicOperation(key, key.modulus.slice())).toThrow(/not smaller than the modulus/);
+    const below = key.modulus.slice();
+    below[below.length - 1]! -= 1;
+    expect(rsaPublicOperation(key, below).length).toBe(128);
+  });
+
+  it('a key OpenSSL refuses (even modulus) still gets the public operation, from BigInt: x^e mod n', () => {
+    // n = 2^1023 + 2 (even: no Montgomery arithmetic in OpenSSL), e = 3.
+    const modulus = new Uint8Array(128);
+    modulus[0] = 0x80;
+    modulus[127] = 0x02;
+    const x = new Uint8Array(128).fill(0x11);
+    const n = big(modulus);
+    const expected = big(x) ** 3n % n;
+    expect(big(rsaPublicOperation({ modulus, exponent: fromHex('03') }, x))).toBe(expected);
   });
 });
 
