@@ -78,9 +78,14 @@ export const TERMINAL_DELTAS = " (with the scenario's terminal deltas)";
 
 /** The terminal configuration: the profile's document with the deltas merged, then the terminal's own validation. */
 export function buildTerminal(setup: TerminalSetup): TerminalConfig {
+  return structuredClone(checkedTerminal(setup));
+}
+
+/** buildTerminal's configuration, shared (not to be changed): for checking a setup when the suite loads. */
+export function checkedTerminal(setup: TerminalSetup): TerminalConfig {
   const key = JSON.stringify(setup);
   const cached = terminalCache.get(key);
-  if (cached) return structuredClone(cached);
+  if (cached) return cached;
   const file = documentPath('terminal', setup.profile);
   if (!existsSync(file)) throw new DocumentError(`no terminal profile '${setup.profile}'`, { file, field: 'terminal.profile' });
   let data = readYamlDocument(file, 'terminal profile').value as Record<string, unknown>;
@@ -97,7 +102,7 @@ export function buildTerminal(setup: TerminalSetup): TerminalConfig {
   // JSON, not YAML text: the deltas were checked in their own (YAML) file; this skips the YAML parser.
   const config = parseTerminalProfileJson(JSON.stringify(data), `${file}${TERMINAL_DELTAS}`);
   terminalCache.set(key, config);
-  return structuredClone(config);
+  return config;
 }
 
 function cryptogramSettings(card: EmulatedCard) {
