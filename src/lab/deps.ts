@@ -28,7 +28,7 @@ export {
   tryDecodeTlv,
   formatTlvLines,
 } from '../apdu/index.js';
-export { createTerminal, formatOutcome, type AuthorisationHost } from '../terminal/index.js';
+export { createTerminal, formatOutcome, type AuthorisationHost, type CapkLookup } from '../terminal/index.js';
 export { parseYamlSource, projectRoot, SchemaValidator, type JsonSchema, type Path, type YamlSource } from '../documents/index.js';
 export {
   buildCard,

@@ -6,7 +6,7 @@
  * transaction, and the lab's issuer host; it answers with what a terminal
  * process would: an exit code and its output.
  */
-import { createTerminal, currencyByNumeric, formatOutcome, type AuthorisationHost, type CardTransport } from './deps.js';
+import { createTerminal, currencyByNumeric, formatOutcome, type AuthorisationHost, type CapkLookup, type CardTransport } from './deps.js';
 import type { LabTransaction } from './types.js';
 
 export interface TerminalRequest extends LabTransaction {
@@ -27,12 +27,15 @@ export function amountMinor(text: string, exponent = 2): number {
   return Number(whole) * 10 ** exponent + Number(frac.padEnd(exponent, '0').slice(0, exponent) || '0');
 }
 
-/** emvsim's kernel with a terminal profile (default eu-pos-pin), wired by createTerminal as `emvsim transact` is. */
-export function kernelTerminal(profile = 'eu-pos-pin', wrap: (card: CardTransport) => CardTransport = (c) => c): InProcessTerminal {
+/**
+ * emvsim's kernel with a terminal profile (default eu-pos-pin), wired by createTerminal as `emvsim transact` is;
+ * `capks` replaces the CA public keys the profile names (the terminal's own key store).
+ */
+export function kernelTerminal(profile = 'eu-pos-pin', wrap: (card: CardTransport) => CardTransport = (c) => c, options: { capks?: CapkLookup } = {}): InProcessTerminal {
   return {
     name: `emvsim kernel (${profile})`,
     async run(card, request) {
-      const terminal = createTerminal({ profile, host: request.host, cardholder: { pins: request.pin }, random: request.seed });
+      const terminal = createTerminal({ profile, host: request.host, cardholder: { pins: request.pin }, random: request.seed, ...(options.capks ? { capks: options.capks } : {}) });
       const config = terminal.config;
       const outcome = await terminal.transact(wrap(card), { amount: amountMinor(request.amount, config.currencyExponent), type: request.type });
       const lines = formatOutcome(outcome, currencyByNumeric(config.currencyCode)?.alpha ?? '');

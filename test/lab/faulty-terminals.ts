@@ -9,7 +9,10 @@ import { fromHex, toHex, type Bytes } from '../../src/apdu/bytes.js';
 import { parseDol } from '../../src/apdu/dol.js';
 import { tryDecodeTlv } from '../../src/apdu/trace-format.js';
 import type { CardTransport } from '../../src/apdu/transport.js';
+import { decodeTlv, encodeTlv, type Tlv } from '../../src/apdu/tlv.js';
+import { createIssuerCertificate, loadTestCa, recoverIssuerCertificate } from '../../src/crypto/index.js';
 import { kernelTerminal, type InProcessTerminal } from '../../src/lab/index.js';
+import { capksForTerminal, loadTerminalProfile, type CapkLookup } from '../../src/terminal/index.js';
 
 type Intercept = (command: Bytes, forward: (c: Bytes) => Promise<Bytes>) => Promise<Bytes>;
 
@@ -121,9 +124,46 @@ export const FAULTS = {
     const r = await forward(c);
     return toHex(r.subarray(-2)) === '6A81' ? Uint8Array.of(...r.subarray(0, -2), 0x6a, 0x82) : r;
   },
+  /**
+   * Skips the certificate expiration date check (Book 2 §5.3 / §6.3 step 9): as the issuer
+   * certificate (90) passes, it is recovered with the test CA's public key and signed again
+   * with a far expiry (the test CA's private key is public), so the kernel, which does check
+   * the date, goes on exactly as a terminal that never looked at it would.
+   */
+  'ignores-certificate-expiry': (): Intercept => async (c, forward) => {
+    const r = await forward(c);
+    if (ins(c) !== 0xb2 || toHex(r.subarray(-2)) !== '9000') return r;
+    const [record] = decodeTlv(r.subarray(0, -2));
+    const children = record?.tag === '70' ? record.children : undefined;
+    const tag = (t: string) => children?.find((x) => x.tag === t)?.value;
+    const certificate = tag('90');
+    if (!children || !certificate) return r;
+    const ca = loadTestCa().keyPair;
+    const got = recoverIssuerCertificate({ capk: ca, certificate, remainder: tag('92'), exponent: tag('9F32') });
+    if (!got.issuerPublicKey) return r;
+    const fresh = createIssuerCertificate({ caKey: ca, issuerPublicKey: got.issuerPublicKey, issuerIdentifier: String(got.fields.issuerIdentifier), expiry: '1249', serial: String(got.fields.serial) });
+    const swapped: Tlv[] = children.map((x) => (x.tag === '90' ? { ...x, value: fresh.certificate } : x));
+    return Uint8Array.of(...encodeTlv('70', swapped), 0x90, 0x00);
+  },
 } as const;
 
 export type FaultName = keyof typeof FAULTS;
+
+/**
+ * A terminal that keeps using CA public keys past their withdrawal (Book 2 §11.2.3): its key
+ * store forgets every key's expiry date.
+ */
+export function expiredCapkTerminal(): InProcessTerminal {
+  const store = capksForTerminal(loadTerminalProfile('eu-pos-pin'));
+  const capks: CapkLookup = {
+    find(rid, index) {
+      const k = store.find(rid, index);
+      return k && { modulus: k.modulus, exponent: k.exponent };
+    },
+  };
+  const inner = kernelTerminal('eu-pos-pin', (c) => c, { capks });
+  return { name: 'faulty terminal: uses expired CA public keys', run: (card, request) => inner.run(card, request) };
+}
 
 /** emvsim's kernel with one fault. */
 export function faultyTerminal(fault: FaultName): InProcessTerminal {
