@@ -42,3 +42,4 @@ export {
 } from '../conformance/index.js';
 export { VpcdBridge, listPcscReaders } from '../reader/index.js';
 export type { EmulatedCard } from '../card/index.js';
+export { FakePcscd, createSmartcardFake } from '../testing/index.js';

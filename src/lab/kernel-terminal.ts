@@ -14,6 +14,8 @@ export interface TerminalRequest extends LabTransaction {
   host: AuthorisationHost;
   /** A fresh random seed per run (the terminal's unpredictable numbers). */
   seed: number;
+  /** With --terminal-module: the fake PC/SC reader holding the card, for terminals that use `smartcard`. */
+  reader?: string;
 }
 
 export interface InProcessTerminal {
