@@ -123,6 +123,7 @@ describe('the expired-key cases of the shipped plan', () => {
   it.each([
     ['oda-issuer-certificate-expired', /ignores the issuer certificate's expiration date/, /'DDA failed' set/],
     ['oda-sda-issuer-certificate-expired', /ignores the issuer certificate's expiration date/, /'SDA failed' set/],
+    ['oda-icc-certificate-expired', /ignores the ICC certificate's expiration date/, /'DDA failed' set/],
   ])('a terminal that ignores certificate expiry fails %s, the fault named', async (id, fault, expected) => {
     const [r] = await runLabCases(byId([id]), inProcess(faultyTerminal('ignores-certificate-expiry')));
     expect(r!.verdict).toBe('fail');

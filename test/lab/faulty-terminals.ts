@@ -10,7 +10,7 @@ import { parseDol } from '../../src/apdu/dol.js';
 import { tryDecodeTlv } from '../../src/apdu/trace-format.js';
 import type { CardTransport } from '../../src/apdu/transport.js';
 import { decodeTlv, encodeTlv, type Tlv } from '../../src/apdu/tlv.js';
-import { createIssuerCertificate, loadTestCa, recoverIssuerCertificate } from '../../src/crypto/index.js';
+import { buildStaticDataToBeAuthenticated, createIccCertificate, createIssuerCertificate, loadTestCa, loadTestIssuer, recoverIccCertificate, recoverIssuerCertificate } from '../../src/crypto/index.js';
 import { kernelTerminal, type InProcessTerminal } from '../../src/lab/index.js';
 import { capksForTerminal, loadTerminalProfile, type CapkLookup } from '../../src/terminal/index.js';
 
@@ -125,25 +125,59 @@ export const FAULTS = {
     return toHex(r.subarray(-2)) === '6A81' ? Uint8Array.of(...r.subarray(0, -2), 0x6a, 0x82) : r;
   },
   /**
-   * Skips the certificate expiration date check (Book 2 §5.3 / §6.3 step 9): as the issuer
-   * certificate (90) passes, it is recovered with the test CA's public key and signed again
-   * with a far expiry (the test CA's private key is public), so the kernel, which does check
-   * the date, goes on exactly as a terminal that never looked at it would.
+   * Skips the certificate expiration date checks (Book 2 §5.3 / §6.3 / §6.4 step 9): as the issuer
+   * certificate (90) and the ICC certificate (9F46) pass, each is recovered and signed again with
+   * a far expiry by the test CA or test issuer (their private keys are public), the ICC one over
+   * the static data the terminal will authenticate. The kernel, which does check the dates, then
+   * goes on exactly as a terminal that never looked at them would.
    */
-  'ignores-certificate-expiry': (): Intercept => async (c, forward) => {
-    const r = await forward(c);
-    if (ins(c) !== 0xb2 || toHex(r.subarray(-2)) !== '9000') return r;
-    const [record] = decodeTlv(r.subarray(0, -2));
-    const children = record?.tag === '70' ? record.children : undefined;
-    const tag = (t: string) => children?.find((x) => x.tag === t)?.value;
-    const certificate = tag('90');
-    if (!children || !certificate) return r;
-    const ca = loadTestCa().keyPair;
-    const got = recoverIssuerCertificate({ capk: ca, certificate, remainder: tag('92'), exponent: tag('9F32') });
-    if (!got.issuerPublicKey) return r;
-    const fresh = createIssuerCertificate({ caKey: ca, issuerPublicKey: got.issuerPublicKey, issuerIdentifier: String(got.fields.issuerIdentifier), expiry: '1249', serial: String(got.fields.serial) });
-    const swapped: Tlv[] = children.map((x) => (x.tag === '90' ? { ...x, value: fresh.certificate } : x));
-    return Uint8Array.of(...encodeTlv('70', swapped), 0x90, 0x00);
+  'ignores-certificate-expiry': (): Intercept => {
+    const odaRecords: { sfi: number; record: Bytes }[] = [];
+    let afl: Bytes = new Uint8Array(0);
+    let aip: Bytes | undefined;
+    let issuerKey: ReturnType<typeof recoverIssuerCertificate>['issuerPublicKey'];
+    let pan: Bytes | undefined;
+    const forOda = (sfi: number, record: number) => {
+      for (let i = 0; i + 4 <= afl.length; i += 4) if (afl[i]! >> 3 === sfi && record >= afl[i + 1]! && record < afl[i + 1]! + afl[i + 3]!) return true;
+      return false;
+    };
+    return async (c, forward) => {
+      const r = await forward(c);
+      if (toHex(r.subarray(-2)) !== '9000') return r;
+      if (ins(c) === 0xa8) {
+        const [t] = decodeTlv(r.subarray(0, -2));
+        const f1 = t?.tag === '80' ? t.value : undefined;
+        aip = f1 ? f1.subarray(0, 2) : t?.children?.find((x) => x.tag === '82')?.value;
+        afl = f1 ? f1.subarray(2) : (t?.children?.find((x) => x.tag === '94')?.value ?? new Uint8Array(0));
+        return r;
+      }
+      if (ins(c) !== 0xb2) return r;
+      const sfi = c[3]! >> 3;
+      const body = r.subarray(0, -2);
+      if (forOda(sfi, c[2]!)) odaRecords.push({ sfi, record: Uint8Array.from(body) });
+      const [record] = decodeTlv(body);
+      const children = record?.tag === '70' ? record.children : undefined;
+      if (!children) return r;
+      const tag = (t: string) => children.find((x) => x.tag === t)?.value;
+      pan ??= tag('5A');
+      let swapped: Tlv[] | undefined;
+      if (tag('90')) {
+        const ca = loadTestCa().keyPair;
+        const got = recoverIssuerCertificate({ capk: ca, certificate: tag('90'), remainder: tag('92'), exponent: tag('9F32') });
+        issuerKey = got.issuerPublicKey;
+        if (!issuerKey) return r;
+        const fresh = createIssuerCertificate({ caKey: ca, issuerPublicKey: issuerKey, issuerIdentifier: String(got.fields.issuerIdentifier), expiry: '1249', serial: String(got.fields.serial) });
+        swapped = children.map((x) => (x.tag === '90' ? { ...x, value: fresh.certificate } : x));
+      } else if (tag('9F46') && issuerKey && pan) {
+        const sdaTagList = odaRecords.map((o) => decodeTlv(o.record)[0]?.children?.find((x) => x.tag === '9F4A')?.value).find(Boolean);
+        const staticData = buildStaticDataToBeAuthenticated(odaRecords, { ...(sdaTagList ? { sdaTagList } : {}), ...(aip ? { aip } : {}) });
+        const got = recoverIccCertificate({ issuerPublicKey: issuerKey, certificate: tag('9F46'), remainder: tag('9F48'), exponent: tag('9F47'), staticData });
+        if (!got.iccPublicKey) return r;
+        const fresh = createIccCertificate({ issuerKey: loadTestIssuer().keyPair, iccPublicKey: got.iccPublicKey, pan, expiry: '1249', serial: String(got.fields.serial), staticData });
+        swapped = children.map((x) => (x.tag === '9F46' ? { ...x, value: fresh.certificate } : x));
+      }
+      return swapped ? Uint8Array.of(...encodeTlv('70', swapped), 0x90, 0x00) : r;
+    };
   },
 } as const;
 
