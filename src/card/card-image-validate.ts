@@ -72,9 +72,12 @@ class ImageChecker {
 
 /**
  * The stored profile in the YAML input shape validateProfile reads: fault rules are stored
- * resolved (numbers), the YAML form spells header bytes and status words in hex.
+ * resolved (numbers), the YAML form spells header bytes and status words in hex. The card
+ * file keeps the resolved profile's own field names (format version 1, unchanged), so the
+ * money field the YAML form names by its unit is renamed here (docs/documents.md "Amounts").
  */
-function profileInput(profile: Obj): Obj {
+function profileInput(stored: Obj): Obj {
+  const profile = withYamlAmountNames(stored);
   const faults = profile.faults;
   if (!Array.isArray(faults)) return profile;
   const hexOf = (v: unknown, digits: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v.toString(16).toUpperCase().padStart(digits, '0') : v);
@@ -88,6 +91,14 @@ function profileInput(profile: Obj): Obj {
       return r;
     }),
   };
+}
+
+/** risk.cumulativeOfflineAmountLimit (stored) is risk.cumulativeOfflineAmountLimitMinor in the YAML form. */
+function withYamlAmountNames(profile: Obj): Obj {
+  const risk = profile.risk;
+  if (typeof risk !== 'object' || risk === null || Array.isArray(risk) || !('cumulativeOfflineAmountLimit' in risk)) return profile;
+  const { cumulativeOfflineAmountLimit, ...rest } = risk as Obj;
+  return { ...profile, risk: { ...rest, cumulativeOfflineAmountLimitMinor: cumulativeOfflineAmountLimit } };
 }
 
 function checkProfile(c: ImageChecker, raw: unknown): CardProfile {
