@@ -101,11 +101,16 @@ function withYamlAmountNames(profile: Obj): Obj {
   return { ...profile, risk: { ...rest, cumulativeOfflineAmountLimitMinor: cumulativeOfflineAmountLimit } };
 }
 
+/** A field of the YAML form named as the card file stores it. */
+function storedField(field: string): string {
+  return field.replace(/^profile\.risk\.cumulativeOfflineAmountLimitMinor$/, 'profile.risk.cumulativeOfflineAmountLimit');
+}
+
 function checkProfile(c: ImageChecker, raw: unknown): CardProfile {
   const input = profileInput(c.obj(raw, 'profile'));
   // The stored profile follows the card profile schema too (unknown or mistyped nested fields).
   const violation = validatorOf(cardProfileSchema).validate(input);
-  if (violation) c.fail(['profile', ...violation.path].join('.'), violation.message);
+  if (violation) c.fail(storedField(['profile', ...violation.path].join('.')), violation.message);
   let profile: CardProfile;
   try {
     profile = validateProfile(input, () => ({ file: c.file }));
@@ -113,7 +118,7 @@ function checkProfile(c: ImageChecker, raw: unknown): CardProfile {
     if (e instanceof DocumentError) {
       const prefix = `${c.file}: ${e.field}: `;
       const message = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-      c.fail(e.field === '$' ? 'profile' : `profile.${e.field}`, message);
+      c.fail(e.field === '$' ? 'profile' : storedField(`profile.${e.field}`), message);
     }
     throw e;
   }

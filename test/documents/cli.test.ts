@@ -42,7 +42,7 @@ describe('bad documents through the CLI: exit 2, file:line:field, no stack', () 
   it("the same typo in a scenario's terminal.eachApplication fails the run before any case runs", async () => {
     const file = write(
       'typo-scenario.yaml',
-      '- id: floor-typo\n  title: floor limit typo\n  spec: Book 3 §10.6.1\n  terminal: { eachApplication: { floorLimt: 0 } }\n  transaction: { amount: 800 }\n  expect: { outcome: approved }\n',
+      '- id: floor-typo\n  title: floor limit typo\n  spec: Book 3 §10.6.1\n  terminal: { eachApplication: { floorLimt: 0 } }\n  transaction: { amountMinor: 800 }\n  expect: { outcome: approved }\n',
     );
     const good = join(root, 'scripts', 'conformance', '01-application-selection');
     const r = await run('conform', file, good);
@@ -68,7 +68,7 @@ describe('bad documents through the CLI: exit 2, file:line:field, no stack', () 
   it('a scenario whose card has PDOL 9F33FF fails validation with exit 2 at file:line:field, never ERROR', async () => {
     const file = write(
       'pdol-scenario.yaml',
-      'id: pdol-ff\ntitle: PDOL with a length byte FF\nspec: Book 3 §5.4\ncard:\n  set:\n    pdol: 9F33FF\ntransaction: { amount: 800 }\nexpect: { outcome: approved }\n',
+      'id: pdol-ff\ntitle: PDOL with a length byte FF\nspec: Book 3 §5.4\ncard:\n  set:\n    pdol: 9F33FF\ntransaction: { amountMinor: 800 }\nexpect: { outcome: approved }\n',
     );
     const r = await run('conform', file);
     expect(r.code).toBe(2);

@@ -124,7 +124,7 @@ describe('plan errors name file:line:field', () => {
     ['a bad regular expression', base('      terminal: {output: "("}'), 7, 'cases.0.expect.terminal.output', /not a regular expression/],
     ['an unknown field', base('      cryptogram: TC'), 7, 'cases.0.expect.cryptogram', /unknown field/],
     ['runs: 1 with unpredictableNumber: differs', base('      unpredictableNumber: differs'), 7, 'cases.0.expect.unpredictableNumber', /needs runs: 2/],
-    ['a bad amount', base('      oda: dda').replace('    expect:', '    transaction: {amount: "12,00"}\n    expect:'), 6, 'cases.0.transaction.amount', /'12,00'/],
+    ['a bad amount', base('      oda: dda').replace('    expect:', '    transaction: {amountMinor: "12,00"}\n    expect:'), 6, 'cases.0.transaction.amount', /'12,00'/],
   ])('%s', (_what, text, line, field, message) => {
     const e = error(text);
     expect(e.line).toBe(line);
