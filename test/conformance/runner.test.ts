@@ -88,7 +88,7 @@ describe('conformance runner', () => {
     expect(warnings[0]).toContain(`${bad}:7: 0.expect.tvr.0: unknown TVR bit 'pinTryLimitExceded'`);
     const schemaError = () => parseConformanceFile(`id: x\ntitle: t\nspec: s\ntransaction: { amountMinor: -5 }\nexpect: {}\n`, 'neg.yaml');
     expect(schemaError).toThrow(DocumentError);
-    expect(schemaError).toThrow('neg.yaml:4: transaction.amount: -5 is below the minimum 0');
+    expect(schemaError).toThrow('neg.yaml:4: transaction.amountMinor: -5 is below the minimum 0');
     expect(() => parseConformanceFile(`id: x\ntitle: t\nspec: s\ntransaction: { amountMinor: 5 }\nexpect: { outcom: approved }\n`, 'typo.yaml')).toThrow('typo.yaml:5: expect.outcom: unknown field');
   });
 

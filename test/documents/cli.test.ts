@@ -27,15 +27,15 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('bad documents through the CLI: exit 2, file:line:field, no stack', () => {
-  it('a terminal profile copy with floorLimt: names the line and suggests floorLimit', async () => {
+  it('a terminal profile copy with floorLimt: names the line and suggests floorLimitMinor (the floor limit in minor units)', async () => {
     const text = readFileSync(join(root, 'scripts', 'terminals', 'eu-pos-pin.yaml'), 'utf8');
     const lines = text.split('\n');
-    const at = lines.findIndex((l) => l.includes('floorLimit:'));
-    lines[at] = lines[at]!.replace('floorLimit:', 'floorLimt:');
+    const at = lines.findIndex((l) => l.includes('floorLimitMinor:'));
+    lines[at] = lines[at]!.replace('floorLimitMinor:', 'floorLimt:');
     const file = write('my-terminal.yaml', lines.join('\n'));
     const r = await run('transact', '--terminal', file, '--amount', '12.34', '--pin', '1234');
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(`emvsim: ${file}:${at + 1}: applications.0.floorLimt: unknown field (did you mean 'floorLimit'?)`);
+    expect(r.stderr.trim()).toBe(`emvsim: ${file}:${at + 1}: applications.0.floorLimt: unknown field (did you mean 'floorLimitMinor'?)`);
     expect(r.stdout).toBe('');
   });
 
@@ -48,7 +48,7 @@ describe('bad documents through the CLI: exit 2, file:line:field, no stack', () 
     const r = await run('conform', file, good);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/^0 case\(s\)/m);
-    expect(r.stderr).toContain(`${file}:4: 0.terminal.eachApplication.floorLimt: unknown field (did you mean 'floorLimit'?)`);
+    expect(r.stderr).toContain(`${file}:4: 0.terminal.eachApplication.floorLimt: unknown field (did you mean 'floorLimitMinor'?)`);
   });
 
   it('a derived card profile without priority is blamed on the user file, not the shipped base', async () => {
