@@ -119,7 +119,7 @@ describe('terminal profiles', () => {
   });
   it('rejects a threshold above the floor limit with its line', () => {
     const text = 'applications:\n  - aid: A0000000031010\n    floorLimitMinor: 100\n    randomSelection:\n      thresholdMinor: 500\n';
-    expect(() => parseTerminalProfile(text, 't.yaml')).toThrow(/t\.yaml:5: applications\.0\.randomSelection\.threshold/);
+    expect(() => parseTerminalProfile(text, 't.yaml')).toThrow(/t\.yaml:5: applications\.0\.randomSelection\.thresholdMinor/);
   });
 });
 
