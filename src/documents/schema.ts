@@ -190,17 +190,21 @@ export class SchemaValidator {
 
   private checkObject(schema: JsonSchema, obj: Record<string, unknown>, path: Path): SchemaViolation | undefined {
     const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+    const patternProperties = Object.entries((schema.patternProperties ?? {}) as Record<string, JsonSchema>);
+    const isUnknown = (key: string) => !Object.hasOwn(properties, key) && !patternProperties.some(([p]) => this.regex(p).test(key));
     // A former name first: `amount: 800` says it was renamed, not that amountMinor is missing.
     const formerNames = schema['x-renamed'] as Record<string, string> | undefined;
     for (const key of formerNames ? Object.keys(obj) : []) {
-      if (!Object.hasOwn(properties, key) && Object.hasOwn(formerNames!, key)) return { path: [...path, key], message: renamedMessage(key, formerNames![key]!) };
+      if (isUnknown(key) && Object.hasOwn(formerNames!, key)) return { path: [...path, key], message: renamedMessage(key, formerNames![key]!) };
     }
     if (Array.isArray(schema.required)) {
       for (const key of schema.required as string[]) {
-        if (obj[key] === undefined) return { path: [...path, key], message: 'is required' };
+        if (obj[key] !== undefined) continue;
+        // `amout: 100` where amountMinor is required: the misspelt field says more than "is required".
+        const typo = schema.additionalProperties === false ? Object.keys(obj).find((k) => isUnknown(k) && this.unknownField(schema, k, path).suggested === key) : undefined;
+        return typo !== undefined ? this.unknownField(schema, typo, path).violation : { path: [...path, key], message: 'is required' };
       }
     }
-    const patternProperties = Object.entries((schema.patternProperties ?? {}) as Record<string, JsonSchema>);
     for (const [key, value] of Object.entries(obj)) {
       const own = properties[key];
       if (own) {
@@ -214,22 +218,26 @@ export class SchemaValidator {
         if (v) return v;
         continue;
       }
-      if (schema.additionalProperties === false) {
-        if (typeof schema['x-keys'] === 'string') return { path: [...path, key], message: `key is not ${schema['x-keys']}` };
-        const known = Object.keys(properties);
-        // A misspelt former name (floorLimt) points at the present name (floorLimitMinor).
-        const former = formerNames ? Object.keys(formerNames) : [];
-        const near = closest(key, [...known, ...former]);
-        const hint = near === undefined ? '' : ` (did you mean '${formerNames && Object.hasOwn(formerNames, near) ? formerNames[near] : near}'?)`;
-        const noun = typeof schema['x-unknown'] === 'string' ? `${schema['x-unknown']} '${key}'` : 'field';
-        return { path: [...path, key], message: `unknown ${noun}${hint || (known.length > 0 ? ` (known: ${known.join(', ')})` : '')}` };
-      }
+      if (schema.additionalProperties === false) return this.unknownField(schema, key, path).violation;
       if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
         const v = this.check(schema.additionalProperties as JsonSchema, value, [...path, key]);
         if (v) return v;
       }
     }
     return undefined;
+  }
+
+  /** An unknown field of a closed mapping, with the known name it is closest to (a former name points at its present one). */
+  private unknownField(schema: JsonSchema, key: string, path: Path): { violation: SchemaViolation; suggested?: string } {
+    if (typeof schema['x-keys'] === 'string') return { violation: { path: [...path, key], message: `key is not ${schema['x-keys']}` } };
+    const known = Object.keys((schema.properties ?? {}) as Record<string, JsonSchema>);
+    const formerNames = (schema['x-renamed'] ?? {}) as Record<string, string>;
+    const near = closest(key, [...known, ...Object.keys(formerNames)]);
+    const suggested = near !== undefined && Object.hasOwn(formerNames, near) ? formerNames[near] : near;
+    const hint = suggested === undefined ? '' : ` (did you mean '${suggested}'?)`;
+    const noun = typeof schema['x-unknown'] === 'string' ? `${schema['x-unknown']} '${key}'` : 'field';
+    const message = `unknown ${noun}${hint || (known.length > 0 ? ` (known: ${known.join(', ')})` : '')}`;
+    return { violation: { path: [...path, key], message }, ...(suggested !== undefined ? { suggested } : {}) };
   }
 }
 
