@@ -80,6 +80,8 @@ const CASES: [Kind, string, string, number | undefined, string, string][] = [
   ['liability', 'fact sheme', `${RULE('    when: { sheme: visa }\n')}`, 5, 'rules.0.when.sheme', "unknown fact 'sheme' (did you mean 'scheme'?)"],
   ['liability', 'party bank', 'rules:\n  - id: r1\n    party: bank\n    reason: x\n', 3, 'rules.0.party', 'one of issuer'],
   ['issuer', 'windowSecond', ISSUER('    type: velocity\n    action: approve\n    windowSecond: 60\n'), 5, 'rules.0.windowSecond', "did you mean 'windowSeconds'"],
+  ['issuer', 'minAmountMinor in major units', ISSUER('    type: amount-threshold\n    action: decline\n    minAmountMinor: 50.00\n'), 5, 'rules.0.minAmountMinor', "'50.00' is not an integer in minor units"],
+  ['issuer', 'maxAmountMinor too large', ISSUER('    type: velocity\n    action: decline\n    maxAmountMinor: 9007199254740993\n'), 5, 'rules.0.maxAmountMinor', 'too large for this amount'],
   ['issuer', 'action aprove', ISSUER('    type: foreign-country\n    action: aprove\n'), 4, 'rules.0.action', "did you mean 'approve'"],
   ['scenario', 'eachApplication floorLimt', SCENARIO('terminal: { eachApplication: { floorLimt: 0 } }\n'), 4, 'terminal.eachApplication.floorLimt', "did you mean 'floorLimitMinor'"],
   ['scenario', 'terminal.set terminalTyp', SCENARIO('terminal:\n  set:\n    terminalTyp: "22"\n'), 6, 'terminal.set.terminalTyp', "did you mean 'terminalType'"],
