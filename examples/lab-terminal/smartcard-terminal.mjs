@@ -121,7 +121,7 @@ async function transact(card, request, out, fault) {
   }
   candidates.sort((a, b) => a.priority - b.priority);
 
-  const amount = String(Math.round(Number(request.amount) * 100)).padStart(12, '0');
+  const amount = String(request.amountMinor).padStart(12, '0');
   const data = {
     '9F02': amount, '9F03': '000000000000', '9F1A': '0276', '5F2A': '0978', '9A': yymmdd(new Date()), '9C': '00',
     '9F37': hex(randomBytes(4)), '95': '8000000000', '9F35': '22', '9F33': 'E00800', '9F34': '3F0000', '9F40': '6000F0A001',
