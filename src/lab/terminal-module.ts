@@ -10,10 +10,10 @@
  * so the same file runs unchanged against a real reader. No pcscd, no vpcd, no native module.
  *
  * The hook redirects the bare specifier `smartcard` only for modules outside emvsim's own src/
- * and dist/ (emvsim's PC/SC driver keeps the real package), and only for ESM `import`
- * (a CommonJS `require('smartcard')` is not redirected).
+ * and dist/ (emvsim's PC/SC driver keeps the real package); a CommonJS `require('smartcard')`
+ * from such a module gets the same fake.
  */
-import { register } from 'node:module';
+import Module, { register } from 'node:module';
 import { resolve as resolvePath, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DocumentError, FakePcscd, createSmartcardFake, projectRoot } from './deps.js';
@@ -72,6 +72,15 @@ export function installSmartcardResolver(): void {
   const names = Object.keys(fake).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
   const own = ['src', 'dist'].map((d) => pathToFileURL(resolvePath(projectRoot(), d) + sep).href);
   register(`data:text/javascript,${encodeURIComponent(HOOKS)}`, { data: { names, own } });
+  // CommonJS: the hooks above do not see require() on Node 20, so require('smartcard') is answered
+  // here, as mock-require does (Module._load, the loader's long-standing internal entry point).
+  const cjs = Module as unknown as { _load: (request: string, parent: { filename?: string } | null, isMain: boolean) => unknown };
+  const load = cjs._load;
+  const ownDirs = ['src', 'dist'].map((d) => resolvePath(projectRoot(), d) + sep);
+  cjs._load = function (request, parent, isMain) {
+    if (request === 'smartcard' && !ownDirs.some((d) => parent?.filename?.startsWith(d))) return fake;
+    return load.call(this, request, parent, isMain);
+  };
   installed = true;
 }
 

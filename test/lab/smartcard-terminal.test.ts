@@ -44,6 +44,14 @@ describe("a terminal written against 'smartcard', through the PC/SC fake", () =>
     expect(r.report.results.find((x) => x.id === 'data-un-differs')!.terminal).toHaveLength(2);
   });
 
+  it("a CommonJS terminal's require('smartcard') gets the same fake", async () => {
+    const r = await lab('test/lab/fixtures/cjs-terminal.cjs', 'sel-pse-first');
+    const c = r.report.results[0]!;
+    expect(c.terminal[0]!.output).toBe('SELECT PSE in emvsim Lab Reader 00 00 answered 9000');
+    expect(c.verdict).toBe('fail');
+    expect(c.findings[0]!.seen).toMatch(/the card saw: SELECT 9000$/);
+  });
+
   it('the same terminal with a bug (carries on after 6A81) is caught, the fault named', async () => {
     const r = await lab('test/lab/fixtures/faulty-smartcard-terminal.mjs', 'sel-card-blocked-6a81', 'sel-pse-first');
     expect(verdicts(r.report)).toEqual({ 'sel-card-blocked-6a81': 'fail', 'sel-pse-first': 'pass' });
