@@ -195,8 +195,9 @@ export function openIssuerDatabase(path: string, memoryImage?: Buffer): IssuerDa
   const memory = path === ':memory:';
   if (memory && memoryImage) {
     // A copy of a database this process built and serialised (schema and migrations included).
+    // Private to this connection and never on disk: synchronous and busy_timeout change nothing here.
     const copy = new Database(memoryImage);
-    copy.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000');
+    copy.pragma('foreign_keys = ON');
     return copy;
   }
   const db = new Database(memory && emptyMemoryImage ? emptyMemoryImage : path);
