@@ -173,26 +173,35 @@ export function rsaPublicOperation(key: RsaPublicKey, data: Bytes): Bytes {
 }
 
 const keyObjects = new WeakMap<RsaKeyPair, KeyObject>();
+/**
+ * The same private keys by content (every part in base64url): each card opened from its image gets
+ * new key arrays, while cards take their ICC keys from a small shipped pool. Bounded like the public keys.
+ */
+const keyObjectsByContent = new Map<string, KeyObject>();
 
 function keyObjectOf(key: RsaKeyPair): KeyObject | undefined {
   const cached = keyObjects.get(key);
   if (cached) return cached;
   if (!key.primeP || !key.primeQ || !key.exponentP || !key.exponentQ || !key.coefficient) return undefined;
-  const b64 = (v: Bytes) => Buffer.from(v).toString('base64url');
-  const ko = createPrivateKey({
-    key: {
-      kty: 'RSA',
-      n: b64(key.modulus),
-      e: b64(key.exponent),
-      d: b64(key.privateExponent),
-      p: b64(key.primeP),
-      q: b64(key.primeQ),
-      dp: b64(key.exponentP),
-      dq: b64(key.exponentQ),
-      qi: b64(key.coefficient),
-    },
-    format: 'jwk',
-  });
+  const b64 = (v: Bytes) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64url');
+  const jwk = {
+    kty: 'RSA',
+    n: b64(key.modulus),
+    e: b64(key.exponent),
+    d: b64(key.privateExponent),
+    p: b64(key.primeP),
+    q: b64(key.primeQ),
+    dp: b64(key.exponentP),
+    dq: b64(key.exponentQ),
+    qi: b64(key.coefficient),
+  };
+  const id = `${jwk.n}.${jwk.e}.${jwk.d}.${jwk.p}.${jwk.q}.${jwk.dp}.${jwk.dq}.${jwk.qi}`;
+  let ko = keyObjectsByContent.get(id);
+  if (!ko) {
+    ko = createPrivateKey({ key: jwk, format: 'jwk' });
+    if (keyObjectsByContent.size >= PUBLIC_KEYS_KEPT) keyObjectsByContent.clear();
+    keyObjectsByContent.set(id, ko);
+  }
   keyObjects.set(key, ko);
   return ko;
 }
