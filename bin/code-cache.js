@@ -12,7 +12,7 @@
 // EMVSIM_CODE_CACHE=0 turns it off (to measure, or to rule it out).
 // CommonJS (bin/package.json), like bin/emvsim.js: Node then starts without its ES-module loader.
 'use strict';
-const { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } = require('node:fs');
+const { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { tmpdir } = require('node:os');
 const { dirname, join } = require('node:path');
@@ -42,9 +42,13 @@ function cacheDirectories(packageDir) {
 /** The cache file name for this script, this V8 and this command (the first argument). */
 function cacheName(file, command) {
   const st = statSync(file);
-  const what = /^[a-z][a-z0-9-]{0,23}$/.test(command ?? '') ? command : 'other';
   const v8 = process.versions.v8.replace(/[^0-9A-Za-z.]/g, '_');
-  return `${what}-${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}-v8-${v8}-${process.platform}-${process.arch}.bin`;
+  return `${commandKey(command)}.${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}-v8-${v8}-${process.platform}-${process.arch}.bin`;
+}
+
+/** One cache per command name; options first (`--help`) and anything unusual share one. */
+function commandKey(command) {
+  return /^[a-z][a-z0-9-]{0,23}$/.test(command ?? '') ? command : 'other';
 }
 
 /** The cache, from the package's directory (as trusted as the code beside it) or an owned one. */
@@ -74,6 +78,16 @@ function writeCache(dirs, name, data) {
         closeSync(fd);
       }
       renameSync(tmp, join(dir, name));
+      // The same command's caches of earlier builds or Node versions: one file per command stays.
+      const prefix = name.slice(0, name.indexOf('.') + 1);
+      for (const old of readdirSync(dir)) {
+        if (!old.startsWith(prefix) || old === name || !old.endsWith('.bin')) continue;
+        try {
+          unlinkSync(join(dir, old));
+        } catch {
+          // another process pruned it first
+        }
+      }
       return true;
     } catch {
       try {

@@ -11,7 +11,8 @@
 //
 // Usage: node scripts/build/bundle.mjs [--metafile]   (run by `npm run build`, after tsc)
 import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -83,8 +84,10 @@ await build({
   plugins: [stringWidthLazy],
 });
 
-// Earlier builds wrote ES-module chunks here (chunk-*.js): clear them out.
+// Earlier builds wrote ES-module chunks here (chunk-*.js): clear them out, and the code caches of
+// earlier bundles (bin/code-cache.js).
 rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
+rmSync(join(root, 'dist', '.code-cache'), { recursive: true, force: true });
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -121,3 +124,11 @@ const worker = await build({
 if (cli.metafile) {
   writeFileSync(join(root, 'dist', 'bundle', 'meta.json'), JSON.stringify({ inputs: { ...cli.metafile.inputs, ...worker.metafile.inputs }, outputs: { ...cli.metafile.outputs, ...worker.metafile.outputs } }));
 }
+
+// `emvsim --help` as this bundle's yargs prints it, for bin/emvsim.js to answer without loading yargs.
+// dist/bundle/help.json does not exist yet, so bin/emvsim.js runs yargs here. The bundle prints English
+// whatever the locale (yargs' translations are not bundled); LC_ALL=C says so.
+const help = spawnSync(process.execPath, [join(root, 'bin', 'emvsim.js'), '--help'], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
+if (help.status !== 0 || !help.stdout.startsWith('emvsim ')) throw new Error(`emvsim --help failed while building: ${help.stderr}`);
+const bundleBytes = statSync(join(root, 'dist', 'bundle', 'emvsim.cjs')).size;
+writeFileSync(join(root, 'dist', 'bundle', 'help.json'), JSON.stringify({ bundleBytes, help: help.stdout }));
