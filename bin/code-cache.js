@@ -17,7 +17,7 @@ const { createRequire } = require('node:module');
 const { tmpdir } = require('node:os');
 const { dirname, join } = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { Script, constants } = require('node:vm');
+const { Script } = require('node:vm');
 
 /** `dir` when it is a directory that only this user can write (created when `create`), else undefined. */
 function ownedDirectory(dir, create) {
@@ -124,8 +124,6 @@ function runCached(file, { packageDir, command, enabled = process.env.EMVSIM_COD
   const script = new Script(wrapper, {
     filename: file,
     ...(cached ? { cachedData: cached.data } : {}),
-    // import() inside the script goes to Node's own ES-module loader.
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const hit = cached !== undefined && script.cachedDataRejected === false;
   if (enabled && !hit) {
@@ -138,6 +136,10 @@ function runCached(file, { packageDir, command, enabled = process.env.EMVSIM_COD
       }
     });
   }
+  // A script has no import() on Node 20 (vm.Script needs --experimental-vm-modules for one): the build
+  // turns the bundle's import() of packages into require(), and src/cli/import-module.ts borrows this
+  // module's import() for a user's file.
+  globalThis[Symbol.for('emvsim.import')] ??= (specifier) => import(specifier);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href);
   return hit;

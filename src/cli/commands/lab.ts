@@ -42,7 +42,7 @@ async function loadTerminalModule(path: string) {
   const { resolve } = await import('node:path');
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+    mod = (await (await import('../import-module.js')).importModule(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
   } catch (err) {
     throw new DocumentError(`cannot load ${path}: ${err instanceof Error ? err.message : String(err)}`, { field: '--terminal-module' });
   }
