@@ -46,18 +46,31 @@ const yargsStatic = {
  * none is a control, combining mark, default-ignorable or, while ambiguousIsNarrow holds, wide), which
  * is what string-width 7 answers for them; U+00AD (soft hyphen, 0) and U+00A9/U+00AE (© ®, 2 by
  * emoji-regex) take the original path. The help text stays byte for byte the same.
+ *
+ * string-width 8 (yargs' own) also builds `/^\p{RGI_Emoji}$/v` when it loads. Run from V8's code cache
+ * (bin/code-cache.js), that literal costs 25-35 ms at every start (measured at the line: 0.5 ms without
+ * the cache), as V8 then compiles the emoji property's whole string set up front. It is only ever
+ * used with .test(), and only for a grapheme outside printable ASCII: built on first use here.
  */
+const RGI_EMOJI = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+const LAZY_RGI_EMOJI = 'let rgiEmojiRegexInstance; const rgiEmojiRegex = { test: (text) => (rgiEmojiRegexInstance ??= /^\\p{RGI_Emoji}$/v).test(text) };';
 const SEGMENTER = 'const segmenter = new Intl.Segmenter();';
 const LAZY_SEGMENTER = 'let segmenterInstance; const segmenter = { segment: (text) => (segmenterInstance ??= new Intl.Segmenter()).segment(text) };';
 const stringWidthLazy = {
   name: 'string-width-lazy',
   setup(b) {
     let patched = 0;
+    let lazyEmoji = 0;
     b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       if (!source.includes(SEGMENTER)) return undefined; // cli-progress's CommonJS string-width 4 has none
       patched++;
       let contents = source.replace(SEGMENTER, LAZY_SEGMENTER);
+      if (contents.includes('rgiEmojiRegex')) {
+        if (!contents.includes(RGI_EMOJI)) throw new Error(`${args.path} has no '${RGI_EMOJI}': string-width changed, update scripts/build/bundle.mjs`);
+        contents = contents.replace(RGI_EMOJI, LAZY_RGI_EMOJI);
+        lazyEmoji++;
+      }
       if (/export default function stringWidth\(string, options = \{\}\) \{/.test(contents)) {
         contents = contents.replace(
           'export default function stringWidth(string, options = {}) {',
@@ -70,6 +83,7 @@ const stringWidthLazy = {
     });
     b.onEnd((result) => {
       if (result.errors.length === 0 && patched === 0) throw new Error(`no string-width with '${SEGMENTER}' found: yargs' dependencies changed, update scripts/build/bundle.mjs`);
+      if (result.errors.length === 0 && lazyEmoji === 0) throw new Error(`no string-width with '${RGI_EMOJI}' found: yargs' dependencies changed, update scripts/build/bundle.mjs`);
     });
   },
 };
@@ -129,6 +143,30 @@ module.exports = function bindings(name) {
   },
 };
 
+/**
+ * yargs checks two internal invariants with node:assert, whose first load costs ~4 ms of every command
+ * (assert loads util/colors, which sets up process.stderr to ask it for colours). Here node:assert is
+ * loaded only when an invariant fails, and then throws its own AssertionError as before.
+ */
+const yargsLazyAssert = {
+  name: 'yargs-lazy-assert',
+  setup(b) {
+    b.onResolve({ filter: /^assert$/ }, (args) =>
+      /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/.test(args.importer) ? { path: 'assert', namespace: 'emvsim-bundle' } : undefined,
+    );
+    b.onLoad({ filter: /^assert$/, namespace: 'emvsim-bundle' }, () => ({
+      contents: `export function strictEqual(actual, expected, message) {
+  if (!Object.is(actual, expected)) require('node:assert').strictEqual(actual, expected, message);
+}
+export function notStrictEqual(actual, expected, message) {
+  if (Object.is(actual, expected)) require('node:assert').notStrictEqual(actual, expected, message);
+}
+`,
+      loader: 'js',
+    }));
+  },
+};
+
 // The unbundled build (dist/src, what tests and `import 'emvsim/...'` load) keeps its one-file yargs.
 await build({
   absWorkingDir: root,
@@ -172,7 +210,7 @@ const cli = await build({
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__emvsimFileUrl' },
   external: NATIVE_ADDONS_ONLY,
-  plugins: [yargsStatic, stringWidthLazy, yargsNoHelpCache, sqliteBundled],
+  plugins: [yargsStatic, stringWidthLazy, yargsNoHelpCache, yargsLazyAssert, sqliteBundled],
 });
 const worker = await build({
   ...common,
