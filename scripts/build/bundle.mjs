@@ -47,13 +47,22 @@ const yargsStatic = {
  * is what string-width 7 answers for them; U+00AD (soft hyphen, 0) and U+00A9/U+00AE (© ®, 2 by
  * emoji-regex) take the original path. The help text stays byte for byte the same.
  *
- * string-width 8 (yargs' own) also builds `/^\p{RGI_Emoji}$/v` when it loads. Run from V8's code cache
- * (bin/code-cache.js), that literal costs 25-35 ms at every start (measured at the line: 0.5 ms without
- * the cache), as V8 then compiles the emoji property's whole string set up front. It is only ever
- * used with .test(), and only for a grapheme outside printable ASCII: built on first use here.
+ * Each copy also builds its Unicode-property regular expressions (`/^\p{RGI_Emoji}$/v`...) when it
+ * loads. Run from V8's code cache (bin/code-cache.js) such a literal is compiled when the line runs,
+ * not when first used: `/^\p{RGI_Emoji}$/v` alone cost 25-35 ms of every start (0.5 ms without the
+ * cache; measured at the line), the others 0.1-3 ms each. They are only used for text outside
+ * printable ASCII (and Latin-1): each is built on first use here (lazyRegExps).
  */
-const RGI_EMOJI = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
-const LAZY_RGI_EMOJI = 'let rgiEmojiRegexInstance; const rgiEmojiRegex = { test: (text) => (rgiEmojiRegexInstance ??= /^\\p{RGI_Emoji}$/v).test(text) };';
+const PROPERTY_REGEXP = /^const (\w+) = (\/.*\\p\{.*\/[dgimsuyv]*);$/gm;
+function lazyRegExps(source) {
+  const names = [];
+  let contents = source.replace(PROPERTY_REGEXP, (line, name, literal) => {
+    names.push(name);
+    return `let ${name}Instance; const ${name}Lazy = () => (${name}Instance ??= ${literal});`;
+  });
+  for (const name of names) contents = contents.replace(new RegExp(`\\b${name}\\b(?!Instance|Lazy)`, 'g'), `${name}Lazy()`);
+  return { contents, names };
+}
 const SEGMENTER = 'const segmenter = new Intl.Segmenter();';
 const LAZY_SEGMENTER = 'let segmenterInstance; const segmenter = { segment: (text) => (segmenterInstance ??= new Intl.Segmenter()).segment(text) };';
 const stringWidthLazy = {
@@ -66,11 +75,9 @@ const stringWidthLazy = {
       if (!source.includes(SEGMENTER)) return undefined; // cli-progress's CommonJS string-width 4 has none
       patched++;
       let contents = source.replace(SEGMENTER, LAZY_SEGMENTER);
-      if (contents.includes('rgiEmojiRegex')) {
-        if (!contents.includes(RGI_EMOJI)) throw new Error(`${args.path} has no '${RGI_EMOJI}': string-width changed, update scripts/build/bundle.mjs`);
-        contents = contents.replace(RGI_EMOJI, LAZY_RGI_EMOJI);
-        lazyEmoji++;
-      }
+      const lazy = lazyRegExps(contents);
+      contents = lazy.contents;
+      if (lazy.names.includes('rgiEmojiRegex')) lazyEmoji++;
       if (/export default function stringWidth\(string, options = \{\}\) \{/.test(contents)) {
         contents = contents.replace(
           'export default function stringWidth(string, options = {}) {',
@@ -83,7 +90,7 @@ const stringWidthLazy = {
     });
     b.onEnd((result) => {
       if (result.errors.length === 0 && patched === 0) throw new Error(`no string-width with '${SEGMENTER}' found: yargs' dependencies changed, update scripts/build/bundle.mjs`);
-      if (result.errors.length === 0 && lazyEmoji === 0) throw new Error(`no string-width with '${RGI_EMOJI}' found: yargs' dependencies changed, update scripts/build/bundle.mjs`);
+      if (result.errors.length === 0 && lazyEmoji === 0) throw new Error("no string-width with a top-level rgiEmojiRegex found: yargs' dependencies changed, update scripts/build/bundle.mjs");
     });
   },
 };
