@@ -2,8 +2,9 @@
 // v8-compile-cache does: Node 20 has no compile cache (module.enableCompileCache is 22.1+), and V8
 // compiling the 1.2 MB bundle costs ~35 ms of every start where reading its cache costs ~4 ms.
 //
-// - The cache is written once per bundle, Node/V8 version and command (`transact`, `--help`...), at the
+// - The cache is written once per bundle, Node/V8 version and command (`transact`, `tlv`...), at the
 //   exit of the first run, after the command ran: it then holds the functions that command compiled.
+//   That first run starts from the shared cache (`other`, which the build writes) when there is one.
 // - It lives in dist/.code-cache/ of the package, or, when that is not writable (a global install),
 //   in os.tmpdir()/emvsim-code-cache-<uid>, a directory only this user owns and can write.
 // - It is keyed by the bundle's size, mtime and inode and by V8's version, platform and arch; V8 itself
@@ -112,10 +113,16 @@ function runCached(file, { packageDir, command, enabled = process.env.EMVSIM_COD
   const dirs = enabled ? cacheDirectories(packageDir) : [];
   let name;
   let cached;
+  let own = false;
   if (enabled) {
     try {
       name = cacheName(file, command);
       cached = readCache(dirs, name);
+      own = cached !== undefined;
+      // A command's first run starts from the shared cache (the build writes one, running `--help`):
+      // V8 then skips parsing the whole script and compiles only the functions this command adds.
+      const shared = cacheName(file, undefined);
+      if (!cached && shared !== name) cached = readCache(dirs, shared);
     } catch {
       enabled = false;
     }
@@ -126,7 +133,7 @@ function runCached(file, { packageDir, command, enabled = process.env.EMVSIM_COD
     ...(cached ? { cachedData: cached.data } : {}),
   });
   const hit = cached !== undefined && script.cachedDataRejected === false;
-  if (enabled && !hit) {
+  if (enabled && !(own && hit)) {
     // After the command ran, so the cache holds the functions it compiled, not only the top level.
     process.once('exit', () => {
       try {

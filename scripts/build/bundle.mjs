@@ -238,3 +238,8 @@ const help = spawnSync(process.execPath, [join(root, 'bin', 'emvsim.js'), '--hel
 if (help.status !== 0 || !help.stdout.startsWith('emvsim ')) throw new Error(`emvsim --help failed while building: ${help.stderr}`);
 const bundleBytes = statSync(join(root, 'dist', 'bundle', 'emvsim.cjs')).size;
 writeFileSync(join(root, 'dist', 'bundle', 'help.json'), JSON.stringify({ bundleBytes, help: help.stdout }));
+
+// That run also wrote the shared code cache (bin/code-cache.js) that every command's first run starts
+// from. A demo transaction (in memory, nothing written but the cache) warms the cache of `transact`,
+// the command a new user runs first. Best effort: the build does not depend on it.
+spawnSync(process.execPath, [join(root, 'bin', 'emvsim.js'), 'transact', '--amount', '12.34', '--pin', '1234'], { stdio: 'ignore', timeout: 60_000 });

@@ -48,6 +48,16 @@ describe('the code cache', () => {
     expect(p.run(TLV)).toEqual({ stdout: expected, hit: true });
   });
 
+  it("a command's first run starts from the shared cache, then writes its own", () => {
+    const p = makePackage('shared');
+    const version = p.run(['--version', '--debug']);
+    expect(version.hit).toBe(false);
+    expect(readdirSync(p.cacheDir)).toEqual([expect.stringMatching(/^other\./)]);
+    expect(p.run(TLV)).toEqual({ stdout: expected, hit: true });
+    expect(readdirSync(p.cacheDir).map((f) => f.split('.')[0]).sort()).toEqual(['other', 'tlv']);
+    expect(p.run(TLV)).toEqual({ stdout: expected, hit: true });
+  });
+
   it('corrupt or truncated data is rejected by V8 and rewritten', () => {
     const p = makePackage('corrupt');
     p.run(TLV);
