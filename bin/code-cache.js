@@ -43,8 +43,8 @@ function cacheDirectories(packageDir) {
 /** The cache file name for this script, this V8 and this command (the first argument). */
 function cacheName(file, command) {
   const st = statSync(file);
-  const v8 = process.versions.v8.replace(/[^0-9A-Za-z.]/g, '_');
-  return `${commandKey(command)}.${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}-v8-${v8}-${process.platform}-${process.arch}.bin`;
+  const v8 = process.versions.v8.replace(/[^0-9A-Za-z]/g, '_');
+  return `${commandKey(command)}.v8-${v8}-${process.platform}-${process.arch}.${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}.bin`;
 }
 
 /** One cache per command name; options first (`--help`) and anything unusual share one. */
@@ -79,8 +79,8 @@ function writeCache(dirs, name, data) {
         closeSync(fd);
       }
       renameSync(tmp, join(dir, name));
-      // The same command's caches of earlier builds or Node versions: one file per command stays.
-      const prefix = name.slice(0, name.indexOf('.') + 1);
+      // The same command's caches of earlier bundles, for this V8: one file per command and Node version.
+      const prefix = name.slice(0, name.lastIndexOf('.', name.length - 5) + 1);
       for (const old of readdirSync(dir)) {
         if (!old.startsWith(prefix) || old === name || !old.endsWith('.bin')) continue;
         try {

@@ -44,7 +44,7 @@ describe('the code cache', () => {
   it('is written by the first run of a command and used by the next', () => {
     const p = makePackage('fresh');
     expect(p.run(TLV)).toEqual({ stdout: expected, hit: false });
-    expect(readdirSync(p.cacheDir)).toEqual([expect.stringMatching(/^tlv\.\d+-\d+-\d+-v8-.*\.bin$/)]);
+    expect(readdirSync(p.cacheDir)).toEqual([expect.stringMatching(/^tlv\.v8-[\w]+-\w+-\w+\.\d+-\d+-\d+\.bin$/)]);
     expect(p.run(TLV)).toEqual({ stdout: expected, hit: true });
   });
 
@@ -102,8 +102,11 @@ describe('the code cache', () => {
     const bundle = join(p.dir, 'dist', 'bundle', 'emvsim.cjs');
     cpSync(join(repoRoot, 'dist', 'bundle', 'emvsim.cjs'), bundle);
     writeFileSync(bundle, '\n', { flag: 'a' });
+    // Another Node version's cache of the same command stays (one per command and V8).
+    const otherNode = 'tlv.v8-99_0_0-linux-x64.1-2-3.bin';
+    writeFileSync(join(p.cacheDir, otherNode), 'another V8');
     expect(p.run(TLV)).toEqual({ stdout: expected, hit: false });
-    expect(readdirSync(p.cacheDir).filter((f) => f.startsWith('tlv.'))).toHaveLength(1);
+    expect(readdirSync(p.cacheDir).filter((f) => f.startsWith('tlv.')).sort()).toEqual([expect.stringMatching(/^tlv\.v8-/), otherNode].sort());
     expect(p.run(TLV)).toEqual({ stdout: expected, hit: true });
   });
 });
