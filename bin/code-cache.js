@@ -26,8 +26,9 @@ function ownedDirectory(dir, create) {
     if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = lstatSync(dir);
     const uid = process.getuid?.();
-    // Another user's directory, or one others can write, could hand us code: not used.
-    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) return undefined;
+    // Another user's directory, or one others can write, could hand us code: not used. (Where there are
+    // no POSIX owners, on Windows, only that it is a directory is checked.)
+    if (!st.isDirectory() || (uid !== undefined && (st.uid !== uid || (st.mode & 0o022) !== 0))) return undefined;
     return dir;
   } catch {
     return undefined;
