@@ -145,7 +145,7 @@ function runCached(file, { packageDir, command, enabled = process.env.EMVSIM_COD
     });
   }
   // A script has no import() on Node 20 (vm.Script needs --experimental-vm-modules for one): the build
-  // turns the bundle's import() of packages into require(), and src/cli/import-module.ts borrows this
+  // turns the bundle's import() of packages into require(), and src/documents/import-module.ts borrows this
   // module's import() for a user's file.
   globalThis[Symbol.for('emvsim.import')] ??= (specifier) => import(specifier);
   const module = { exports: {} };

@@ -213,7 +213,7 @@ const cli = await build({
   // a module. bin/code-cache.js wraps it in a function that receives require and the file's URL.
   format: 'cjs',
   // import() of a package becomes require(): a script has no import() of its own on Node 20 (see
-  // src/cli/import-module.ts for a user's module, which needs one).
+  // src/documents/import-module.ts for a user's module, which needs one).
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__emvsimFileUrl' },
   external: NATIVE_ADDONS_ONLY,

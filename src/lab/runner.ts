@@ -12,10 +12,11 @@ import { buildCard, buildHost, DocumentError, listenHost, TransportError, listPc
 import { decodeLog, exchangesOf, type CardDols } from './card-log.js';
 import { judgeCase } from './judge.js';
 import type { InProcessTerminal } from './kernel-terminal.js';
+import type { LabPcsc } from './terminal-module.js';
 import type { CardExchange, LabCase, LabCaseResult, TerminalRun } from './types.js';
 
 export type TerminalMode =
-  | { kind: 'in-process'; terminal: InProcessTerminal }
+  | { kind: 'in-process'; terminal: InProcessTerminal; pcsc?: LabPcsc }
   | { kind: 'command'; command: string; slot: number; cwd?: string }
   | { kind: 'manual'; slot: number; prompt: (text: string) => void; settleMs?: number };
 
@@ -62,9 +63,9 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Fills {amount} {pin} {type} {host} {seed} {case} {reader} in a terminal command (values shell-quoted). */
+/** Fills {amount} {amountMinor} {pin} {type} {host} {seed} {case} {reader} in a terminal command (values shell-quoted). */
 export function fillPlaceholders(command: string, values: Record<string, string | string[]>): string {
-  return command.replace(/\{([a-z]+)\}/g, (whole, name: string) => {
+  return command.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => {
     const v = values[name];
     if (v === undefined) return whole;
     return Array.isArray(v) ? v.map(shellQuote).join(' ') : shellQuote(v);
@@ -143,12 +144,17 @@ async function runOnce(c: LabCase, card: EmulatedCard, hostAddress: string, host
   let terminal: TerminalRun;
   if (mode.kind === 'in-process') {
     const started = performance.now();
+    const pcsc = mode.pcsc;
     try {
       await tracer.coldReset();
-      const r = await withTimeout(mode.terminal.run(tracer, { ...c.transaction, host, seed }), timeoutMs);
+      // A terminal written against `smartcard` finds the same card in the lab's fake reader.
+      if (pcsc) await pcsc.pcscd.insert(tracer, pcsc.reader);
+      const r = await withTimeout(mode.terminal.run(tracer, { ...c.transaction, host, seed, ...(pcsc ? { reader: pcsc.reader } : {}) }), timeoutMs);
       terminal = r === 'timeout' ? { exitCode: null, output: '', timedOut: true, durationMs: performance.now() - started } : { ...r, timedOut: false, durationMs: performance.now() - started };
     } catch (err) {
       terminal = { exitCode: null, output: '', timedOut: false, crash: err instanceof Error ? err.message : String(err), durationMs: performance.now() - started };
+    } finally {
+      pcsc?.pcscd.remove(pcsc.reader);
     }
   } else {
     const bridge = new VpcdBridge(tracer, { slot: mode.slot, removed: true });
@@ -164,6 +170,7 @@ async function runOnce(c: LabCase, card: EmulatedCard, hostAddress: string, host
       if (mode.kind === 'command') {
         const command = fillPlaceholders(mode.command, {
           amount: c.transaction.amount,
+          amountMinor: String(c.transaction.amountMinor),
           pin: c.transaction.pin.length > 0 ? c.transaction.pin : ['bypass'],
           type: c.transaction.type,
           host: hostAddress,
