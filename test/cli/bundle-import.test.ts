@@ -11,7 +11,8 @@ beforeAll(() => ensureBuilt());
 describe("a user's ES module imported by the bundled CLI", () => {
   it('lab run --terminal-module with a smartcard terminal, first and second run', async () => {
     const args = ['lab', 'run', 'contact-terminal', '--in-process', '--terminal-module', 'examples/lab-terminal/smartcard-terminal.mjs', '--filter', 'sel-pse-first'];
-    for (const env of [{ EMVSIM_CODE_CACHE: '0' }, {}, {}]) {
+    const runs: Record<string, string>[] = [{ EMVSIM_CODE_CACHE: '0' }, {}, {}];
+    for (const env of runs) {
       const r = await runCli(args, { env });
       expect(r.stderr).toBe('');
       expect(r.stdout).toMatch(/^PASS +sel-pse-first /m);
