@@ -12,7 +12,7 @@ const packageDir = join(__dirname, '..');
 const bundle = join(packageDir, 'dist', 'bundle', 'emvsim.cjs');
 const bundleStat = statSync(bundle, { throwIfNoEntry: false });
 
-/** Writes all of `text` to stdout without loading the stream modules; false if stdout is gone. */
+/** Writes all of `text` to stdout without loading the stream modules; gives up quietly if stdout is gone. */
 function print(text) {
   const bytes = Buffer.from(text);
   for (let at = 0; at < bytes.length; ) {
@@ -26,35 +26,46 @@ function print(text) {
   }
 }
 
+/** dist/bundle/help.json when it was written for this very bundle (scripts/build/bundle.mjs), else undefined. */
+function builtHelp() {
+  try {
+    const built = JSON.parse(readFileSync(join(packageDir, 'dist', 'bundle', 'help.json'), 'utf8'));
+    return built.bundleBytes === bundleStat.size && typeof built.help === 'string' && Array.isArray(built.commands) ? built : undefined;
+  } catch {
+    return undefined; // no help.json (a build in progress, an older build): yargs answers
+  }
+}
+
 /**
  * `emvsim --help` and `emvsim --version` alone, answered without loading yargs: the help is what the
- * bundle's yargs printed at build time (dist/bundle/help.json, written by scripts/build/bundle.mjs
- * for this very bundle; test/cli/fast-path.test.ts checks it against yargs), the version is
- * emvsim's own (src/cli/version.ts finds the same package.json).
+ * bundle's yargs printed at build time (help.json; test/cli/fast-path.test.ts checks it against
+ * yargs), the version is emvsim's own (src/cli/version.ts finds the same package.json).
  */
-function answeredFast(args) {
+function answeredFast(args, built) {
   if (args.length !== 1) return false;
-  try {
-    if (args[0] === '--help' || args[0] === '-h') {
-      const built = JSON.parse(readFileSync(join(packageDir, 'dist', 'bundle', 'help.json'), 'utf8'));
-      if (built.bundleBytes !== bundleStat.size || typeof built.help !== 'string') return false;
-      print(built.help);
-      return true;
-    }
-    if (args[0] === '--version' || args[0] === '-v') {
+  if ((args[0] === '--help' || args[0] === '-h') && built) {
+    print(built.help);
+    return true;
+  }
+  if (args[0] === '--version' || args[0] === '-v') {
+    try {
       const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
       if (pkg.name !== 'emvsim' || typeof pkg.version !== 'string' || !pkg.version) return false;
       print(`${pkg.version}\n`);
       return true;
+    } catch {
+      return false; // yargs answers
     }
-  } catch {
-    // no help.json (a build in progress, an older build): yargs answers
   }
   return false;
 }
 
 if (bundleStat) {
-  if (!answeredFast(process.argv.slice(2))) require('./code-cache.js').runCached(bundle, { packageDir, command: process.argv[2] });
+  const built = builtHelp();
+  const args = process.argv.slice(2);
+  // One code cache per command; without the command list, the first word as it is.
+  const command = !built || built.commands.includes(args[0]) ? args[0] : undefined;
+  if (!answeredFast(args, built)) require('./code-cache.js').runCached(bundle, { packageDir, command });
 } else if (statSync(join(packageDir, 'dist', 'src', 'cli', 'main.js'), { throwIfNoEntry: false })) {
   import(require('node:url').pathToFileURL(join(packageDir, 'dist', 'src', 'cli', 'main.js')).href);
 } else {

@@ -237,7 +237,12 @@ if (cli.metafile) {
 const help = spawnSync(process.execPath, [join(root, 'bin', 'emvsim.js'), '--help'], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
 if (help.status !== 0 || !help.stdout.startsWith('emvsim ')) throw new Error(`emvsim --help failed while building: ${help.stderr}`);
 const bundleBytes = statSync(join(root, 'dist', 'bundle', 'emvsim.cjs')).size;
-writeFileSync(join(root, 'dist', 'bundle', 'help.json'), JSON.stringify({ bundleBytes, help: help.stdout }));
+// The command names (the help's "Commands:" list): bin/code-cache.js keeps one cache per command, and
+// anything else (a typo) shares one rather than leaving a file behind.
+const commandList = help.stdout.split('\nCommands:\n')[1]?.split('\n\n')[0] ?? '';
+const commands = [...commandList.matchAll(/^ {2}emvsim ([a-z][a-z0-9-]*)/gm)].map((m) => m[1]);
+if (!commands.includes('transact')) throw new Error(`no command list in emvsim --help: ${help.stdout}`);
+writeFileSync(join(root, 'dist', 'bundle', 'help.json'), JSON.stringify({ bundleBytes, commands, help: help.stdout }));
 
 // That run also wrote the shared code cache (bin/code-cache.js) that every command's first run starts
 // from. A demo transaction (in memory, nothing written but the cache) warms the cache of `transact`,

@@ -3,8 +3,8 @@
  * issue 15): the help is the text the bundle's yargs printed at build time (dist/bundle/help.json).
  * Here it is checked against what that same bundle's yargs prints now, so the two cannot drift.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,20 @@ describe('emvsim --help and --version without yargs', () => {
   it('anything beside --help goes to yargs (subcommand help, a second option)', () => {
     expect(emvsim(['tlv', '--help'])).toBe(throughYargs(['tlv', '--help']));
     expect(emvsim(['--help', '--debug'])).toBe(throughYargs(['--help', '--debug']));
+  });
+
+  it('the code cache is kept per command name from the help; a typo shares the `other` cache', () => {
+    const copy = join(scratch, 'commands');
+    cpSync(join(repoRoot, 'bin'), join(copy, 'bin'), { recursive: true });
+    cpSync(join(repoRoot, 'package.json'), join(copy, 'package.json'));
+    cpSync(join(repoRoot, 'dist', 'bundle', 'emvsim.cjs'), join(copy, 'dist', 'bundle', 'emvsim.cjs'));
+    cpSync(join(repoRoot, 'dist', 'bundle', 'help.json'), join(copy, 'dist', 'bundle', 'help.json'));
+    const bin = join(copy, 'bin', 'emvsim.js');
+    const typo = spawnSync(process.execPath, [bin, 'tarnsact'], { encoding: 'utf8' });
+    expect(typo.stderr).toBe('emvsim: Did you mean transact? (see emvsim --help)\n');
+    expect(typo.status).toBe(2);
+    expect(emvsim(['atr', '3B6800000073C84013009000'], {}, bin)).toMatch(/^ATR /m);
+    expect(readdirSync(join(copy, 'dist', '.code-cache')).map((f) => f.split('.')[0]).sort()).toEqual(['atr', 'other']);
   });
 
   it('a help.json of another bundle is not used: yargs answers', () => {
