@@ -45,6 +45,7 @@ export { aidName } from './tags-aids.js';
 export { type DolEntry, parseDol, buildDolData, dolDataLength, parseDolData, encodeDol, fitDolValue } from './dol.js';
 // The bit maps of TVR, TSI, AIP, AUC, terminal capabilities and CVM: bitmaps.ts is their facade, with its own deliberate list.
 export * from './bitmaps.js';
+export { type MchipCvr, type MchipCvrFlag, MCHIP_CVR_BITS, MCHIP_CVR, VISA_CVR_BITS, VISA_CVR, CVR_FIRST_AC, CVR_SECOND_AC, encodeMchipCvr, decodeMchipCvr } from './card-verification-results.js';
 export { TTQ_BITS, CTQ_BITS, VISA_FORM_FACTORS, explainTtq, explainCtq, explain9F6E, describe9F7C } from './bitmaps-contactless.js';
 export { type Decoded, type PrettyContext, type TlvJson, decodeValue, formatTlvTree, tlvToJson } from './pretty.js';
 export { type CurrencyInfo, type CountryInfo, currencyByNumeric, currencyByAlpha, countryByNumeric, countryByAlpha } from './iso-codes.js';
