@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fromHex } from '../../src/apdu/bytes.js';
 import { explainIssuerApplicationData } from '../../src/apdu/issuer-application-data.js';
 import { explain9F6E, explainCtq, explainTtq } from '../../src/apdu/bitmaps-contactless.js';
-import { decodeValue, formatTlvTree } from '../../src/apdu/pretty.js';
+import { decodeValue, formatTlvTree, tlvToJson } from '../../src/apdu/pretty.js';
 import { decodeTlv } from '../../src/apdu/tlv.js';
 
 const iad = (hex: string) => explainIssuerApplicationData(fromHex(hex));
@@ -78,6 +78,23 @@ describe('9F66 TTQ and 9F6C CTQ', () => {
     expect(explainCtq(fromHex('8080'))).toEqual(['Online PIN required', 'Consumer Device CVM performed']);
     const tree = formatTlvTree(decodeTlv('4F07A0000000041010 9F6C020001'));
     expect(tree).toContain('mag-stripe application version 0001');
+  });
+  it('9F6C by the selected AID (records carry no 4F): CTQ for Visa and UnionPay, version for Mastercard, ambiguous without one', () => {
+    const record = decodeTlv('70 05 9F6C 02 8080');
+    expect(formatTlvTree(record, '  ', { aid: 'A0000000031010' })).toMatch(/: 8080\n\s+Online PIN required\n\s+Consumer Device CVM performed$/);
+    expect(formatTlvTree(record, '  ', { aid: 'A000000333010101' })).toContain('Online PIN required');
+    expect(formatTlvTree(record, '  ', { aid: 'A0000000041010' })).toMatch(/: 8080 {2}-> mag-stripe application version 8080 \(Mastercard Mag-stripe Application Version Number \(Card\)\)$/);
+    const ambiguous = decodeValue('9F6C', fromHex('8080'));
+    expect(ambiguous.summary).toMatch(/^ambiguous without the AID/);
+    expect(ambiguous.details).toEqual(['if CTQ: Online PIN required', 'if CTQ: Consumer Device CVM performed']);
+    // The selected AID wins over a 4F of another scheme elsewhere in the data (e.g. a PPSE entry).
+    expect(tlvToJson(decodeTlv('4F07A0000000041010 9F6C028080'), { aid: 'A0000000031010' })[1]!.details).toEqual(['Online PIN required', 'Consumer Device CVM performed']);
+  });
+  it('9F66: the TTQ (4 bytes), or a Mastercard record\'s PUNATC(Track2) (2 bytes, Book C-2)', () => {
+    expect(decodeValue('9F66', fromHex('27000000'), { aid: 'A0000000041010' }).details).toContain('EMV mode supported');
+    expect(decodeValue('9F66', fromHex('00FE'), { aid: 'A0000000041010' }).summary).toMatch(/^PUNATC\(Track2\) 00FE/);
+    expect(decodeValue('9F66', fromHex('00FE')).summary).toMatch(/^PUNATC\(Track2\)/);
+    expect(decodeValue('9F66', fromHex('00FE'), { aid: 'A0000000031010' }).summary).toBe('a TTQ has 4 bytes; not decoded');
   });
 });
 
