@@ -11,14 +11,15 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /**
  * Which layers each layer may import (always through that layer's index.ts).
- * `documents` (YAML documents and resource paths) sits below card and terminal;
+ * `documents` (YAML documents and resource paths) sits below crypto, card and terminal (crypto
+ * takes the package root from it, to find the shipped CAPK and test CA files);
  * `lab` runs users' terminals against our cards; `geldkarte` is the package's
  * ./geldkarte front (card and terminal sides of the purse); `cli` and the root
  * index.ts (the package's `.`) sit on top. Every layer may import itself freely.
  */
 export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   apdu: [],
-  crypto: ['apdu'],
+  crypto: ['apdu', 'documents'],
   documents: ['apdu'],
   card: ['apdu', 'crypto', 'documents'],
   terminal: ['apdu', 'crypto', 'documents'],
