@@ -1,7 +1,7 @@
 /** CLI start-up: median wall time of `node bin/emvsim.js --help` over 10 runs (goal under 200 ms). */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { packageRoot } from '../src/documents/package-root.js';
+import { packageRoot } from '../src/platform/package-root.js';
 import { type BenchSuite, percentile } from './harness.js';
 
 const GOAL_MS = 200;

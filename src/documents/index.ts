@@ -5,7 +5,6 @@
  */
 export { MAX_ALIAS_COUNT, MAX_DOCUMENT_BYTES, documentReason, fieldName, parseJsonSource, parseYamlSource, type Path, type YamlSource } from './yaml.js';
 export { FieldReader } from './field-reader.js';
-export { packageRoot } from './package-root.js';
 export { SHIPPED_FOLDERS, documentPath, isPathReference, listShipped, projectRoot, readDocumentText, readYamlDocument, shippedDirectory, type ShippedKind } from './paths.js';
 export { DOL_DATA_MAX, SchemaValidator, dolProblem, type JsonSchema, type SchemaViolation } from './schema.js';
 export { checkDocument, validatorOf } from './validate.js';

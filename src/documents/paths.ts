@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EnvironmentError } from '../apdu/index.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../platform/index.js';
 import { parseYamlSource, type YamlSource } from './yaml.js';
 
 /** Kinds of shipped document and their folder under scripts/. */
