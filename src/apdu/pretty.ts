@@ -54,7 +54,8 @@ export interface PrettyContext {
   parentTag?: string;
   /**
    * AID (hex) of the selected application, when the caller knows it (records and GPO answers carry no
-   * 4F): decides the scheme-specific tags 9F53, 9F66, 9F6C, 9F6E, 9F7C before any 4F/84/9F06 in the data.
+   * 4F): when its RID is a TagScheme's, it decides the scheme-specific tags 9F53, 9F66, 9F6C, 9F6E, 9F7C
+   * before any 4F/84/9F06 in the data.
    */
   aid?: string;
 }
@@ -144,9 +145,13 @@ const dfName: Decoder = (v) => {
   return name ? { summary: name } : {};
 };
 
-/** The payment scheme of the application in context: the selected AID, else the RID of 4F / 84 / 9F06 in the data. */
+/**
+ * The payment scheme of the application in context: the selected AID's, else that of the RID of 4F / 84 /
+ * 9F06 in the data (a selected PPSE or a scheme not in TagScheme says nothing).
+ */
 function contextScheme(ctx: PrettyContext): TagScheme | undefined {
-  if (ctx.aid !== undefined) return schemeOfAid(ctx.aid);
+  const selected = schemeOfAid(ctx.aid);
+  if (selected) return selected;
   for (const t of ['4F', '84', '9F06']) {
     const scheme = schemeOfAid(toHex(ctx.values?.get(t)?.subarray(0, 5) ?? new Uint8Array(0)));
     if (scheme) return scheme;

@@ -8,6 +8,8 @@ import { explainIssuerApplicationData } from '../../src/apdu/issuer-application-
 import { explain9F6E, explainCtq, explainTtq } from '../../src/apdu/bitmaps-contactless.js';
 import { decodeValue, formatTlvTree, tlvToJson } from '../../src/apdu/pretty.js';
 import { decodeTlv } from '../../src/apdu/tlv.js';
+import { recordExchange } from '../../src/apdu/trace.js';
+import { formatTrace } from '../../src/apdu/trace-format.js';
 
 const iad = (hex: string) => explainIssuerApplicationData(fromHex(hex));
 
@@ -89,6 +91,19 @@ describe('9F66 TTQ and 9F6C CTQ', () => {
     expect(ambiguous.details).toEqual(['if CTQ: Online PIN required', 'if CTQ: Consumer Device CVM performed']);
     // The selected AID wins over a 4F of another scheme elsewhere in the data (e.g. a PPSE entry).
     expect(tlvToJson(decodeTlv('4F07A0000000041010 9F6C028080'), { aid: 'A0000000031010' })[1]!.details).toEqual(['Online PIN required', 'Consumer Device CVM performed']);
+  });
+  it('a trace reads a record by the application SELECTed before it', () => {
+    const at = new Date(0);
+    const records = [
+      recordExchange(1, at, 0, fromHex('00A4040007A000000004101000'), fromHex('6F098407A00000000410109000')),
+      recordExchange(2, at, 0, fromHex('00B2010C00'), fromHex('70059F6C0200019000')),
+      recordExchange(3, at, 0, fromHex('00A4040007A000000003101000'), fromHex('6F098407A00000000310109000')),
+      recordExchange(4, at, 0, fromHex('00B2010C00'), fromHex('70059F6C0280809000')),
+    ];
+    const text = formatTrace(records);
+    expect(text).toContain('(2): 0001  -> mag-stripe application version 0001');
+    expect(text).toMatch(/\(2\): 8080\n\s+Online PIN required/);
+    expect(text).not.toContain('ambiguous');
   });
   it('9F66: the TTQ (4 bytes), or a Mastercard record\'s PUNATC(Track2) (2 bytes, Book C-2)', () => {
     expect(decodeValue('9F66', fromHex('27000000'), { aid: 'A0000000041010' }).details).toContain('EMV mode supported');
