@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DocumentError } from '../../src/apdu/errors.js';
 import { parseTerminalProfile } from '../../src/terminal/config-loader.js';
+import { parseLiabilityTable } from '../../src/terminal/liability.js';
 
 const APP = 'applications:\n  - aid: A0000000031010\n';
 
@@ -39,5 +40,13 @@ describe('terminal profile fields', () => {
     expect(e.message).toContain('must not be below targetPercent');
     const key = errorOf(() => parseTerminalProfile(`onlinePin: { format: 4, key: ${'AB'.repeat(20)} }\n${APP}`, 't.yaml'));
     expect(key.message).toContain('format 4 needs an AES key of 16 or 24 or 32 bytes, got 20');
+  });
+
+  it('liability tables: parties and variable values by the schema; a $variable that exists by the loader', () => {
+    const rule = (party: string) => `rules:\n  - id: a\n    party: ${party}\n    reason: x\n`;
+    expect(errorOf(() => parseLiabilityTable(rule('bank'), 'l.yaml'))).toMatchObject({ field: 'rules.0.party', line: 3 });
+    expect(errorOf(() => parseLiabilityTable(`variables: { who: bank }\n${rule('$who')}`, 'l.yaml')).field).toBe('variables.who');
+    expect(errorOf(() => parseLiabilityTable(rule('$who'), 'l.yaml')).message).toContain('variable $who is not defined under variables');
+    expect(parseLiabilityTable(`variables: { who: merchant }\n${rule('$who')}`, 'l.yaml').rules[0]!.party).toBe('merchant');
   });
 });
