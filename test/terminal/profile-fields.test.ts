@@ -5,19 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DocumentError } from '../../src/apdu/errors.js';
+import { catchError } from '../apdu/helpers.js';
 import { parseTerminalProfile } from '../../src/terminal/config-loader.js';
 import { parseLiabilityTable } from '../../src/terminal/liability.js';
 
 const APP = 'applications:\n  - aid: A0000000031010\n';
 
 function errorOf(fn: () => unknown): DocumentError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DocumentError) return e;
-    throw e;
-  }
-  throw new Error('no error thrown');
+  const e = catchError(fn);
+  expect(e).toBeInstanceOf(DocumentError);
+  return e as DocumentError;
 }
 
 describe('terminal profile fields', () => {
