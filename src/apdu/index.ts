@@ -50,6 +50,7 @@ export { TTQ_BITS, CTQ_BITS, VISA_FORM_FACTORS, explainTtq, explainCtq, type Sch
 export { type Decoded, type PrettyContext, type TlvJson, type TlvPrintOptions, decodeValue, formatTlvTree, tlvToJson } from './pretty.js';
 export { type CurrencyInfo, type CountryInfo, currencyByNumeric, currencyByAlpha, countryByNumeric, countryByAlpha } from './iso-codes.js';
 export { type Track2, type Track2Problem, TRACK2_PAN_DIGITS, splitTrack2, isTrack2Problem, isChipServiceCode } from './track2.js';
+export { yymmdd, hhmmss } from './dates.js';
 export { type AmountOptions, MAX_AMOUNT_MINOR, currencyOf, parseAmount, formatMinor } from './amount.js';
 export { type Atr, type InterfaceByteGroup, type HistoricalBytes, type CompactTlvObject, parseAtr } from './atr.js';
 export { type Protocol, type CardTransport } from './transport.js';

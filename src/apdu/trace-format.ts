@@ -9,6 +9,7 @@ import { decodeResponse } from './command.js';
 import { describeCid } from './command-names.js';
 import { type Tlv, decodeTlv, findTag } from './tlv.js';
 import { formatTlvTree } from './pretty.js';
+import { isPrintable } from './pretty-values.js';
 import { type TraceRecord, UNRECORDED_TIME, parseMaskedHex } from './trace.js';
 
 /** Decodes `data` as BER-TLV; undefined when it does not parse in full. */
@@ -20,11 +21,6 @@ export function tryDecodeTlv(data: Bytes): Tlv[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** True when the bytes are all printable ASCII (to show names such as "1PAY.SYS.DDF01"). */
-function isPrintable(value: Bytes): boolean {
-  return value.length > 0 && value.every((b) => b >= 0x20 && b < 0x7f);
 }
 
 /**

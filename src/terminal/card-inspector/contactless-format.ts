@@ -10,6 +10,7 @@ import { describeStatusWord } from '../../apdu/index.js';
 import { aidName } from '../../apdu/index.js';
 import { type Tlv, flattenTlv } from '../../apdu/index.js';
 import { MESSAGE_TEXT, encodeOutcomeParameterSet } from '../entry-point/index.js';
+import { maskPan } from '../outcome.js';
 import type { ContactlessInspection } from './contactless-inspector.js';
 
 export interface FormatOptions {
@@ -32,8 +33,7 @@ function panOf(r: ContactlessInspection): string | undefined {
 /** `text` with every occurrence of `pan` replaced by its masked form. */
 export function maskPanEverywhere(text: string, pan: string | undefined): string {
   if (!pan || pan.length < 11) return text;
-  const masked = pan.slice(0, 6) + '*'.repeat(pan.length - 10) + pan.slice(-4);
-  return text.split(pan).join(masked);
+  return text.split(pan).join(maskPan(pan));
 }
 
 function status(s: string): string {
