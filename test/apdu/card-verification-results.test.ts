@@ -6,6 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/apdu/bytes.js';
+import { explainIssuerApplicationData } from '../../src/apdu/issuer-application-data.js';
+import { createCard } from '../../src/card/index.js';
+import { P1, generateAc, startSession, terminalSource } from '../card/helpers.js';
 import {
   CVR_FIRST_AC,
   CVR_SECOND_AC,
@@ -75,5 +78,31 @@ describe('Visa CVR table', () => {
     expect(VISA_CVR_BITS.filter((b) => b.byte === 2).every((b) => b.mask <= 0x08)).toBe(true);
     expect(VISA_CVR_BITS.filter((b) => b.byte === 4).every((b) => b.mask <= 0x08)).toBe(true);
     expect(VISA_CVR_BITS.find((b) => b.name === 'ptlExceeded')).toMatchObject({ byte: 3, mask: 0x40 });
+  });
+});
+
+describe("the emulated cards' CVR, read back by the 9F10 explainer (one table each way)", () => {
+  async function firstAcIad(profile: string, aid: string): Promise<string[]> {
+    const card = createCard({ profile, seed: 'cvr-roundtrip' });
+    const session = await startSession(card, aid);
+    const ac = await generateAc(card, session.tags.get('8C')!, P1.ARQC, terminalSource());
+    expect(ac.sw).toBe(0x9000);
+    return explainIssuerApplicationData(ac.iad)!;
+  }
+
+  it('VIS (visa-cvn18), a new card: ARQC, second AC not requested, "new card" from byte 3', async () => {
+    const lines = await firstAcIad('visa-cvn18', 'A0000000031010');
+    expect(lines[0]).toMatch(/^Visa IAD format 1 \(VSDC\)/);
+    expect(lines[1]).toMatch(/: first GENERATE AC: ARQC; second GENERATE AC: not requested$/);
+    expect(lines).toContain('  new card');
+    expect(lines.some((l) => /RFU/.test(l))).toBe(false);
+  });
+
+  it('M/Chip (mastercard-cda): ARQC, no offline PIN, PIN try counter 3', async () => {
+    const lines = await firstAcIad('mastercard-cda', 'A0000000041010');
+    expect(lines[0]).toMatch(/^Mastercard M\/Chip IAD \(18 bytes\)/);
+    expect(lines[1]).toMatch(/: first GENERATE AC: ARQC; second GENERATE AC: not requested$/);
+    expect(lines).toContain('  offline PIN verification not performed');
+    expect(lines).toContain('  script counter 0, PIN try counter 3');
   });
 });

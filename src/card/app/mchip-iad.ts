@@ -14,7 +14,7 @@
  * sent in CDOL1 with the issuer country of the profile (standing in for M/Chip's CRM Country Code,
  * card data C8); neither bit when CDOL1 has no 9F1A.
  */
-import { type Bytes, concat, encodeMchipCvr, type MchipCvrFlag, toHex } from '../../apdu/index.js';
+import { type Bytes, concat, encodeMchipCvr, type MchipCvrFlag, toHex, VISA_CVR } from '../../apdu/index.js';
 import { dolValue } from '../dol-view.js';
 import type { CardEngine } from '../engine.js';
 import { ARQC, type Decision, TC, riskLimits } from './risk.js';
@@ -34,7 +34,7 @@ export function mchipCardVerificationResults(card: CardEngine, d: Decision, firs
   set(second === undefined ? 'cdaFirst' : 'cdaSecond', cda);
   set('issuerAuthenticationPerformed', v.issuerAuthResult !== undefined);
   const scripts = v.scriptCommands > 0 || v.scriptFailed ? { n: v.scriptCommands, failed: v.scriptFailed } : { n: nv.scriptCommandsLastTransaction, failed: nv.scriptFailedLastTransaction };
-  set('lastOnlineNotCompleted', (d.cvrByte3 & 0x80) !== 0); // risk.ts historyFlags
+  set('lastOnlineNotCompleted', (d.cvrByte3 & VISA_CVR.lastOnlineNotCompleted.mask) !== 0); // risk.ts historyFlags (VIS CVR byte 3)
   set('unableToGoOnline', d.unableToGoOnline);
   set('offlinePinNotPerformed', !v.offlinePinPerformed);
   set('offlinePinFailed', v.offlinePinFailed);
