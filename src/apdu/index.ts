@@ -49,7 +49,7 @@ export { type MchipCvr, type MchipCvrFlag, MCHIP_CVR_BITS, MCHIP_CVR, VISA_CVR_B
 export { TTQ_BITS, CTQ_BITS, VISA_FORM_FACTORS, explainTtq, explainCtq, type SchemeReading, explain9F66, explain9F6C, explain9F6E, describe9F7C } from './bitmaps-contactless.js';
 export { type Decoded, type PrettyContext, type TlvJson, type TlvPrintOptions, decodeValue, formatTlvTree, tlvToJson } from './pretty.js';
 export { type CurrencyInfo, type CountryInfo, currencyByNumeric, currencyByAlpha, countryByNumeric, countryByAlpha } from './iso-codes.js';
-export { type Track2, type Track2Problem, TRACK2_PAN_DIGITS, splitTrack2, isTrack2Problem, isChipServiceCode } from './track2.js';
+export { type Track2, type Track2Problem, TRACK2_PAN_DIGITS, splitTrack2, isTrack2Problem, isChipServiceCode, track2EquivalentHex } from './track2.js';
 export { yymmdd, hhmmss } from './dates.js';
 export { type AmountOptions, MAX_AMOUNT_MINOR, currencyOf, parseAmount, formatMinor } from './amount.js';
 export { type Atr, type InterfaceByteGroup, type HistoricalBytes, type CompactTlvObject, parseAtr } from './atr.js';

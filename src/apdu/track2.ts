@@ -47,6 +47,12 @@ export function splitTrack2(data: string): Track2 | Track2Problem {
   return { pan, expiry: rest.slice(0, 4), serviceCode: rest.slice(4, 7), discretionary: rest.slice(7) };
 }
 
+/** Track 2 in EMV's nibble form ('57', Book 3 Annex A): 'D' as the separator, an 'F' pad to whole bytes; hex. */
+export function track2EquivalentHex(track2: string): string {
+  const hex = track2.toUpperCase().replace('=', 'D');
+  return hex.length % 2 === 1 ? `${hex}F` : hex;
+}
+
 /** True when splitTrack2 found no track 2. */
 export function isTrack2Problem(t: Track2 | Track2Problem): t is Track2Problem {
   return 'error' in t;

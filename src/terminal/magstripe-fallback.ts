@@ -5,7 +5,7 @@
  * data (field 55 absent), with signature as the CVM. Liability of a fallback
  * is a scheme rule (scripts/liability: fallback-*).
  */
-import { cn, fromHex, isChipServiceCode, isTrack2Problem, splitTrack2 } from '../apdu/index.js';
+import { cn, fromHex, isChipServiceCode, isTrack2Problem, splitTrack2, track2EquivalentHex } from '../apdu/index.js';
 import type { FinalDecision } from './completion.js';
 import type { TransactionContext } from './context.js';
 import { buildAuthorisationRequest, isApprovalCode } from './online-processing.js';
@@ -22,8 +22,7 @@ export async function magstripeFallback(ctx: TransactionContext, why: string): P
   const { pan, expiry, serviceCode } = track;
   ctx.card.set('5A', cn(pan, Math.ceil(pan.length / 2)));
   ctx.card.set('5F24', fromHex(`${expiry}31`));
-  const track2Hex = swiped!.track2.toUpperCase().replace('=', 'D');
-  ctx.card.set('57', fromHex(track2Hex.length % 2 ? `${track2Hex}F` : track2Hex));
+  ctx.card.set('57', fromHex(track2EquivalentHex(swiped!.track2)));
   ctx.decide(`track 2 read: service code ${serviceCode}${isChipServiceCode(serviceCode) ? ' (chip card: fallback flagged)' : ''}`);
   // Signature is the CVM of a fallback here; the attendant checks it.
   ctx.facts.cvm = 'signature';

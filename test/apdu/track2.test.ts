@@ -3,7 +3,7 @@
  * reasons with their character offsets.
  */
 import { describe, expect, it } from 'vitest';
-import { isChipServiceCode, splitTrack2 } from '../../src/apdu/track2.js';
+import { isChipServiceCode, splitTrack2, track2EquivalentHex } from '../../src/apdu/track2.js';
 
 describe('splitTrack2', () => {
   it("reads the stripe / field 35 form ('=') and the EMV form ('D', F pad)", () => {
@@ -20,6 +20,11 @@ describe('splitTrack2', () => {
     expect(splitTrack2('4761739001010010=2912')).toEqual({ error: 'expiry date (YYMM) and service code missing after the separator', offset: 21 });
     expect(splitTrack2('4761739001010010=2913201')).toEqual({ error: 'expiry month 13 is not 01..12', offset: 19 });
     expect(splitTrack2('4761739001010010=29122A1')).toEqual({ error: "non-digit 'A' after the separator", offset: 22 });
+  });
+
+  it("EMV's nibble form: 'D' separator, F pad to whole bytes", () => {
+    expect(track2EquivalentHex('4761739001010010=2912201123')).toBe('4761739001010010D2912201123F');
+    expect(track2EquivalentHex('4761739001010010d29122011234')).toBe('4761739001010010D29122011234');
   });
 
   it('a chip card by the first service code digit (2 or 6)', () => {

@@ -35,7 +35,8 @@ describe('magstripe fallback', () => {
     const text = JSON.stringify(outcome);
     expect(text).toContain('track 2 read: service code 201 (chip card: fallback flagged)');
     expect(host.requests).toHaveLength(1);
-    expect(host.requests[0]).toMatchObject({ pan: '4761739001010010', posEntryMode: '801' });
+    // 57 in EMV's nibble form (F pad), 5F24 the end of the expiry month.
+    expect(host.requests[0]).toMatchObject({ pan: '4761739001010010', posEntryMode: '801', expiry: '291231', track2: '4761739001010010D29122011234567F' });
   });
 
   it('a stripe-only card (service code 101) is not flagged as a chip card', async () => {
