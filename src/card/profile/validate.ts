@@ -126,21 +126,19 @@ function dolLists(dolHex: string, tag: string, length: number): boolean {
   return parseDol(dolHex).some((e) => e.tag === tag && e.length === length);
 }
 
-const MMYY = /^(0[1-9]|1[0-2])\d{2}$/;
 
 /** The `certificates` mapping: MMYY dates as the certificates hold them (Book 2 Tables 13, 14) and the CA index (8F). */
 function certificateSettings(c: Checker, v: unknown, oda: OdaMethod): CertificateSettings {
   const p = ['certificates'];
   const o = c.obj(v, p);
-  for (const k of Object.keys(o)) if (!['issuerExpiry', 'iccExpiry', 'caIndex'].includes(k)) c.fail([...p, k], 'unknown field (issuerExpiry, iccExpiry, caIndex)');
   if (oda === 'none') c.fail(p, "the card has no certificates: oda is 'none'");
   const out: CertificateSettings = {};
-  if (o.issuerExpiry !== undefined) out.issuerExpiry = c.str(o, 'issuerExpiry', p, MMYY, 'a month MMYY (e.g. 1219 = December 2019)');
+  if (o.issuerExpiry !== undefined) out.issuerExpiry = c.str(o, 'issuerExpiry', p);
   if (o.iccExpiry !== undefined) {
     if (oda === 'sda') c.fail([...p, 'iccExpiry'], 'an SDA card has no ICC public key certificate (oda: dda or cda)');
-    out.iccExpiry = c.str(o, 'iccExpiry', p, MMYY, 'a month MMYY (e.g. 1219 = December 2019)');
+    out.iccExpiry = c.str(o, 'iccExpiry', p);
   }
-  if (o.caIndex !== undefined) out.caIndex = c.hex(o, 'caIndex', p, { exact: 1 });
+  if (o.caIndex !== undefined) out.caIndex = c.hex(o, 'caIndex', p);
   return out;
 }
 
