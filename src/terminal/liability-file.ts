@@ -2,7 +2,7 @@
  * Loads liability tables from files (scripts/liability/NAME.yaml or a path).
  * Kept apart from the liability step (liability.ts), which does no I/O.
  */
-import { documentPath, readYamlDocument } from '../documents/index.js';
+import { documentPath, isPathReference, readYamlDocument } from '../documents/index.js';
 import { type LiabilityRule, type LiabilityTable, liabilityTableOf } from './liability.js';
 
 export function loadLiabilityTable(path: string): LiabilityTable {
@@ -18,8 +18,15 @@ const rulesCache = new Map<string, readonly LiabilityRule[]>();
 
 /** The rules of a liability table by name or path, read once per process (tables are read-only). */
 export function liabilityRules(nameOrPath: string): LiabilityRule[] {
-  const path = liabilityTablePath(nameOrPath);
-  let rules = rulesCache.get(path);
-  if (!rules) rulesCache.set(path, (rules = loadLiabilityTable(path).rules));
+  // A shipped table's bare name is a key too (resolving it to its path costs more than the lookup);
+  // a path is not, as a relative one depends on the working directory.
+  const shippedName = !isPathReference(nameOrPath);
+  let rules = shippedName ? rulesCache.get(nameOrPath) : undefined;
+  if (!rules) {
+    const path = liabilityTablePath(nameOrPath);
+    rules = rulesCache.get(path) ?? loadLiabilityTable(path).rules;
+    rulesCache.set(path, rules);
+    if (shippedName) rulesCache.set(nameOrPath, rules);
+  }
   return [...rules];
 }

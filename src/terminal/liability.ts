@@ -104,9 +104,20 @@ export function explainLiability(facts: LiabilityFacts, rules: readonly Liabilit
   return { party: 'none', rule: '(no rule matched)', reason: 'no liability rule matched these facts', skipped, matched: [] };
 }
 
+/** True when every condition of the rule holds (firstMismatch without the text of the mismatch). */
+function ruleMatches(rule: LiabilityRule, facts: LiabilityFacts): boolean {
+  for (const fact in rule.when) {
+    if (!matches(rule.when[fact], (facts as unknown as Record<string, unknown>)[fact])) return false;
+  }
+  return true;
+}
+
+/** The first matching rule, as explainLiability finds it, without writing out why the others did not match. */
 export function determineLiability(facts: LiabilityFacts, rules: readonly LiabilityRule[]): LiabilityDetermination {
-  const { party, rule, reason } = explainLiability(facts, rules);
-  return { party, rule, reason };
+  for (const rule of rules) {
+    if (ruleMatches(rule, facts)) return { party: rule.party, rule: rule.id, reason: rule.reason };
+  }
+  return { party: 'none', rule: '(no rule matched)', reason: 'no liability rule matched these facts' };
 }
 
 /** Parses a liability table; every field is validated with file:line. */

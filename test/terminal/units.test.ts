@@ -6,7 +6,7 @@ import { chooseOdaMethod } from '../../src/terminal/offline-data-authentication.
 import { listTerminalProfiles, loadTerminalProfile, parseTerminalProfile } from '../../src/terminal/config-loader.js';
 import { terminalTypeInfo } from '../../src/terminal/config.js';
 import { allowedAnswer, cryptogramTypeOf } from '../../src/terminal/generate-ac.js';
-import { explainLiability, parseLiabilityTable } from '../../src/terminal/liability.js';
+import { determineLiability, explainLiability, parseLiabilityTable } from '../../src/terminal/liability.js';
 import { dateValue } from '../../src/terminal/processing-restrictions.js';
 import { parseAfl } from '../../src/terminal/read-application-data.js';
 import { randomSelectionPercentage } from '../../src/terminal/terminal-risk-management.js';
@@ -143,6 +143,20 @@ describe('liability rules', () => {
   it('ELV direct debit: merchant', () => expect(who({ scheme: 'girocard', cvm: 'signature', directDebit: true }).rule).toBe('girocard-elv'));
   it('GeldKarte purse: guaranteed to the merchant', () => expect(who({ scheme: 'geldkarte', cvm: 'none' }).rule).toBe('geldkarte-purse'));
   it('declined: nobody', () => expect(who({ outcome: 'declined' }).party).toBe('none'));
+  it('determineLiability picks the rule explainLiability explains, for every case above', () => {
+    const deltas: Record<string, unknown>[] = [
+      {}, { aboveFloorLimit: true }, { entryMode: 'magstripe' }, { entryMode: 'fallback', onlineAuthorised: true }, { entryMode: 'fallback' },
+      { wentOnline: true, onlineAuthorised: true, fullChipData: false, cvm: 'signature' }, { pinPadWorking: false, cvm: 'signature' },
+      { cardPinPreferring: false, cvm: 'signature' }, { scheme: 'girocard', onlineAuthorised: true, wentOnline: true, fullChipData: true },
+      { scheme: 'girocard', cvm: 'signature', directDebit: true }, { scheme: 'geldkarte', cvm: 'none' }, { outcome: 'declined' },
+      { scheme: 'no-such-scheme', outcome: 'approved', entryMode: 'none' },
+    ];
+    for (const delta of deltas) {
+      const { party, rule, reason } = who(delta);
+      expect(determineLiability({ ...base, ...delta } as never, liabilityRules)).toEqual({ party, rule, reason });
+    }
+    expect(determineLiability(base, [])).toEqual({ party: 'none', rule: '(no rule matched)', reason: 'no liability rule matched these facts' });
+  });
   it('explains why earlier rules did not apply', () => {
     const e = who({});
     expect(e.skipped[0]).toEqual({ rule: 'no-payment', because: 'outcome is "approved", rule wants ["declined","terminated"]' });
