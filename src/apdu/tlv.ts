@@ -6,7 +6,7 @@
  * buffer (see isTlvPadding). Truncation is a TlvError
  * with the absolute offset of the object at fault; nothing is dropped silently.
  */
-import { type Bytes, concat, fromHex, toHex } from './bytes.js';
+import { type Bytes, byteHex, concat, fromHex, toHex } from './bytes.js';
 import { TlvError } from './errors.js';
 
 export interface Tlv {
@@ -71,6 +71,13 @@ export function isConstructedTag(tag: string | Bytes): boolean {
   return (first & 0x20) !== 0;
 }
 
+/** toHex(buf.subarray(start, end)) without the subarray: one- and two-byte tags are most of every record. */
+function tagHex(buf: Bytes, start: number, end: number): string {
+  if (end - start === 1) return byteHex(buf[start]!);
+  if (end - start === 2) return byteHex(buf[start]!) + byteHex(buf[start + 1]!);
+  return toHex(buf.subarray(start, end));
+}
+
 /** Reads a tag at `pos`; returns the tag hex and its length in bytes. */
 export function readTag(buf: Bytes, pos: number, base = 0): { tag: string; size: number } {
   const start = pos;
@@ -87,7 +94,7 @@ export function readTag(buf: Bytes, pos: number, base = 0): { tag: string; size:
       if ((b & 0x80) === 0) break;
     }
   }
-  return { tag: toHex(buf.subarray(start, pos)), size: pos - start };
+  return { tag: tagHex(buf, start, pos), size: pos - start };
 }
 
 /** Reads a definite length at `pos` (Annex B2). */

@@ -1,8 +1,13 @@
 /** SHA-1 (FIPS 180-4; EMV Book 2 Annex B3 hashes certificates and Option B) and SHA-256. */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { Bytes } from '../apdu/index.js';
 
 function digest(algorithm: 'sha1' | 'sha256', parts: Bytes[]): Bytes {
+  if (parts.length === 1) {
+    // One part: the one-shot hash (Node >= 20.12) skips the Hash object.
+    const d = hash(algorithm, parts[0]!, 'buffer');
+    return new Uint8Array(d.buffer, d.byteOffset, d.length);
+  }
   const h = createHash(algorithm);
   for (const p of parts) h.update(p);
   const d = h.digest();

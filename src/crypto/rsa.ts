@@ -81,8 +81,13 @@ export function generateRsaKeyPair(bits: number, exponent: RsaExponent, options:
 
 // ---------------------------------------------------------------- raw operations
 
+/** Lowercase hex through Buffer (native; BigInt and cache keys do not care about case). */
+function nativeHex(bytes: Bytes): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
 export function bytesToBigInt(bytes: Bytes): bigint {
-  return bytes.length === 0 ? 0n : BigInt('0x' + toHex(bytes));
+  return bytes.length === 0 ? 0n : BigInt('0x' + nativeHex(bytes));
 }
 
 /**
@@ -143,7 +148,7 @@ const publicKeyObjects = new Map<string, KeyObject | null>();
 const PUBLIC_KEYS_KEPT = 512;
 
 function publicKeyObjectOf(key: RsaPublicKey): KeyObject | null {
-  const id = toHex(key.modulus) + ':' + toHex(key.exponent);
+  const id = nativeHex(key.modulus) + ':' + nativeHex(key.exponent);
   let ko = publicKeyObjects.get(id);
   if (ko !== undefined) return ko;
   try {
