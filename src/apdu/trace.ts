@@ -219,15 +219,21 @@ export class TracingTransport implements CardTransport {
     return () => (out ??= this.#rendered(count));
   }
 
-  async transmit(command: Bytes): Promise<Bytes> {
-    const time = this.#clock();
-    const start = performance.now();
-    const response = await this.#inner.transmit(command);
-    const durationMs = performance.now() - start;
-    const index = this.#records.length;
-    if (this.#onRecord) this.#push(recordExchange(index, time, durationMs, command, response));
-    else this.#records.push({ type: 'raw', index, time, durationMs, command: withoutSecrets(command), response: response.slice() });
-    return response;
+  transmit(command: Bytes): Promise<Bytes> {
+    // A then() on the inner promise, not an async function: one layer less on every exchange.
+    try {
+      const time = this.#clock();
+      const start = performance.now();
+      return this.#inner.transmit(command).then((response) => {
+        const durationMs = performance.now() - start;
+        const index = this.#records.length;
+        if (this.#onRecord) this.#push(recordExchange(index, time, durationMs, command, response));
+        else this.#records.push({ type: 'raw', index, time, durationMs, command: withoutSecrets(command), response: response.slice() });
+        return response;
+      });
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   async coldReset(): Promise<Bytes> {

@@ -112,12 +112,20 @@ export class EmulatedCard implements CardTransport {
     return answerToReset(this.protocol);
   }
 
-  async transmit(command: Bytes): Promise<Bytes> {
-    assertCardReady(this.name, this.closed, this.powered);
-    return exchangeWithFaults(this.faults, command, (c) => processApdu(this.engine, c), () => {
-      this.powered = false;
-      this.engine.resetVolatile();
-    });
+  /** The card OS answering one command, and what a tear does: made once, used by every transmit. */
+  private readonly execute = (c: Bytes): Bytes => processApdu(this.engine, c);
+  private readonly tear = (): void => {
+    this.powered = false;
+    this.engine.resetVolatile();
+  };
+
+  transmit(command: Bytes): Promise<Bytes> {
+    try {
+      assertCardReady(this.name, this.closed, this.powered);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return exchangeWithFaults(this.faults, command, this.execute, this.tear);
   }
 
   /** Synchronous exchange without faults, for benchmarks and fuzzing. */

@@ -178,17 +178,25 @@ export function assertCardReady(name: string, closed: boolean, powered = true): 
  * acts before the command runs; a tear runs the command (its state persisted), then calls
  * `onTear` (lose power, drop volatile state) and throws; truncate/corrupt alter the response.
  */
-export async function exchangeWithFaults(faults: FaultInjector, command: Uint8Array, execute: (command: Uint8Array) => Uint8Array, onTear: () => void): Promise<Uint8Array> {
-  const fault = faults.select(command);
-  if (fault) {
-    if (fault.action === 'status') return Uint8Array.of((fault.sw ?? 0x6f00) >> 8, (fault.sw ?? 0x6f00) & 0xff);
-    if (fault.action === 'mute') throw muteError();
-    if (fault.action === 'delay') await faults.delay(fault.delayMs ?? 100);
+export function exchangeWithFaults(faults: FaultInjector, command: Uint8Array, execute: (command: Uint8Array) => Uint8Array, onTear: () => void): Promise<Uint8Array> {
+  // No fault for this command (the usual case): one settled promise, not an async function's chain.
+  try {
+    const fault = faults.select(command);
+    if (!fault) return Promise.resolve(execute(command));
+    return exchangeWithFault(faults, fault, command, execute, onTear);
+  } catch (err) {
+    return Promise.reject(err);
   }
+}
+
+async function exchangeWithFault(faults: FaultInjector, fault: FaultRule, command: Uint8Array, execute: (command: Uint8Array) => Uint8Array, onTear: () => void): Promise<Uint8Array> {
+  if (fault.action === 'status') return Uint8Array.of((fault.sw ?? 0x6f00) >> 8, (fault.sw ?? 0x6f00) & 0xff);
+  if (fault.action === 'mute') throw muteError();
+  if (fault.action === 'delay') await faults.delay(fault.delayMs ?? 100);
   const response = execute(command);
-  if (fault?.action === 'tear') {
+  if (fault.action === 'tear') {
     onTear();
     throw tearError();
   }
-  return fault ? applyResponseFault(fault, response) : response;
+  return applyResponseFault(fault, response);
 }
