@@ -8,7 +8,7 @@
  *   3E     ... 00 Lc(2) data
  *   4E     ... 00 Lc(2) data Le(2)
  */
-import { type Bytes, concat, fromHex, toHex } from './bytes.js';
+import { type Bytes, fromHex, toHex } from './bytes.js';
 import { ApduError } from './errors.js';
 
 export type ApduCase = '1' | '2S' | '3S' | '4S' | '2E' | '3E' | '4E';
@@ -57,26 +57,30 @@ export function encodeCommand(cmd: CommandApdu): Bytes {
   if (cmd.le !== undefined && (!Number.isInteger(cmd.le) || cmd.le < 1 || cmd.le > 65536)) {
     throw new ApduError(`Le ${cmd.le} outside 1..65536`, 4);
   }
-  const header = Uint8Array.of(cmd.cla, cmd.ins, cmd.p1, cmd.p2);
   const c = apduCase(cmd);
   const n = cmd.data.length;
   const le = cmd.le ?? 0;
-  switch (c) {
-    case '1':
-      return header;
-    case '2S':
-      return concat(header, Uint8Array.of(le & 0xff));
-    case '3S':
-      return concat(header, Uint8Array.of(n), cmd.data);
-    case '4S':
-      return concat(header, Uint8Array.of(n), cmd.data, Uint8Array.of(le & 0xff));
-    case '2E':
-      return concat(header, Uint8Array.of(0, (le >> 8) & 0xff, le & 0xff));
-    case '3E':
-      return concat(header, Uint8Array.of(0, n >> 8, n & 0xff), cmd.data);
-    case '4E':
-      return concat(header, Uint8Array.of(0, n >> 8, n & 0xff), cmd.data, Uint8Array.of((le >> 8) & 0xff, le & 0xff));
+  // One array written in place (encoding sits on every exchange's path): header, then Lc, data, Le by case.
+  const lcSize = c === '3S' || c === '4S' ? 1 : c === '3E' || c === '4E' ? 3 : 0;
+  const leSize = c === '2S' || c === '4S' ? 1 : c === '2E' ? 3 : c === '4E' ? 2 : 0;
+  const out = new Uint8Array(4 + lcSize + n + leSize);
+  out[0] = cmd.cla;
+  out[1] = cmd.ins;
+  out[2] = cmd.p1;
+  out[3] = cmd.p2;
+  let o = 4;
+  if (lcSize === 1) out[o++] = n;
+  else if (lcSize === 3) {
+    out[o++] = 0;
+    out[o++] = n >> 8;
+    out[o++] = n & 0xff;
   }
+  if (n > 0) out.set(cmd.data, o);
+  o += n;
+  if (leSize === 3) out[o++] = 0;
+  if (leSize >= 2) out[o++] = (le >> 8) & 0xff;
+  if (leSize >= 1) out[o] = le & 0xff;
+  return out;
 }
 
 /**
@@ -148,7 +152,11 @@ export function decodeResponse(input: Bytes | string): ResponseApdu {
 
 export function encodeResponse(data: Bytes, sw: number): Bytes {
   if (!Number.isInteger(sw) || sw < 0 || sw > 0xffff) throw new RangeError(`bad status word ${sw}`);
-  return concat(data, Uint8Array.of(sw >> 8, sw & 0xff));
+  const out = new Uint8Array(data.length + 2);
+  out.set(data);
+  out[data.length] = sw >> 8;
+  out[data.length + 1] = sw & 0xff;
+  return out;
 }
 
 /** True for 9000 and the "normal processing" family 61xx. */

@@ -19,6 +19,7 @@ import {
   type CommandApdu,
   type DecodedCommand,
   type ResponseApdu,
+  apduCase,
   decodeCommand,
   decodeResponse,
   encodeCommand,
@@ -45,7 +46,10 @@ function toCommand(input: CommandApdu | Bytes | string): { cmd: DecodedCommand; 
   if (typeof input === 'string') return { cmd: decodeCommand(fromHex(input)) };
   if (input instanceof Uint8Array) return { cmd: decodeCommand(input) };
   const encoded = encodeCommand(input);
-  return { cmd: decodeCommand(encoded), encoded };
+  // What decodeCommand(encoded) returns, read from the command itself (encodeCommand checked it).
+  const c = apduCase(input);
+  const cmd: DecodedCommand = { cla: input.cla, ins: input.ins, p1: input.p1, p2: input.p2, data: input.data, le: input.le, extended: c.endsWith('E'), case: c };
+  return { cmd, encoded };
 }
 
 /** The bytes actually sent for `cmd` on `protocol` (EMV Book 1 §9.3.1.1). */

@@ -9,7 +9,7 @@
  *   GET RESPONSE               -> the pending data (61xx while more remains, 6Cxx on a wrong Le)
  * A blocked card answers 6A81 to everything (Book 1 §12.3.2, Book 3 §6.5.3).
  */
-import { type Bytes, concat } from '../../apdu/index.js';
+import { type Bytes, encodeResponse } from '../../apdu/index.js';
 import { type DecodedCommand, decodeCommand } from '../../apdu/index.js';
 import { ApduError } from '../../apdu/index.js';
 import { appletAnswer } from './applets.js';
@@ -19,7 +19,7 @@ import { type Answer, type CardEngine, sw } from '../engine.js';
 const INS_GET_RESPONSE = 0xc0;
 
 function encode(a: Answer): Bytes {
-  return concat(a.data, Uint8Array.of(a.sw >> 8, a.sw & 0xff));
+  return encodeResponse(a.data, a.sw);
 }
 
 function lengthByte(n: number): number {
