@@ -3,7 +3,7 @@
  * and the services the command handlers share (persistence, randomness, the
  * ICC master keys). Command handlers live in src/card/os/ and src/card/app/.
  */
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes, hash } from 'node:crypto';
 import { type Bytes, fromHex } from '../apdu/index.js';
 import { deriveIccMasterKey } from '../crypto/index.js';
 import type { RsaKeyPair } from '../crypto/index.js';
@@ -134,7 +134,7 @@ function seededRandom(seed: string): (n: number) => Bytes {
     const out = new Uint8Array(n);
     let filled = 0;
     while (filled < n) {
-      const block = createHash('sha256').update(`emvsim-card:${seed}:${counter++}`).digest();
+      const block = hash('sha256', `emvsim-card:${seed}:${counter++}`, 'buffer');
       const take = Math.min(block.length, n - filled);
       out.set(block.subarray(0, take), filled);
       filled += take;
