@@ -6,6 +6,8 @@
  * in minor units; nothing is ever a float.
  */
 import { createRequire } from 'node:module';
+import { EnvironmentError } from '../../apdu/index.js';
+import { NodeSqliteDatabase } from './node-sqlite.js';
 
 /** A prepared statement: the part of better-sqlite3's Statement the issuer uses. */
 export interface SqlStatement {
@@ -31,11 +33,26 @@ export interface IssuerDatabase {
   readonly memory: boolean;
 }
 
-/** better-sqlite3, loaded on the first database opened: importing the issuer loads no native addon. */
-/** better-sqlite3's constructor: a file path, ':memory:', or a serialized database image (an in-memory copy). */
-type SqliteConstructor = new (source: string | Buffer) => IssuerDatabase & { serialize(): Buffer };
+/** A SQLite constructor: a file path, ':memory:', or a serialized database image (an in-memory copy). */
+type SqliteConstructor = new (source: string | Uint8Array) => IssuerDatabase & { serialize(): Uint8Array };
 
-function sqlite(): SqliteConstructor {
+export type SqliteBackend = 'better-sqlite3' | 'node:sqlite';
+
+/**
+ * Which SQLite binding holds the issuer database: better-sqlite3 on Node 20 and 22, Node's own node:sqlite
+ * from Node 24 on, where better-sqlite3 12 aborts the process (node-sqlite.ts says why; better-sqlite3 13
+ * needs Node 22, so no one version serves 20 to 24). EMVSIM_SQLITE=better-sqlite3 or node:sqlite chooses.
+ */
+export function sqliteBackend(env: NodeJS.ProcessEnv = process.env, nodeMajor = Number(process.versions.node.split('.')[0])): SqliteBackend {
+  const chosen = env.EMVSIM_SQLITE;
+  if (chosen === 'better-sqlite3' || chosen === 'node:sqlite') return chosen;
+  if (chosen) throw new EnvironmentError(`EMVSIM_SQLITE: '${chosen}' is neither better-sqlite3 nor node:sqlite`);
+  return nodeMajor >= 24 ? 'node:sqlite' : 'better-sqlite3';
+}
+
+/** The SQLite binding, loaded on the first database opened: importing the issuer loads no native addon. */
+function sqlite(backend: SqliteBackend): SqliteConstructor {
+  if (backend === 'node:sqlite') return NodeSqliteDatabase;
   return createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor;
 }
 
@@ -185,19 +202,21 @@ function migrate(db: IssuerDatabase): void {
  * A new in-memory database with the schema, as an image: an in-process host (one per conformance
  * scenario) starts from a copy of it instead of running the schema's DDL again (0.1 ms, not 1.6).
  */
-let emptyMemoryImage: Buffer | undefined;
+const emptyMemoryImages = new Map<SqliteBackend, Uint8Array>();
 
 /** Opens (creating when new) the issuer database; `':memory:'` for an in-process host. */
 export function openIssuerDatabase(path: string): IssuerDatabase {
-  const Database = sqlite();
+  const backend = sqliteBackend();
+  const Database = sqlite(backend);
   const memory = path === ':memory:';
-  const db = new Database(memory && emptyMemoryImage ? emptyMemoryImage : path);
+  const image = memory ? emptyMemoryImages.get(backend) : undefined;
+  const db = new Database(image ?? path);
   if (!memory) db.pragma('journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000'); // one call, not three prepared statements
-  if (memory && emptyMemoryImage) return db;
+  if (image) return db;
   db.exec(SCHEMA);
   migrate(db);
-  if (memory) emptyMemoryImage = db.serialize();
+  if (memory && (backend === 'better-sqlite3' || NodeSqliteDatabase.canSerialize)) emptyMemoryImages.set(backend, db.serialize());
   return db;
 }
 
