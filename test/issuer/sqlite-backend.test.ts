@@ -71,7 +71,7 @@ describe.each(backends)('the ledger on $backend', ({ backend, runs }) => {
   afterEach(() => {
     for (const d of opened.splice(0)) if (d.open) d.close();
   });
-  const meta = (d: IssuerDatabase) => d.prepare('SELECT key, value FROM meta WHERE key LIKE ? ORDER BY key').all('t%').map((r) => ({ ...(r as object) }));
+  const meta = (d: IssuerDatabase) => d.prepare('SELECT key, value FROM meta WHERE key LIKE ? ORDER BY key').all('t%').map((r) => ({ ...(r as { key: string; value: string }) }));
 
   it.skipIf(!runs)('a file database is WAL with synchronous=FULL and says its name; :memory: says memory', () => {
     const file = path.join(dir, `${backend.replace(':', '-')}-names.sqlite`);
@@ -79,7 +79,7 @@ describe.each(backends)('the ledger on $backend', ({ backend, runs }) => {
     expect(d.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(d.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(d.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(d.pragma('table_info(meta)').map((c: { name: string }) => c.name)).toEqual(['key', 'value']);
+    expect((d.pragma('table_info(meta)') as { name: string }[]).map((c) => c.name)).toEqual(['key', 'value']);
     expect([d.name, d.memory, d.open, d.inTransaction]).toEqual([file, false, true, false]);
     const m = db();
     expect([m.name, m.memory]).toEqual([':memory:', true]);

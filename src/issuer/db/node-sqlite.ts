@@ -159,16 +159,35 @@ export class NodeSqliteDatabase {
     return Object.assign(variant('BEGIN'), { deferred: variant('BEGIN'), immediate: variant('BEGIN IMMEDIATE'), exclusive: variant('BEGIN EXCLUSIVE') });
   }
 
+  /** BEGIN, COMMIT, SAVEPOINT...: prepared once each, as better-sqlite3 does (a prepared BEGIN is faster than exec). */
+  private readonly control = new Map<string, NodeStatement>();
+
+  private runControl(sql: string): void {
+    let stmt = this.control.get(sql);
+    if (!stmt) {
+      const prepared = call(() => this.db.prepare(sql));
+      this.control.set(sql, prepared);
+      stmt = prepared;
+    }
+    call(() => stmt.run());
+  }
+
   private runInTransaction<T>(begin: Begin, body: () => T): T {
     const nested = this.inTransaction;
-    this.exec(nested ? 'SAVEPOINT emvsim_tx' : begin);
+    this.runControl(nested ? 'SAVEPOINT emvsim_tx' : begin);
     try {
       const result = body();
-      this.exec(nested ? 'RELEASE emvsim_tx' : 'COMMIT');
+      this.runControl(nested ? 'RELEASE emvsim_tx' : 'COMMIT');
       return result;
     } catch (err) {
       // A failed COMMIT (SQLITE_BUSY, a disk error) leaves the transaction open: undo it too.
-      if (this.inTransaction) this.exec(nested ? 'ROLLBACK TO emvsim_tx; RELEASE emvsim_tx' : 'ROLLBACK');
+      if (this.inTransaction) {
+        if (!nested) this.runControl('ROLLBACK');
+        else {
+          this.runControl('ROLLBACK TO emvsim_tx');
+          this.runControl('RELEASE emvsim_tx');
+        }
+      }
       throw err;
     }
   }
