@@ -72,9 +72,12 @@ class ImageChecker {
 
 /**
  * The stored profile in the YAML input shape validateProfile reads: fault rules are stored
- * resolved (numbers), the YAML form spells header bytes and status words in hex.
+ * resolved (numbers), the YAML form spells header bytes and status words in hex. The card
+ * file keeps the resolved profile's own field names (format version 1, unchanged), so the
+ * money field the YAML form names by its unit is renamed here (docs/documents.md "Amounts").
  */
-function profileInput(profile: Obj): Obj {
+function profileInput(stored: Obj): Obj {
+  const profile = withYamlAmountNames(stored);
   const faults = profile.faults;
   if (!Array.isArray(faults)) return profile;
   const hexOf = (v: unknown, digits: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v.toString(16).toUpperCase().padStart(digits, '0') : v);
@@ -90,11 +93,24 @@ function profileInput(profile: Obj): Obj {
   };
 }
 
+/** risk.cumulativeOfflineAmountLimit (stored) is risk.cumulativeOfflineAmountLimitMinor in the YAML form. */
+function withYamlAmountNames(profile: Obj): Obj {
+  const risk = profile.risk;
+  if (typeof risk !== 'object' || risk === null || Array.isArray(risk) || !('cumulativeOfflineAmountLimit' in risk)) return profile;
+  const { cumulativeOfflineAmountLimit, ...rest } = risk as Obj;
+  return { ...profile, risk: { ...rest, cumulativeOfflineAmountLimitMinor: cumulativeOfflineAmountLimit } };
+}
+
+/** A field of the YAML form named as the card file stores it. */
+function storedField(field: string): string {
+  return field.replace(/^profile\.risk\.cumulativeOfflineAmountLimitMinor$/, 'profile.risk.cumulativeOfflineAmountLimit');
+}
+
 function checkProfile(c: ImageChecker, raw: unknown): CardProfile {
   const input = profileInput(c.obj(raw, 'profile'));
   // The stored profile follows the card profile schema too (unknown or mistyped nested fields).
   const violation = validatorOf(cardProfileSchema).validate(input);
-  if (violation) c.fail(['profile', ...violation.path].join('.'), violation.message);
+  if (violation) c.fail(storedField(['profile', ...violation.path].join('.')), violation.message);
   let profile: CardProfile;
   try {
     profile = validateProfile(input, () => ({ file: c.file }));
@@ -102,7 +118,7 @@ function checkProfile(c: ImageChecker, raw: unknown): CardProfile {
     if (e instanceof DocumentError) {
       const prefix = `${c.file}: ${e.field}: `;
       const message = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-      c.fail(e.field === '$' ? 'profile' : `profile.${e.field}`, message);
+      c.fail(e.field === '$' ? 'profile' : storedField(`profile.${e.field}`), message);
     }
     throw e;
   }

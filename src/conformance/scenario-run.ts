@@ -66,13 +66,13 @@ export async function runScenario(s: Scenario): Promise<CaseResult> {
       clock: date,
       random: t.seed ?? 1,
       transactionLog: memoryTransactionLog(
-        (t.log ?? []).map((e) => ({ pan: e.pan === 'card' ? card.secrets.pan : e.pan, ...(e.panSequenceNumber !== undefined ? { panSequenceNumber: e.panSequenceNumber } : {}), amountMinor: e.amount })),
+        (t.log ?? []).map((e) => ({ pan: e.pan === 'card' ? card.secrets.pan : e.pan, ...(e.panSequenceNumber !== undefined ? { panSequenceNumber: e.panSequenceNumber } : {}), amountMinor: e.amountMinor })),
       ),
     });
     const outcome = await terminal.transact(card, {
-      amount: t.amount,
-      ...(t.otherAmount !== undefined ? { otherAmount: t.otherAmount } : {}),
-      type: t.type ?? (t.otherAmount ? 'cashback' : 'goods'),
+      amount: t.amountMinor,
+      ...(t.otherAmountMinor !== undefined ? { otherAmount: t.otherAmountMinor } : {}),
+      type: t.type ?? (t.otherAmountMinor ? 'cashback' : 'goods'),
       ...(t.currency !== undefined ? { currency: t.currency } : {}),
       ...(t.forceOnline ? { forceOnline: true } : {}),
     });

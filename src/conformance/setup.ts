@@ -30,11 +30,17 @@ function isMapping(v: unknown): v is Record<string, unknown> {
 /** Profile name of the GeldKarte purse card (girocard with the purse applet, src/card/geldkarte). */
 export const GELDKARTE_PURSE_PROFILE = 'geldkarte-purse';
 
+/** The card's non-volatile counters a setup names (`cumulativeOfflineAmountMinor` is the card's cumulativeOfflineAmount). */
+function nvCounters(counters: NonNullable<CardSetup['counters']>): Record<string, unknown> {
+  const { cumulativeOfflineAmountMinor, ...rest } = counters;
+  return cumulativeOfflineAmountMinor === undefined ? rest : { ...rest, cumulativeOfflineAmount: cumulativeOfflineAmountMinor };
+}
+
 /** The emulated card of a scenario or card script. */
 export function buildCard(setup: CardSetup): EmulatedCard {
   if (setup.profile === GELDKARTE_PURSE_PROFILE) {
     const card = createPurseCard(setup.seed !== undefined ? { seed: setup.seed } : {});
-    if (setup.counters) Object.assign(card.engine.nv, setup.counters);
+    if (setup.counters) Object.assign(card.engine.nv, nvCounters(setup.counters));
     for (const f of setup.faults ?? []) card.faults.add(faultRuleOf(f));
     return card;
   }
@@ -44,7 +50,7 @@ export function buildCard(setup: CardSetup): EmulatedCard {
     ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
     ...(setup.seed !== undefined ? { seed: setup.seed } : {}),
   });
-  if (setup.counters) Object.assign(card.engine.nv, setup.counters);
+  if (setup.counters) Object.assign(card.engine.nv, nvCounters(setup.counters));
   return card;
 }
 

@@ -25,7 +25,8 @@ export interface CardSetup {
     lastOnlineAtc?: number;
     pinTryCounter?: number;
     consecutiveOffline?: number;
-    cumulativeOfflineAmount?: number;
+    /** Minor units (docs/documents.md "Amounts"); the card's nv.cumulativeOfflineAmount. */
+    cumulativeOfflineAmountMinor?: number;
     issuerAuthFailedLastOnline?: boolean;
     applicationBlocked?: boolean;
   };
@@ -65,16 +66,17 @@ export interface CardholderSetup {
   confirm?: boolean;
 }
 
+/** Amounts in minor units of the transaction currency (docs/documents.md "Amounts"). */
 export interface TransactionSetup {
-  amount: number;
-  otherAmount?: number;
+  amountMinor: number;
+  otherAmountMinor?: number;
   currency?: string;
   type?: 'goods' | 'services' | 'cash' | 'cashback';
   date?: string;
   seed?: number;
   forceOnline?: boolean;
   /** The terminal's transaction log before this transaction, oldest first ('card' = this scenario's PAN). */
-  log?: { pan: string; panSequenceNumber?: string; amount: number }[];
+  log?: { pan: string; panSequenceNumber?: string; amountMinor: number }[];
 }
 
 /** Bits named (exactly these set), set/clear lists, or a hex value with a mask. */

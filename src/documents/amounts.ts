@@ -1,14 +1,15 @@
 /**
- * Money in documents is an integer in minor units (docs/cli.md "Amounts"). YAML reads `amount: 8.00`
- * as the number 8 (8 cents), not 8.00 EUR, so a schema's `type: integer` cannot tell: an amount field
- * written with a decimal point or an exponent is refused from its source text, naming file:line,
- * instead of being taken 100 times too small.
+ * Money in documents is an integer in minor units, in a field whose name ends in `Minor`
+ * (docs/documents.md "Amounts"). YAML reads `amountMinor: 8.00` as the number 8 (8 cents), not
+ * 8.00 EUR, so a schema's `type: integer` cannot tell: a money field written with a decimal point
+ * or an exponent is refused from its source text, naming file:line, instead of being taken 100
+ * times too small. The former names (`amount`, `floorLimit`, ...) are refused by the schemas.
  */
 import type { Document, LineCounter } from 'yaml';
 import { DocumentError } from '../apdu/index.js';
 
 /** Fields that hold money in documents. */
-const MINOR_UNIT_FIELD = /^(amount|otherAmount|floorLimit|threshold|balance)$|Amount(Limit|Minor)?$/;
+const MINOR_UNIT_FIELD = /Minor$/;
 
 type YamlModule = typeof import('yaml');
 
@@ -29,7 +30,7 @@ export function checkMinorUnitAmounts(yaml: YamlModule, doc: Document, lineCount
         else if (isSeq(node)) field.push(node.items.indexOf(ancestors[i + 1] as never));
       });
       field.push(key);
-      throw new DocumentError(`'${source}' is not an integer in minor units: amounts in documents are minor units (8.00 EUR is 800)`, {
+      throw new DocumentError(`'${source}' is not an integer in minor units: ${key} counts minor units (8.00 EUR is 800)`, {
         file,
         ...(line !== undefined ? { line } : {}),
         field: field.join('.'),

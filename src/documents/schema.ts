@@ -11,7 +11,9 @@
  * `format: "dol"` checks a Data Object List (Book 3 §5.4) with the card's own
  * parser, and that its data fits `x-dataMax` bytes. `x-expected` words the message of a pattern, `x-hex` marks hex text
  * (a wrong length is said as such), `x-unknown` names what an unknown key is,
- * `x-keys` says what the keys of a map (patternProperties) look like.
+ * `x-keys` says what the keys of a map (patternProperties) look like,
+ * `x-renamed` maps a field's former name to its present one (the message says so and why),
+ * `x-amount` marks money in minor units (a value above `maximum` is said to be too large).
  * Annotation keywords (description, title, $schema, $id) are ignored.
  *
  * Returns the first violation with its path, so the caller can name
@@ -20,7 +22,7 @@
  */
 import { dolDataLength, parseDol } from '../apdu/index.js';
 import { TlvError } from '../apdu/index.js';
-import { didYouMean } from './suggest.js';
+import { closest, didYouMean } from './suggest.js';
 
 export type JsonSchema = { [keyword: string]: unknown };
 type Path = (string | number)[];
@@ -143,7 +145,10 @@ export class SchemaValidator {
     }
     if (typeof value === 'number') {
       if (typeof schema.minimum === 'number' && value < schema.minimum) return { path, message: `${value} is below the minimum ${schema.minimum}` };
-      if (typeof schema.maximum === 'number' && value > schema.maximum) return { path, message: `${value} is above the maximum ${schema.maximum}` };
+      if (typeof schema.maximum === 'number' && value > schema.maximum) {
+        if (schema['x-amount'] === true) return { path, message: `${value} is too large for this amount: the maximum is ${schema.maximum} (minor units)` };
+        return { path, message: `${value} is above the maximum ${schema.maximum}` };
+      }
     }
     if (Array.isArray(value)) {
       if (typeof schema.minItems === 'number' && value.length < schema.minItems) return { path, message: `must have at least ${schema.minItems} item(s)` };
@@ -185,12 +190,21 @@ export class SchemaValidator {
 
   private checkObject(schema: JsonSchema, obj: Record<string, unknown>, path: Path): SchemaViolation | undefined {
     const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+    const patternProperties = Object.entries((schema.patternProperties ?? {}) as Record<string, JsonSchema>);
+    const isUnknown = (key: string) => !Object.hasOwn(properties, key) && !patternProperties.some(([p]) => this.regex(p).test(key));
+    // A former name first: `amount: 800` says it was renamed, not that amountMinor is missing.
+    const formerNames = schema['x-renamed'] as Record<string, string> | undefined;
+    for (const key of formerNames ? Object.keys(obj) : []) {
+      if (isUnknown(key) && Object.hasOwn(formerNames!, key)) return { path: [...path, key], message: renamedMessage(key, formerNames![key]!) };
+    }
     if (Array.isArray(schema.required)) {
       for (const key of schema.required as string[]) {
-        if (obj[key] === undefined) return { path: [...path, key], message: 'is required' };
+        if (obj[key] !== undefined) continue;
+        // `amout: 100` where amountMinor is required: the misspelt field says more than "is required".
+        const typo = schema.additionalProperties === false ? Object.keys(obj).find((k) => isUnknown(k) && this.unknownField(schema, k, path).suggested === key) : undefined;
+        return typo !== undefined ? this.unknownField(schema, typo, path).violation : { path: [...path, key], message: 'is required' };
       }
     }
-    const patternProperties = Object.entries((schema.patternProperties ?? {}) as Record<string, JsonSchema>);
     for (const [key, value] of Object.entries(obj)) {
       const own = properties[key];
       if (own) {
@@ -204,13 +218,7 @@ export class SchemaValidator {
         if (v) return v;
         continue;
       }
-      if (schema.additionalProperties === false) {
-        if (typeof schema['x-keys'] === 'string') return { path: [...path, key], message: `key is not ${schema['x-keys']}` };
-        const known = Object.keys(properties);
-        const hint = didYouMean(key, known);
-        const noun = typeof schema['x-unknown'] === 'string' ? `${schema['x-unknown']} '${key}'` : 'field';
-        return { path: [...path, key], message: `unknown ${noun}${hint || (known.length > 0 ? ` (known: ${known.join(', ')})` : '')}` };
-      }
+      if (schema.additionalProperties === false) return this.unknownField(schema, key, path).violation;
       if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
         const v = this.check(schema.additionalProperties as JsonSchema, value, [...path, key]);
         if (v) return v;
@@ -218,6 +226,28 @@ export class SchemaValidator {
     }
     return undefined;
   }
+
+  /** An unknown field of a closed mapping, with the known name it is closest to (a former name points at its present one). */
+  private unknownField(schema: JsonSchema, key: string, path: Path): { violation: SchemaViolation; suggested?: string } {
+    if (typeof schema['x-keys'] === 'string') return { violation: { path: [...path, key], message: `key is not ${schema['x-keys']}` } };
+    const known = Object.keys((schema.properties ?? {}) as Record<string, JsonSchema>);
+    const formerNames = (schema['x-renamed'] ?? {}) as Record<string, string>;
+    const near = closest(key, [...known, ...Object.keys(formerNames)]);
+    const suggested = near !== undefined && Object.hasOwn(formerNames, near) ? formerNames[near] : near;
+    const hint = suggested === undefined ? '' : ` (did you mean '${suggested}'?)`;
+    const noun = typeof schema['x-unknown'] === 'string' ? `${schema['x-unknown']} '${key}'` : 'field';
+    const message = `unknown ${noun}${hint || (known.length > 0 ? ` (known: ${known.join(', ')})` : '')}`;
+    return { violation: { path: [...path, key], message }, ...(suggested !== undefined ? { suggested } : {}) };
+  }
+}
+
+/**
+ * Why a former field name is refused: money fields in documents say their unit in their name
+ * (docs/documents.md "Amounts"), so `amount: 800` became `amountMinor: 800`.
+ */
+function renamedMessage(old: string, now: string): string {
+  const unit = now.endsWith('Minor') ? ' (an integer in minor units: 800 is 8.00 EUR, 800 JPY, 0.800 BHD)' : '';
+  return `'${old}' was renamed '${now}'${unit}`;
 }
 
 /**

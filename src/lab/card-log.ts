@@ -45,8 +45,8 @@ export const KNOWN_COMMANDS: ReadonlySet<string> = new Set([
 
 /** Field names of DOL data, by tag (Book 3 Annex A). */
 export const DOL_FIELDS: Readonly<Record<string, string>> = {
-  amount: '9F02',
-  amountOther: '9F03',
+  amountMinor: '9F02',
+  amountOtherMinor: '9F03',
   country: '9F1A',
   currency: '5F2A',
   type: '9C',

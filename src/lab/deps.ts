@@ -22,6 +22,8 @@ export {
   describeReferenceControl,
   describeStatusWord,
   currencyByNumeric,
+  formatMinor,
+  parseAmount,
   TracingTransport,
   type TraceExchange,
   type TraceRecord,

@@ -121,8 +121,8 @@ function checkFields(what: string, exp: FieldExpectations, fields: Map<string, B
     }
     const hex = toHex(value);
     switch (key) {
-      case 'amount':
-      case 'amountOther':
+      case 'amountMinor':
+      case 'amountOtherMinor':
         if (bcdNumber(value) !== want) add(key, String(want), `${bcdNumber(value)} (${hex})`);
         break;
       case 'country':

@@ -6,7 +6,7 @@
  * transaction, and the lab's issuer host; it answers with what a terminal
  * process would: an exit code and its output.
  */
-import { createTerminal, currencyByNumeric, formatOutcome, type AuthorisationHost, type CardTransport } from './deps.js';
+import { createTerminal, currencyByNumeric, formatOutcome, parseAmount, type AuthorisationHost, type CardTransport } from './deps.js';
 import type { LabTransaction } from './types.js';
 
 export interface TerminalRequest extends LabTransaction {
@@ -21,10 +21,9 @@ export interface InProcessTerminal {
   run(card: CardTransport, request: TerminalRequest): Promise<{ exitCode: number; output: string }>;
 }
 
-/** Minor units of a decimal amount ("12.34" -> 1234 with exponent 2). */
+/** Minor units of a decimal amount ("12.34" -> 1234 with exponent 2): the one amount parser, parseAmount. */
 export function amountMinor(text: string, exponent = 2): number {
-  const [whole, frac = ''] = text.split('.');
-  return Number(whole) * 10 ** exponent + Number(frac.padEnd(exponent, '0').slice(0, exponent) || '0');
+  return parseAmount(text, { exponent });
 }
 
 /** emvsim's kernel with a terminal profile (default eu-pos-pin), wired by createTerminal as `emvsim transact` is. */
@@ -34,7 +33,7 @@ export function kernelTerminal(profile = 'eu-pos-pin', wrap: (card: CardTranspor
     async run(card, request) {
       const terminal = createTerminal({ profile, host: request.host, cardholder: { pins: request.pin }, random: request.seed });
       const config = terminal.config;
-      const outcome = await terminal.transact(wrap(card), { amount: amountMinor(request.amount, config.currencyExponent), type: request.type });
+      const outcome = await terminal.transact(wrap(card), { amount: request.amountMinor, type: request.type });
       const lines = formatOutcome(outcome, currencyByNumeric(config.currencyCode)?.alpha ?? '');
       return { exitCode: outcome.outcome === 'approved' ? 0 : 1, output: lines.join('\n') + '\n' };
     },

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DocumentError, SchemaValidator, TVR_BITS, parseYamlSource, projectRoot, type CardSetup, type JsonSchema, type Path, type YamlSource } from './deps.js';
+import { DocumentError, SchemaValidator, formatMinor, TVR_BITS, parseYamlSource, projectRoot, type CardSetup, type JsonSchema, type Path, type YamlSource } from './deps.js';
 import { KNOWN_COMMANDS } from './card-log.js';
 import type { CommandRule, LabCase, LabPlan, LabTransaction, Matcher } from './types.js';
 
@@ -88,6 +88,13 @@ function merged<T>(base: unknown, own: unknown): T {
   return { ...(isMapping(base) ? base : {}), ...(isMapping(own) ? own : {}) } as T;
 }
 
+/** The plan's amountMinor (default 800) and its major-unit text for {amount}. */
+function labAmount(tx: Partial<LabTransaction>): Pick<LabTransaction, 'amountMinor' | 'amount' | 'currencyExponent'> {
+  const amountMinor = tx.amountMinor ?? 800;
+  const currencyExponent = tx.currencyExponent ?? 2;
+  return { amountMinor, amount: formatMinor(amountMinor, currencyExponent), currencyExponent };
+}
+
 /** Parses and validates one plan's text. */
 export function parsePlan(text: string, file: string): LabPlan {
   const src = parseYamlSource(text, file);
@@ -115,7 +122,7 @@ export function parsePlan(text: string, file: string): LabPlan {
       spec: c.spec as string,
       tags: (c.tags as string[] | undefined) ?? [],
       card,
-      transaction: { amount: tx.amount ?? '8.00', pin: tx.pin ?? [], type: tx.type ?? 'goods', ...(tx.instructions ? { instructions: tx.instructions } : {}) },
+      transaction: { ...labAmount(tx), pin: tx.pin ?? [], type: tx.type ?? 'goods', ...(tx.instructions ? { instructions: tx.instructions } : {}) },
       host,
       runs: (c.runs as number | undefined) ?? 1,
       expect: c.expect as LabCase['expect'],

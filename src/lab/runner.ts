@@ -62,9 +62,9 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Fills {amount} {pin} {type} {host} {seed} {case} {reader} in a terminal command (values shell-quoted). */
+/** Fills {amount} {amountMinor} {pin} {type} {host} {seed} {case} {reader} in a terminal command (values shell-quoted). */
 export function fillPlaceholders(command: string, values: Record<string, string | string[]>): string {
-  return command.replace(/\{([a-z]+)\}/g, (whole, name: string) => {
+  return command.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => {
     const v = values[name];
     if (v === undefined) return whole;
     return Array.isArray(v) ? v.map(shellQuote).join(' ') : shellQuote(v);
@@ -164,6 +164,7 @@ async function runOnce(c: LabCase, card: EmulatedCard, hostAddress: string, host
       if (mode.kind === 'command') {
         const command = fillPlaceholders(mode.command, {
           amount: c.transaction.amount,
+          amountMinor: String(c.transaction.amountMinor),
           pin: c.transaction.pin.length > 0 ? c.transaction.pin : ['bypass'],
           type: c.transaction.type,
           host: hostAddress,

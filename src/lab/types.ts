@@ -59,8 +59,10 @@ export interface BitsExpectation {
 
 /** Expectations on DOL data fields, by name (DOL_FIELDS) or tag. */
 export interface FieldExpectations {
-  amount?: number;
-  amountOther?: number;
+  /** 9F02 in minor units. */
+  amountMinor?: number;
+  /** 9F03 in minor units. */
+  amountOtherMinor?: number;
   country?: string;
   currency?: string;
   type?: string;
@@ -107,8 +109,12 @@ export interface LabExpectation {
 
 /** What the terminal is asked to do: the placeholders of --terminal-cmd. */
 export interface LabTransaction {
-  /** Decimal amount, e.g. "8.00" ({amount}). */
+  /** The amount in minor units (the plan's amountMinor; {amountMinor}). */
+  amountMinor: number;
+  /** The same amount in major units as a terminal's keypad takes it, e.g. "8.00" ({amount}). */
   amount: string;
+  /** ISO 4217 exponent {amount} is written with (the plan's currencyExponent, default 2). */
+  currencyExponent: number;
   /** PIN entries in order ({pin}: space-separated; 'bypass' to bypass). */
   pin: string[];
   type: 'goods' | 'services' | 'cash' | 'cashback';

@@ -29,13 +29,13 @@ function application(r: FieldReader, i: number): SupportedApplication {
   const p = (k: string) => ['applications', i, k];
   const scheme = r.string(p('scheme'), 'other') as Scheme;
   if (!SCHEMES.includes(scheme)) throw r.src.error(p('scheme'), `must be one of ${SCHEMES.join(', ')}`);
-  const floorLimitMinor = r.number(p('floorLimit'), 0, 0xffffffff, 0);
+  const floorLimitMinor = r.number(p('floorLimitMinor'), 0, 0xffffffff, 0);
   const target = r.number(['applications', i, 'randomSelection', 'targetPercent'], 0, 99, 0);
   const maxTarget = r.number(['applications', i, 'randomSelection', 'maxTargetPercent'], 0, 99, target);
   if (maxTarget < target) throw r.src.error(['applications', i, 'randomSelection', 'maxTargetPercent'], 'must not be below targetPercent');
-  const threshold = r.number(['applications', i, 'randomSelection', 'threshold'], 0, 0xffffffff, 0);
+  const threshold = r.number(['applications', i, 'randomSelection', 'thresholdMinor'], 0, 0xffffffff, 0);
   if (threshold > floorLimitMinor && floorLimitMinor > 0) {
-    throw r.src.error(['applications', i, 'randomSelection', 'threshold'], 'must not exceed the floor limit (Book 3 §10.6.2)');
+    throw r.src.error(['applications', i, 'randomSelection', 'thresholdMinor'], 'must not exceed the floor limit (Book 3 §10.6.2)');
   }
   return {
     aid: r.hex(p('aid'), [5, 16]),

@@ -95,6 +95,23 @@ describe('card file validation: one DocumentError per bad field, naming file and
     expect(image.state.atc).toBe(12);
   });
 
+  it('a card file keeps its own money field names: profile.risk.cumulativeOfflineAmountLimit and state.cumulativeOfflineAmount load unchanged', () => {
+    // The YAML profile says cumulativeOfflineAmountLimitMinor; the card file (format version 1) stores
+    // the resolved profile, written before and after that rename alike (docs/documents.md "Amounts").
+    const text = edited((i) => {
+      i.profile.risk.cumulativeOfflineAmountLimit = 12345;
+      i.state.cumulativeOfflineAmount = 678;
+    });
+    expect(text).toContain('"cumulativeOfflineAmountLimit":12345');
+    const image = parseCardImage(text, 'card.json');
+    expect(image.profile.risk.cumulativeOfflineAmountLimit).toBe(12345);
+    expect(image.state.cumulativeOfflineAmount).toBe(678);
+    expect(image.version).toBe(1);
+    // Written back, the file has the same names and values: nothing is renamed or lost.
+    expect(JSON.parse(JSON.stringify(image)).profile.risk).toEqual(JSON.parse(text).profile.risk);
+    expect(errorOf(edited((i) => (i.profile.risk.cumulativeOfflineAmountLimit = 1e12))).message).toMatch(/profile\.risk\.cumulativeOfflineAmountLimit: 1000000000000 is too large/);
+  });
+
   it('loadCard reports the path, and a card that loaded still knows its PIN (no silent bricking)', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, edited((i) => (i.state.pin = null)));

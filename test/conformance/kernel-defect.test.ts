@@ -24,7 +24,7 @@ const SCENARIO = `
   spec: GUIDE (errors are not outcomes)
   tags: [robustness]
   cardholder: { pins: ["1234"] }
-  transaction: { amount: 800 }
+  transaction: { amountMinor: 800 }
   expect:
     outcome: terminated
     reason: internal error

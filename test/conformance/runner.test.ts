@@ -30,9 +30,9 @@ const FAILING = `
   spec: Book 3 §10.5.1
   tags: [demo]
   card: { counters: { atc: 5, lastOnlineAtc: 5 } }
-  terminal: { eachApplication: { randomSelection: { threshold: 0, targetPercent: 0, maxTargetPercent: 0 } } }
+  terminal: { eachApplication: { randomSelection: { thresholdMinor: 0, targetPercent: 0, maxTargetPercent: 0 } } }
   cardholder: { pins: ["1234"] }
-  transaction: { amount: 800 }
+  transaction: { amountMinor: 800 }
   expect:
     outcome: declined
     tvr: { set: [pinTryLimitExceeded] }
@@ -41,7 +41,7 @@ const FAILING = `
   spec: Book 3 §10.5.1
   tags: [demo]
   cardholder: { pins: ["1234"] }
-  transaction: { amount: 800 }
+  transaction: { amountMinor: 800 }
   expect:
     outcome: declined
     xfail: "kernel bug #123"
@@ -50,9 +50,9 @@ const FAILING = `
   spec: Book 3 §10.5.1
   tags: [demo]
   card: { counters: { atc: 5, lastOnlineAtc: 5 } }
-  terminal: { eachApplication: { randomSelection: { threshold: 0, targetPercent: 0, maxTargetPercent: 0 } } }
+  terminal: { eachApplication: { randomSelection: { thresholdMinor: 0, targetPercent: 0, maxTargetPercent: 0 } } }
   cardholder: { pins: ["1234"] }
-  transaction: { amount: 800 }
+  transaction: { amountMinor: 800 }
   expect: { outcome: approved, cryptogram: TC, cvmResults: "410302", tvr: [] }
 `;
 
@@ -81,15 +81,15 @@ describe('conformance runner', () => {
   });
 
   it('exits 2 on an invalid script and names file, line and field', async () => {
-    const bad = file('bad.yaml', `- id: ok-id\n  title: t\n  spec: Book 3\n  transaction: { amount: 1 }\n  expect:\n    outcome: approved\n    tvr: [pinTryLimitExceded]\n`);
+    const bad = file('bad.yaml', `- id: ok-id\n  title: t\n  spec: Book 3\n  transaction: { amountMinor: 1 }\n  expect:\n    outcome: approved\n    tvr: [pinTryLimitExceded]\n`);
     const warnings: string[] = [];
     const run = await conform({ paths: [bad], reporter: 'table', filter: [], jobs: 1, progress: false, write: () => {}, warn: (t) => warnings.push(t) });
     expect(run.exitCode).toBe(2);
     expect(warnings[0]).toContain(`${bad}:7: 0.expect.tvr.0: unknown TVR bit 'pinTryLimitExceded'`);
-    const schemaError = () => parseConformanceFile(`id: x\ntitle: t\nspec: s\ntransaction: { amount: -5 }\nexpect: {}\n`, 'neg.yaml');
+    const schemaError = () => parseConformanceFile(`id: x\ntitle: t\nspec: s\ntransaction: { amountMinor: -5 }\nexpect: {}\n`, 'neg.yaml');
     expect(schemaError).toThrow(DocumentError);
-    expect(schemaError).toThrow('neg.yaml:4: transaction.amount: -5 is below the minimum 0');
-    expect(() => parseConformanceFile(`id: x\ntitle: t\nspec: s\ntransaction: { amount: 5 }\nexpect: { outcom: approved }\n`, 'typo.yaml')).toThrow('typo.yaml:5: expect.outcom: unknown field');
+    expect(schemaError).toThrow('neg.yaml:4: transaction.amountMinor: -5 is below the minimum 0');
+    expect(() => parseConformanceFile(`id: x\ntitle: t\nspec: s\ntransaction: { amountMinor: 5 }\nexpect: { outcom: approved }\n`, 'typo.yaml')).toThrow('typo.yaml:5: expect.outcom: unknown field');
   });
 
   it('rejects a card script using a variable before it is captured', () => {

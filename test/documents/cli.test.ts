@@ -27,28 +27,28 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('bad documents through the CLI: exit 2, file:line:field, no stack', () => {
-  it('a terminal profile copy with floorLimt: names the line and suggests floorLimit', async () => {
+  it('a terminal profile copy with floorLimt: names the line and suggests floorLimitMinor (the floor limit in minor units)', async () => {
     const text = readFileSync(join(root, 'scripts', 'terminals', 'eu-pos-pin.yaml'), 'utf8');
     const lines = text.split('\n');
-    const at = lines.findIndex((l) => l.includes('floorLimit:'));
-    lines[at] = lines[at]!.replace('floorLimit:', 'floorLimt:');
+    const at = lines.findIndex((l) => l.includes('floorLimitMinor:'));
+    lines[at] = lines[at]!.replace('floorLimitMinor:', 'floorLimt:');
     const file = write('my-terminal.yaml', lines.join('\n'));
     const r = await run('transact', '--terminal', file, '--amount', '12.34', '--pin', '1234');
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(`emvsim: ${file}:${at + 1}: applications.0.floorLimt: unknown field (did you mean 'floorLimit'?)`);
+    expect(r.stderr.trim()).toBe(`emvsim: ${file}:${at + 1}: applications.0.floorLimt: unknown field (did you mean 'floorLimitMinor'?)`);
     expect(r.stdout).toBe('');
   });
 
   it("the same typo in a scenario's terminal.eachApplication fails the run before any case runs", async () => {
     const file = write(
       'typo-scenario.yaml',
-      '- id: floor-typo\n  title: floor limit typo\n  spec: Book 3 §10.6.1\n  terminal: { eachApplication: { floorLimt: 0 } }\n  transaction: { amount: 800 }\n  expect: { outcome: approved }\n',
+      '- id: floor-typo\n  title: floor limit typo\n  spec: Book 3 §10.6.1\n  terminal: { eachApplication: { floorLimt: 0 } }\n  transaction: { amountMinor: 800 }\n  expect: { outcome: approved }\n',
     );
     const good = join(root, 'scripts', 'conformance', '01-application-selection');
     const r = await run('conform', file, good);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/^0 case\(s\)/m);
-    expect(r.stderr).toContain(`${file}:4: 0.terminal.eachApplication.floorLimt: unknown field (did you mean 'floorLimit'?)`);
+    expect(r.stderr).toContain(`${file}:4: 0.terminal.eachApplication.floorLimt: unknown field (did you mean 'floorLimitMinor'?)`);
   });
 
   it('a derived card profile without priority is blamed on the user file, not the shipped base', async () => {
@@ -68,7 +68,7 @@ describe('bad documents through the CLI: exit 2, file:line:field, no stack', () 
   it('a scenario whose card has PDOL 9F33FF fails validation with exit 2 at file:line:field, never ERROR', async () => {
     const file = write(
       'pdol-scenario.yaml',
-      'id: pdol-ff\ntitle: PDOL with a length byte FF\nspec: Book 3 §5.4\ncard:\n  set:\n    pdol: 9F33FF\ntransaction: { amount: 800 }\nexpect: { outcome: approved }\n',
+      'id: pdol-ff\ntitle: PDOL with a length byte FF\nspec: Book 3 §5.4\ncard:\n  set:\n    pdol: 9F33FF\ntransaction: { amountMinor: 800 }\nexpect: { outcome: approved }\n',
     );
     const r = await run('conform', file);
     expect(r.code).toBe(2);

@@ -15,10 +15,10 @@ describe('scenario.schema.json', () => {
   it('the file on disk, read as a schema, judges documents as the loader does', () => {
     const fromDisk = new SchemaValidator(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
     const documents = [
-      'id: ok\ntitle: t\nspec: s\ntransaction: { amount: 100 }\nexpect: { outcome: approved }\n',
-      'id: typo\ntitle: t\nspec: s\nterminal: { eachApplication: { floorLimt: 0 } }\ntransaction: { amount: 100 }\nexpect: { outcome: approved }\n',
-      'id: typo2\ntitle: t\nspec: s\ncard: { set: { cvmLst: "00" } }\ntransaction: { amount: 100 }\nexpect: { outcome: approved }\n',
-      'id: typo3\ntitle: t\nspec: s\nterminal: { set: { terminalTyp: "22" } }\ntransaction: { amount: 100 }\nexpect: { outcome: approved }\n',
+      'id: ok\ntitle: t\nspec: s\ntransaction: { amountMinor: 100 }\nexpect: { outcome: approved }\n',
+      'id: typo\ntitle: t\nspec: s\nterminal: { eachApplication: { floorLimt: 0 } }\ntransaction: { amountMinor: 100 }\nexpect: { outcome: approved }\n',
+      'id: typo2\ntitle: t\nspec: s\ncard: { set: { cvmLst: "00" } }\ntransaction: { amountMinor: 100 }\nexpect: { outcome: approved }\n',
+      'id: typo3\ntitle: t\nspec: s\nterminal: { set: { terminalTyp: "22" } }\ntransaction: { amountMinor: 100 }\nexpect: { outcome: approved }\n',
     ];
     for (const text of documents) {
       const value = parseYamlSource(text, 'x.yaml').value;

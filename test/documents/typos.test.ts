@@ -17,7 +17,7 @@ import { parseLiabilityTable } from '../../src/terminal/liability.js';
 type Kind = 'terminal' | 'card' | 'liability' | 'issuer' | 'scenario' | 'keys' | 'cardFile' | 'merchant' | 'clearing' | 'yaml';
 
 const APP = 'applications:\n  - aid: A0000000031010\n';
-const SCENARIO = (body: string) => `id: typo\ntitle: a typo\nspec: Book 3\n${body}transaction: { amount: 100 }\nexpect: { outcome: approved }\n`;
+const SCENARIO = (body: string) => `id: typo\ntitle: a typo\nspec: Book 3\n${body}transaction: { amountMinor: 100 }\nexpect: { outcome: approved }\n`;
 const RULE = (body: string) => `rules:\n  - id: r1\n    party: issuer\n    reason: because\n${body}`;
 const ISSUER = (body: string) => `rules:\n  - name: r1\n${body}`;
 
@@ -54,7 +54,8 @@ function load(kind: Kind, text: string, file: string): unknown {
 
 // [kind, what, text, line, field, message fragment]
 const CASES: [Kind, string, string, number | undefined, string, string][] = [
-  ['terminal', 'floorLimt', `${APP}    floorLimt: 5000\n`, 3, 'applications.0.floorLimt', "did you mean 'floorLimit'"],
+  ['terminal', 'floorLimt', `${APP}    floorLimt: 5000\n`, 3, 'applications.0.floorLimt', "did you mean 'floorLimitMinor'"],
+  ['terminal', 'floorLimitMinr', `${APP}    floorLimitMinr: 5000\n`, 3, 'applications.0.floorLimitMinr', "did you mean 'floorLimitMinor'"],
   ['terminal', 'bogusKey', `bogusKey: 1\n${APP}`, 1, 'bogusKey', 'unknown field'],
   ['terminal', 'tac: 5', `${APP}    tac: 5\n`, 3, 'applications.0.tac', 'must be a mapping'],
   ['terminal', 'countryCode: null', `countryCode: null\n${APP}`, 1, 'countryCode', 'got null'],
@@ -79,22 +80,39 @@ const CASES: [Kind, string, string, number | undefined, string, string][] = [
   ['liability', 'fact sheme', `${RULE('    when: { sheme: visa }\n')}`, 5, 'rules.0.when.sheme', "unknown fact 'sheme' (did you mean 'scheme'?)"],
   ['liability', 'party bank', 'rules:\n  - id: r1\n    party: bank\n    reason: x\n', 3, 'rules.0.party', 'one of issuer'],
   ['issuer', 'windowSecond', ISSUER('    type: velocity\n    action: approve\n    windowSecond: 60\n'), 5, 'rules.0.windowSecond', "did you mean 'windowSeconds'"],
+  ['issuer', 'minAmountMinor in major units', ISSUER('    type: amount-threshold\n    action: decline\n    minAmountMinor: 50.00\n'), 5, 'rules.0.minAmountMinor', "'50.00' is not an integer in minor units"],
+  ['issuer', 'maxAmountMinor too large', ISSUER('    type: velocity\n    action: decline\n    maxAmountMinor: 9007199254740993\n'), 5, 'rules.0.maxAmountMinor', 'too large for this amount'],
   ['issuer', 'action aprove', ISSUER('    type: foreign-country\n    action: aprove\n'), 4, 'rules.0.action', "did you mean 'approve'"],
-  ['scenario', 'eachApplication floorLimt', SCENARIO('terminal: { eachApplication: { floorLimt: 0 } }\n'), 4, 'terminal.eachApplication.floorLimt', "did you mean 'floorLimit'"],
+  ['scenario', 'eachApplication floorLimt', SCENARIO('terminal: { eachApplication: { floorLimt: 0 } }\n'), 4, 'terminal.eachApplication.floorLimt', "did you mean 'floorLimitMinor'"],
   ['scenario', 'terminal.set terminalTyp', SCENARIO('terminal:\n  set:\n    terminalTyp: "22"\n'), 6, 'terminal.set.terminalTyp', "did you mean 'terminalType'"],
   ['scenario', 'card.set cvmLst', SCENARIO('card:\n  set: { cvmLst: "00" }\n'), 5, 'card.set.cvmLst', "did you mean 'cvmList'"],
   ['scenario', 'card.set pdol 9F33FF', SCENARIO('card:\n  set:\n    pdol: 9F33FF\n'), 6, 'card.set.pdol', 'length field FF'],
   ['scenario', 'card.set tac-like type error', SCENARIO('card:\n  set:\n    iac: 5\n'), 6, 'card.set.iac', 'must be a mapping'],
-  ['scenario', 'transaction amout', 'id: typo\ntitle: t\nspec: s\ntransaction: { amout: 100 }\nexpect: { outcome: approved }\n', 4, 'transaction.amount', 'is required'],
-  ['scenario', 'expect outcom', 'id: typo\ntitle: t\nspec: s\ntransaction: { amount: 100 }\nexpect:\n  outcome: approved\n  outcom: declined\n', 7, 'expect.outcom', "did you mean 'outcome'"],
+  ['scenario', 'transaction amout', 'id: typo\ntitle: t\nspec: s\ntransaction: { amout: 100 }\nexpect: { outcome: approved }\n', 4, 'transaction.amout', "unknown field (did you mean 'amountMinor'?)"],
+  ['scenario', 'transaction without an amount', 'id: typo\ntitle: t\nspec: s\ntransaction: { type: goods }\nexpect: { outcome: approved }\n', 4, 'transaction.amountMinor', 'is required'],
+  ['card', 'required label misspelt', 'base: visa-cvn18\napplications:\n  - aid: A0000000031010\n    lable: VISA\n    priority: 1\n', 4, 'applications.0.lable', "did you mean 'label'"],
+  ['scenario', 'expect outcom', 'id: typo\ntitle: t\nspec: s\ntransaction: { amountMinor: 100 }\nexpect:\n  outcome: approved\n  outcom: declined\n', 7, 'expect.outcom', "did you mean 'outcome'"],
   ['scenario', 'host mode simulater', SCENARIO('host: { mode: simulater }\n'), 4, 'host.mode', "did you mean 'simulator'"],
   ['scenario', 'card.set cross-field rule', SCENARIO('card:\n  set:\n    oda: none\n    pinEnciphermentKey: true\n'), 7, 'card.set.pinEnciphermentKey', "oda must not be 'none'"],
   ['scenario', 'missing card profile', SCENARIO('card: { profile: visa-cvn81 }\n'), 4, 'card.profile', "no card profile 'visa-cvn81'"],
   ['scenario', 'missing terminal profile', SCENARIO('terminal: { profile: eu-pos-pinn }\n'), 4, 'terminal.profile', "no terminal profile 'eu-pos-pinn'"],
-  ['scenario', 'terminal threshold above floor limit', SCENARIO('terminal:\n  eachApplication: { floorLimit: 100, randomSelection: { threshold: 200 } }\n'), 5, 'terminal.eachApplication.randomSelection.threshold', 'must not exceed the floor limit'],
+  ['scenario', 'terminal threshold above floor limit', SCENARIO('terminal:\n  eachApplication: { floorLimitMinor: 100, randomSelection: { thresholdMinor: 200 } }\n'), 5, 'terminal.eachApplication.randomSelection.thresholdMinor', 'must not exceed the floor limit'],
   ['scenario', 'card script with a card.set cross-field error', 'kind: card-script\nid: s1\ntitle: t\nspec: s\ncard:\n  set: { oda: none, pinEnciphermentKey: true }\nsteps:\n  - command: 00A4040007A000000003101000\n', 6, 'card.set.pinEnciphermentKey', "oda must not be 'none'"],
-  ['scenario', 'amount in major units', 'id: typo\ntitle: t\nspec: s\ntransaction: { amount: 8.00 }\nexpect: { outcome: approved }\n', 4, 'transaction.amount', "'8.00' is not an integer in minor units"],
-  ['terminal', 'floor limit in major units', `${APP}    floorLimit: 50.00\n`, 3, 'applications.0.floorLimit', "'50.00' is not an integer in minor units"],
+  ['scenario', 'amount in major units', 'id: typo\ntitle: t\nspec: s\ntransaction: { amountMinor: 8.00 }\nexpect: { outcome: approved }\n', 4, 'transaction.amountMinor', "'8.00' is not an integer in minor units"],
+  ['terminal', 'floor limit in major units', `${APP}    floorLimitMinor: 50.00\n`, 3, 'applications.0.floorLimitMinor', "'50.00' is not an integer in minor units"],
+  // Money fields say their unit in their name (docs/documents.md "Amounts"): each former name is refused with its new one.
+  ['scenario', 'former name amount', 'id: typo\ntitle: t\nspec: s\ntransaction: { amount: 800 }\nexpect: { outcome: approved }\n', 4, 'transaction.amount', "'amount' was renamed 'amountMinor' (an integer in minor units: 800 is 8.00 EUR"],
+  ['scenario', 'former name otherAmount', SCENARIO('').replace('amountMinor: 100', 'amountMinor: 100, otherAmount: 50'), 4, 'transaction.otherAmount', "'otherAmount' was renamed 'otherAmountMinor'"],
+  ['scenario', 'former name log amount', SCENARIO('').replace('amountMinor: 100', 'amountMinor: 100, log: [{ pan: card, amount: 100 }]'), 4, 'transaction.log.0.amount', "'amount' was renamed 'amountMinor'"],
+  ['scenario', 'former name counters.cumulativeOfflineAmount', SCENARIO('card: { counters: { cumulativeOfflineAmount: 100 } }\n'), 4, 'card.counters.cumulativeOfflineAmount', "renamed 'cumulativeOfflineAmountMinor'"],
+  ['scenario', 'former name eachApplication floorLimit', SCENARIO('terminal: { eachApplication: { floorLimit: 0 } }\n'), 4, 'terminal.eachApplication.floorLimit', "'floorLimit' was renamed 'floorLimitMinor'"],
+  ['scenario', 'former name card.set risk limit', SCENARIO('card:\n  set:\n    risk: { cumulativeOfflineAmountLimit: 100 }\n'), 6, 'card.set.risk.cumulativeOfflineAmountLimit', "renamed 'cumulativeOfflineAmountLimitMinor'"],
+  ['scenario', 'amount too large for n12', SCENARIO('').replace('amountMinor: 100', 'amountMinor: 1000000000000'), 4, 'transaction.amountMinor', 'too large for this amount: the maximum is 999999999999'],
+  ['terminal', 'former name floorLimit', `${APP}    floorLimit: 5000\n`, 3, 'applications.0.floorLimit', "'floorLimit' was renamed 'floorLimitMinor' (an integer in minor units"],
+  ['terminal', 'former name randomSelection.threshold', `${APP}    randomSelection: { threshold: 1000 }\n`, 3, 'applications.0.randomSelection.threshold', "'threshold' was renamed 'thresholdMinor'"],
+  ['terminal', 'floor limit too large for 9F1B', `${APP}    floorLimitMinor: 4294967296\n`, 3, 'applications.0.floorLimitMinor', 'too large for this amount: the maximum is 4294967295'],
+  ['card', 'former name risk.cumulativeOfflineAmountLimit', 'base: visa-cvn18\nrisk:\n  cumulativeOfflineAmountLimit: 20000\n', 3, 'risk.cumulativeOfflineAmountLimit', "'cumulativeOfflineAmountLimit' was renamed 'cumulativeOfflineAmountLimitMinor'"],
+  ['card', 'cumulative limit in major units', 'base: visa-cvn18\nrisk:\n  cumulativeOfflineAmountLimitMinor: 200.00\n', 3, 'risk.cumulativeOfflineAmountLimitMinor', "'200.00' is not an integer in minor units"],
   ['keys', 'key not hex', 'zpkTdes: XYZ\n', 1, 'zpkTdes', 'hex'],
   ['cardFile', 'purse balance -1', cardFile((i) => (i.state.applets = { geldkarte: { ...PURSE, balance: -1 } })), undefined, 'state.applets.geldkarte.balance', 'below the minimum 0'],
   ['cardFile', 'purse balance above the maximum', cardFile((i) => (i.state.applets = { geldkarte: { ...PURSE, balance: 50000 } })), undefined, 'state.applets.geldkarte.balance', "above the purse's maximum balance of 20000"],

@@ -29,7 +29,7 @@ describe('emvsim lab', () => {
     expect(help.stdout).toMatch(/lab run <plan>/);
     expect(help.stdout).toMatch(/lab serve/);
     const run = await emvsim('lab', 'run', '--help');
-    expect(run.stdout).toMatch(/\{amount\} \{pin\} \{type\} \{host\} \{seed\} \{case\} \{reader\}/);
+    expect(run.stdout).toMatch(/\{amount\} \{amountMinor\} \{pin\} \{type\} \{host\} \{seed\} \{case\} \{reader\}/);
     expect(run.stdout).toMatch(/--reader-slot/);
   });
 

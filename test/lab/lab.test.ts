@@ -124,7 +124,11 @@ describe('plan errors name file:line:field', () => {
     ['a bad regular expression', base('      terminal: {output: "("}'), 7, 'cases.0.expect.terminal.output', /not a regular expression/],
     ['an unknown field', base('      cryptogram: TC'), 7, 'cases.0.expect.cryptogram', /unknown field/],
     ['runs: 1 with unpredictableNumber: differs', base('      unpredictableNumber: differs'), 7, 'cases.0.expect.unpredictableNumber', /needs runs: 2/],
-    ['a bad amount', base('      oda: dda').replace('    expect:', '    transaction: {amount: "12,00"}\n    expect:'), 6, 'cases.0.transaction.amount', /'12,00'/],
+    ['a bad amount', base('      oda: dda').replace('    expect:', '    transaction: {amountMinor: "12,00"}\n    expect:'), 6, 'cases.0.transaction.amountMinor', /must be an integer, got "12,00"/],
+    ['an amount in major units', base('      oda: dda').replace('    expect:', '    transaction: {amountMinor: 12.00}\n    expect:'), 6, 'cases.0.transaction.amountMinor', /'12.00' is not an integer in minor units/],
+    ['the former name amount', base('      oda: dda').replace('    expect:', '    transaction: {amount: "12.00"}\n    expect:'), 6, 'cases.0.transaction.amount', /'amount' was renamed 'amountMinor' \(an integer in minor units/],
+    ['the former field name amount in expected data', base('      generateAc: [{data: {amount: 800}}]'), 7, 'cases.0.expect.generateAc.0.data.amount', /'amount' was renamed 'amountMinor'/],
+    ['an amount above n12', base('      oda: dda').replace('    expect:', '    transaction: {amountMinor: 1000000000000}\n    expect:'), 6, 'cases.0.transaction.amountMinor', /too large for this amount/],
   ])('%s', (_what, text, line, field, message) => {
     const e = error(text);
     expect(e.line).toBe(line);
@@ -145,6 +149,15 @@ describe('terminal commands', () => {
     expect(fillPlaceholders("pos --amount {amount} --pin {pin} --x {unknown} --c {case}", { amount: '8.00', pin: ['1111', "12'4"], case: 'a b' })).toBe(
       "pos --amount '8.00' --pin '1111' '12'\\''4' --x {unknown} --c 'a b'",
     );
+  });
+  it('{amountMinor} is the plan amount as written; {amount} is it in major units with the plan currency exponent', () => {
+    const plan = (tx: string) => parsePlan(`plan: p\ndefaults:\n  transaction: ${tx}\ncases:\n  - {id: a, title: t, spec: s, expect: {}}\n`, 'p.yaml').cases[0]!.transaction;
+    expect(plan('{pin: []}')).toMatchObject({ amountMinor: 800, amount: '8.00', currencyExponent: 2 });
+    expect(plan('{amountMinor: 12345}')).toMatchObject({ amountMinor: 12345, amount: '123.45' });
+    expect(plan('{amountMinor: 150, currencyExponent: 0}')).toMatchObject({ amountMinor: 150, amount: '150' }); // JPY
+    expect(plan('{amountMinor: 1234, currencyExponent: 3}')).toMatchObject({ amount: '1.234' }); // BHD
+    const t = plan('{amountMinor: 12345}');
+    expect(fillPlaceholders('pos --amount {amount} --minor {amountMinor}', { amount: t.amount, amountMinor: String(t.amountMinor) })).toBe("pos --amount '123.45' --minor '12345'");
   });
   it('keeps stdout and stderr and the exit code', async () => {
     const r = await runCommand('echo out; echo err >&2; exit 3', 5000);

@@ -118,8 +118,8 @@ describe('terminal profiles', () => {
     }
   });
   it('rejects a threshold above the floor limit with its line', () => {
-    const text = 'applications:\n  - aid: A0000000031010\n    floorLimit: 100\n    randomSelection:\n      threshold: 500\n';
-    expect(() => parseTerminalProfile(text, 't.yaml')).toThrow(/t\.yaml:5: applications\.0\.randomSelection\.threshold/);
+    const text = 'applications:\n  - aid: A0000000031010\n    floorLimitMinor: 100\n    randomSelection:\n      thresholdMinor: 500\n';
+    expect(() => parseTerminalProfile(text, 't.yaml')).toThrow(/t\.yaml:5: applications\.0\.randomSelection\.thresholdMinor/);
   });
 });
 

@@ -63,7 +63,7 @@ export const PROFILE_DEFAULTS = {
   risk: {
     lowerConsecutiveOfflineLimit: 3,
     upperConsecutiveOfflineLimit: 6,
-    cumulativeOfflineAmountLimit: 20000,
+    cumulativeOfflineAmountLimitMinor: 20000, // 200.00 in the application currency
     onlineIfIssuerAuthFailed: true,
     onlineIfPinTryLimitExceeded: true,
     declineIfPinTryLimitExceeded: false,

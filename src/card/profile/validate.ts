@@ -174,7 +174,7 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   const risk: RiskProfile = {
     lowerConsecutiveOfflineLimit: c.int(rk, 'lowerConsecutiveOfflineLimit', rp, 0, 255),
     upperConsecutiveOfflineLimit: c.int(rk, 'upperConsecutiveOfflineLimit', rp, 0, 255),
-    cumulativeOfflineAmountLimit: c.int(rk, 'cumulativeOfflineAmountLimit', rp, 0, 999_999_999_999),
+    cumulativeOfflineAmountLimit: c.int(rk, 'cumulativeOfflineAmountLimitMinor', rp, 0, 999_999_999_999),
     onlineIfIssuerAuthFailed: c.bool(rk, 'onlineIfIssuerAuthFailed', rp),
     onlineIfPinTryLimitExceeded: c.bool(rk, 'onlineIfPinTryLimitExceeded', rp),
     declineIfPinTryLimitExceeded: c.bool(rk, 'declineIfPinTryLimitExceeded', rp),

@@ -59,7 +59,7 @@ const runSubcommand: CommandModule<object, RunArgs> = {
       .positional('plan', { type: 'string', demandOption: true, describe: 'plan file, directory, or a name under scripts/lab/ (e.g. contact-terminal)' })
       .option('in-process', { type: 'boolean', default: false, describe: "emvsim's kernel as the terminal, in this process (no pcscd)" })
       .option('reader-slot', { type: 'number', describe: 'vpcd slot the card is inserted into (reader "Virtual PCD 00 0N")' })
-      .option('terminal-cmd', { type: 'string', describe: 'command run per case; placeholders {amount} {pin} {type} {host} {seed} {case} {reader}' })
+      .option('terminal-cmd', { type: 'string', describe: 'command run per case; placeholders {amount} {amountMinor} {pin} {type} {host} {seed} {case} {reader}' })
       .option('manual', { type: 'boolean', default: false, describe: 'a person operates the terminal: shows what to enter, waits per case' })
       .option('reporter', { choices: ['table', 'json', 'junit', 'html'] as const, default: 'table' as const, describe: 'report format' })
       .option('out', { type: 'string', describe: 'write the report to this file (the table still goes to stdout)' })

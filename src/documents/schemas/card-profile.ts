@@ -8,7 +8,7 @@
  * writes the list. src/card/profile checks the merged profile on top.
  */
 import { DOL_DATA_MAX, type JsonSchema } from '../schema.js';
-import { boolean, digits, dol, hex, integer, list, mapping, nullable, oneOfValues, ref, text } from './common.js';
+import { boolean, digits, dol, hex, integer, list, mapping, minorUnits, nullable, oneOfValues, ref, renamed, text } from './common.js';
 
 const PRINTABLE = (min: number, max: number): JsonSchema => ({
   type: 'string',
@@ -86,10 +86,10 @@ const CRYPTOGRAM = mapping({
   pinChangeBlock: oneOfValues(['iso2', 'vis']),
 });
 
-const RISK = mapping({
+const RISK = renamed(mapping({
   lowerConsecutiveOfflineLimit: integer(0, 255, '9F14'),
   upperConsecutiveOfflineLimit: integer(0, 255, '9F23'),
-  cumulativeOfflineAmountLimit: integer(0, 999_999_999_999),
+  cumulativeOfflineAmountLimitMinor: minorUnits(999_999_999_999, 'Cumulative offline amount limit (card risk management), in the application currency'),
   onlineIfIssuerAuthFailed: boolean(),
   onlineIfPinTryLimitExceeded: boolean(),
   declineIfPinTryLimitExceeded: boolean(),
@@ -97,7 +97,7 @@ const RISK = mapping({
   preferOnline: boolean(),
   newCardOnline: boolean(),
   blockApplicationOnPinTryLimitExceeded: boolean(),
-});
+}), { cumulativeOfflineAmountLimit: 'cumulativeOfflineAmountLimitMinor' });
 
 /** The fields of a card profile layer (all optional: the base and the defaults give the rest). */
 export const CARD_PROFILE_FIELDS: Record<string, JsonSchema> = {

@@ -42,6 +42,20 @@ export function integer(minimum: number, maximum: number, description?: string):
   return { type: 'integer', minimum, maximum, ...(description ? { description } : {}) };
 }
 
+/**
+ * Money: an integer in minor units of the currency (ISO 4217 exponent: 800 is 8.00 EUR, 800 JPY).
+ * Every such field's name ends in `Minor` (docs/documents.md "Amounts"); src/documents/amounts.ts
+ * refuses `8.00` in one from its source text, and a value above `maximum` is said to be too large.
+ */
+export function minorUnits(maximum: number, description: string): JsonSchema {
+  return { type: 'integer', minimum: 0, maximum, 'x-amount': true, description: `${description}, an integer in minor units (800 is 8.00 EUR)` };
+}
+
+/** The same mapping, refusing each former field name with the name it has now (`amount` -> `amountMinor`). */
+export function renamed(schema: JsonSchema, formerNames: Record<string, string>): JsonSchema {
+  return { ...schema, 'x-renamed': formerNames };
+}
+
 export function boolean(description?: string): JsonSchema {
   return { type: 'boolean', ...(description ? { description } : {}) };
 }

@@ -43,10 +43,10 @@ export function liabilityRulesSchema(facts: readonly string[], parties: readonly
 const RULE_TYPE_FIELDS: Record<string, Record<string, JsonSchema>> = {
   'amount-history': { factor: { type: 'number', minimum: 0 }, last: integer(1, 1_000_000), minHistory: integer(1, 1_000_000) },
   'foreign-country': {},
-  velocity: { windowSeconds: integer(1, 366 * 86_400), maxCount: integer(1, 1_000_000_000), maxAmountMinor: integer(1, Number.MAX_SAFE_INTEGER), counting: oneOfValues(['approved', 'attempts']) },
+  velocity: { windowSeconds: integer(1, 366 * 86_400), maxCount: integer(1, 1_000_000_000), maxAmountMinor: { ...integer(1, Number.MAX_SAFE_INTEGER), 'x-amount': true }, counting: oneOfValues(['approved', 'attempts']) },
   'block-list': { field: oneOfValues(['merchant', 'mcc', 'country', 'terminal', 'pan']), values: list(text(), 1) },
   'allow-list': { field: oneOfValues(['merchant', 'mcc', 'country', 'terminal', 'pan']), values: list(text(), 1) },
-  'amount-threshold': { minAmountMinor: integer(1, Number.MAX_SAFE_INTEGER) },
+  'amount-threshold': { minAmountMinor: { ...integer(1, Number.MAX_SAFE_INTEGER), 'x-amount': true } },
 };
 
 /** Issuer risk rules: each rule's fields depend on its type. */

@@ -10,7 +10,8 @@
  */
 import type { JsonSchema } from '../schema.js';
 import { CARD_DEFS, CARD_PROFILE_FIELDS } from './card-profile.js';
-import { mapping, partial } from './common.js';
+import { MAX_AMOUNT_MINOR } from '../../apdu/index.js';
+import { mapping, minorUnits, partial } from './common.js';
 import { TERMINAL_APPLICATION, TERMINAL_DEFS, TERMINAL_PROFILE } from './terminal-profile.js';
 
 const OWN_DEFS: Record<string, JsonSchema> = {
@@ -54,10 +55,11 @@ const OWN_DEFS: Record<string, JsonSchema> = {
           lastOnlineAtc: {"type": "integer", "minimum": 0, "maximum": 65535},
           pinTryCounter: {"type": "integer", "minimum": 0, "maximum": 15},
           consecutiveOffline: {"type": "integer", "minimum": 0, "maximum": 255},
-          cumulativeOfflineAmount: {"type": "integer", "minimum": 0},
+          cumulativeOfflineAmountMinor: minorUnits(MAX_AMOUNT_MINOR, "The card's cumulative offline amount (card risk management)"),
           issuerAuthFailedLastOnline: {"type": "boolean"},
           applicationBlocked: {"type": "boolean"},
         },
+        "x-renamed": {cumulativeOfflineAmount: "cumulativeOfflineAmountMinor"},
       },
       faults: {type: "array", items: {$ref: "#/$defs/faultRule"}},
       seed: {"type": ["string", "integer"], "description": "Card seed (PAN, challenges); default: the scenario id."},
@@ -74,7 +76,7 @@ const OWN_DEFS: Record<string, JsonSchema> = {
       },
       eachApplication: {
         $ref: "#/$defs/terminalApplicationDelta",
-        description: "Fields merged into every application of the profile (floorLimit, tac, randomSelection, partialSelection, applicationVersion).",
+        description: "Fields merged into every application of the profile (floorLimitMinor, tac, randomSelection, partialSelection, applicationVersion).",
       },
       onlyApplications: {"type": "array", "items": {"$ref": "#/$defs/hex"}, "description": "Keep only these AIDs in the terminal's list."},
     },
@@ -123,21 +125,24 @@ const OWN_DEFS: Record<string, JsonSchema> = {
   transaction: {
     type: "object",
     additionalProperties: false,
-    required: ["amount"],
+    required: ["amountMinor"],
+    "x-renamed": {amount: "amountMinor", otherAmount: "otherAmountMinor"},
     properties: {
-      amount: {"type": "integer", "minimum": 0, "description": "Amount authorised (9F02) in minor units."},
-      otherAmount: {"type": "integer", "minimum": 0, "description": "Cashback part (9F03) in minor units."},
+      // n12 (Book 3 Annex A, 9F02/9F03): 12 digits of minor units.
+      amountMinor: minorUnits(MAX_AMOUNT_MINOR, "Amount authorised (9F02)"),
+      otherAmountMinor: minorUnits(MAX_AMOUNT_MINOR, "Cashback part (9F03)"),
       log: {
         type: "array",
         description: "The terminal's transaction log before this transaction, oldest first (Book 3 §10.6.1 split sales: the most recent entry with the card's PAN counts).",
         items: {
           type: "object",
           additionalProperties: false,
-          required: ["pan", "amount"],
+          required: ["pan", "amountMinor"],
+          "x-renamed": {amount: "amountMinor"},
           properties: {
             pan: {type: "string", pattern: "^(card|[0-9]{8,19})$", description: "A PAN, or 'card' for this scenario's card."},
             panSequenceNumber: {type: "string", pattern: "^[0-9]{2}$"},
-            amount: {type: "integer", minimum: 0, description: "Amount authorised of the logged transaction, minor units."},
+            amountMinor: minorUnits(MAX_AMOUNT_MINOR, "Amount authorised of the logged transaction"),
           },
         },
       },

@@ -6,7 +6,7 @@
  * the defaults.
  */
 import type { JsonSchema } from '../schema.js';
-import { boolean, digits, hex, integer, list, mapping, oneOfValues, ref, text } from './common.js';
+import { boolean, digits, hex, integer, list, mapping, minorUnits, oneOfValues, ref, renamed, text } from './common.js';
 
 const tac = mapping(
   {
@@ -18,29 +18,33 @@ const tac = mapping(
   'Terminal Action Codes, 5 bytes each (default: denial 0010000000, online DC4004F800, default DC4000A800).',
 );
 
-export const TERMINAL_APPLICATION = mapping(
+export const TERMINAL_APPLICATION = renamed(mapping(
   {
     aid: hex(5, 16, 'Application identifier (9F06)'),
     label: text('Label shown to the cardholder'),
     scheme: oneOfValues(['visa', 'mastercard', 'girocard', 'geldkarte', 'other']),
     partialSelection: boolean('Application selection indicator: partial AID match allowed (Book 1 §12.3.1)'),
     applicationVersion: hex(2, 2, 'Terminal application version number (9F09)'),
-    floorLimit: integer(0, 0xffffffff, 'Terminal floor limit (9F1B) in minor units of the terminal currency'),
-    randomSelection: mapping(
-      {
-        threshold: integer(0, 0xffffffff, 'Threshold value for biased random selection, minor units'),
-        targetPercent: integer(0, 99),
-        maxTargetPercent: integer(0, 99),
-      },
-      [],
-      'Random transaction selection (Book 3 §10.6.2).',
+    // 9F1B is 4 bytes binary (Book 3 Annex A); the threshold is compared with amounts of the same kind.
+    floorLimitMinor: minorUnits(0xffffffff, 'Terminal floor limit (9F1B) in the terminal currency'),
+    randomSelection: renamed(
+      mapping(
+        {
+          thresholdMinor: minorUnits(0xffffffff, 'Threshold value for biased random selection (Book 3 §10.6.2)'),
+          targetPercent: integer(0, 99),
+          maxTargetPercent: integer(0, 99),
+        },
+        [],
+        'Random transaction selection (Book 3 §10.6.2).',
+      ),
+      { threshold: 'thresholdMinor' },
     ),
     tac,
     defaultDdol: hex(0, 252, 'Default DDOL (Book 3 §10.3)'),
     defaultTdol: hex(0, 252, 'Default TDOL (Book 3 §5.4)'),
   },
   ['aid'],
-);
+), { floorLimit: 'floorLimitMinor' });
 
 export const TERMINAL_PROFILE = mapping(
   {
