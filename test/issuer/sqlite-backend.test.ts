@@ -42,6 +42,18 @@ describe('which binding', () => {
   });
 });
 
+describe.skipIf(hasNodeSqlite())('EMVSIM_SQLITE=node:sqlite on a Node without it', () => {
+  it('is an environment error that says which Node has it', () => {
+    process.env.EMVSIM_SQLITE = 'node:sqlite';
+    try {
+      expect(() => openIssuerDatabase(':memory:')).toThrow(EnvironmentError);
+      expect(() => openIssuerDatabase(':memory:')).toThrow(/node:sqlite is not available in Node 20\.\d+\.\d+ \(it needs Node >= 22\.13; unset EMVSIM_SQLITE\)/);
+    } finally {
+      delete process.env.EMVSIM_SQLITE;
+    }
+  });
+});
+
 /**
  * better-sqlite3 runs where it does not abort (Node < 24); node:sqlite where Node has it (>= 22.13 without a
  * flag). The Node 22 run of .ci/other-nodes runs both; the system Node (20) better-sqlite3; Node 24 node:sqlite.

@@ -14,6 +14,7 @@
  * 'ERR_SQLITE_ERROR' and keeps the number in `errcode`).
  */
 import { createRequire } from 'node:module';
+import { EnvironmentError } from '../../apdu/index.js';
 
 /** The part of node:sqlite's StatementSync used here (@types/node 20 has no node:sqlite). */
 interface NodeStatement {
@@ -39,7 +40,14 @@ let DatabaseSync: NodeDatabaseConstructor | undefined;
 
 /** node:sqlite, loaded on the first database opened (Node 20 has none; Node 22 warns that it is experimental). */
 function databaseSync(): NodeDatabaseConstructor {
-  DatabaseSync ??= (createRequire(import.meta.url)('node:sqlite') as { DatabaseSync: NodeDatabaseConstructor }).DatabaseSync;
+  if (!DatabaseSync) {
+    try {
+      DatabaseSync = (createRequire(import.meta.url)('node:sqlite') as { DatabaseSync: NodeDatabaseConstructor }).DatabaseSync;
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      throw new EnvironmentError(`node:sqlite is not available in Node ${process.versions.node} (it needs Node >= 22.13; unset EMVSIM_SQLITE): ${detail}`);
+    }
+  }
   return DatabaseSync;
 }
 
