@@ -4,8 +4,9 @@
  * Node gets the same cases, so the node:sqlite adapter is held to what better-sqlite3 does (transactions,
  * savepoints, pragma, error codes, in-memory copies), not to its own echo.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -17,14 +18,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 
-function hasNodeSqlite(): boolean {
-  try {
-    createRequire(import.meta.url)('node:sqlite');
-    return true;
-  } catch {
-    return false; // Node 20
-  }
-}
+/** Node 22.13+ has node:sqlite without a flag (asked without loading it, which would print its warning). */
+const hasNodeSqlite = () => isBuiltin('node:sqlite');
 
 describe('which binding', () => {
   it('is better-sqlite3 on Node 20 and 22, node:sqlite from Node 24 on', () => {
@@ -51,6 +46,23 @@ describe.skipIf(hasNodeSqlite())('EMVSIM_SQLITE=node:sqlite on a Node without it
     } finally {
       delete process.env.EMVSIM_SQLITE;
     }
+  });
+});
+
+describe.skipIf(!hasNodeSqlite())('node:sqlite in a process of its own', () => {
+  it('opens the ledger without printing node:sqlite\'s experimental warning (Node 22, 24.0-24.10), other warnings still show', () => {
+    const script = [
+      "import { openIssuerDatabase } from './src/issuer/db/schema.ts';",
+      "openIssuerDatabase(':memory:').close();",
+      "process.emitWarning('a warning of the test', 'ExperimentalWarning');",
+      "console.log('opened');",
+    ].join('\n');
+    const root = path.resolve(import.meta.dirname, '..', '..');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, EMVSIM_SQLITE: 'node:sqlite' } });
+    expect(r.stdout).toBe('opened\n');
+    expect(r.stderr).not.toMatch(/SQLite is an experimental feature/);
+    expect(r.stderr).toMatch(/ExperimentalWarning: a warning of the test/);
+    expect(r.status).toBe(0);
   });
 });
 

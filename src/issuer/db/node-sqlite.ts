@@ -5,8 +5,7 @@
  * collects one of its Statement or Database objects outside a JavaScript context. Node 24.19 put
  * environment cleanup hooks into the header-only node::ObjectWrap (nodejs/node#63642, #65446), so every
  * addon deriving from it and built against those headers does this; better-sqlite3 13, which does not,
- * needs Node >= 22. `node:sqlite` is part of Node itself, so it has no such addon, and on Node 24 it
- * loads without an experimental warning.
+ * needs Node >= 22. `node:sqlite` is part of Node itself, so it has no such addon.
  *
  * What better-sqlite3 does that node:sqlite does not, done here the same way: `transaction()` (BEGIN /
  * COMMIT, a SAVEPOINT when nested, ROLLBACK on a throw), `pragma()`, and errors whose `code` names the
@@ -41,11 +40,21 @@ let DatabaseSync: NodeDatabaseConstructor | undefined;
 /** node:sqlite, loaded on the first database opened (Node 20 has none; Node 22 warns that it is experimental). */
 function databaseSync(): NodeDatabaseConstructor {
   if (!DatabaseSync) {
+    // Node 22 and 24.0-24.10 (measured; none on 24.18) warn "SQLite is an experimental feature" on the
+    // first load: the ledger's binding is ours to choose, so the user is not told, the rest passes on.
+    const emitWarning = process.emitWarning;
+    process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+      if (!String(warning instanceof Error ? warning.message : warning).startsWith('SQLite is an experimental feature')) {
+        (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+      }
+    }) as typeof process.emitWarning;
     try {
       DatabaseSync = (createRequire(import.meta.url)('node:sqlite') as { DatabaseSync: NodeDatabaseConstructor }).DatabaseSync;
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
       throw new EnvironmentError(`node:sqlite is not available in Node ${process.versions.node} (it needs Node >= 22.13; unset EMVSIM_SQLITE): ${detail}`);
+    } finally {
+      process.emitWarning = emitWarning;
     }
   }
   return DatabaseSync;
