@@ -70,6 +70,7 @@ if (force || !existsSync(resolve(root, TEST_ISSUER_FILE))) {
 
 // The CA public key as CAPK E5 for every emvsim RID.
 const ca = loadTestCa();
+const EXPIRED_TEST_CA_INDEX = 'E4';
 const emvsimCapks: CapkJson[] = ca.rids.map((rid) => ({
   rid,
   index: ca.index,
@@ -82,7 +83,22 @@ const emvsimCapks: CapkJson[] = ca.rids.map((rid) => ({
   kind: 'test',
   note: 'emvsim test CA (scripts/ca/emvsim-test-ca.json); TEST ONLY',
 }));
-writeAtomically('scripts/capk/emvsim-test-ca.json', emvsimCapks);
+// The same key listed again as CAPK E4, expired 2019-12-31 (well past the six-month grace of Book 2
+// §11.2.3): a withdrawn CA key for the lab's CAPK-expiry cases (a card personalised with
+// certificates: {caIndex: E4}). A terminal must not use it; treated as missing (Book 2 §5.2, §6.2).
+const expiredCapks: CapkJson[] = ca.rids.map((rid) => ({
+  rid,
+  index: EXPIRED_TEST_CA_INDEX,
+  modulus: toHex(ca.keyPair.modulus),
+  exponent: toHex(ca.keyPair.exponent),
+  checksum: toHex(capkChecksum(rid, EXPIRED_TEST_CA_INDEX, ca.keyPair.modulus, ca.keyPair.exponent)),
+  hashAlgorithm: '01',
+  expiry: '191231',
+  scheme: 'emvsim',
+  kind: 'test',
+  note: 'emvsim test CA key listed as EXPIRED 2019-12-31 (withdrawn, Book 2 §11.2.3); TEST ONLY',
+}));
+writeAtomically('scripts/capk/emvsim-test-ca.json', [...emvsimCapks, ...expiredCapks]);
 
 // Public scheme CAPKs from the shared known-answer vectors (openemv/emv-utils, javaemvreader).
 interface VectorKey {

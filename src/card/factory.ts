@@ -86,7 +86,8 @@ function mmyy(yymmdd: string): string {
 /** Certificates and signatures for the card's ODA method (Book 2 §5.1, §6.1). */
 export function odaMaterial(profile: CardProfile, pan: string, iccKey: RsaKeyPair | undefined, pinKey?: RsaKeyPair): OdaMaterial | undefined {
   if (profile.oda === 'none') return undefined;
-  const issuerCert = testIssuerCertificate(pan);
+  const settings = profile.certificates ?? {};
+  const issuerCert = testIssuerCertificate(pan, settings.issuerExpiry !== undefined ? { expiry: settings.issuerExpiry } : {});
   const issuerKey = loadTestIssuer().keyPair;
   const records = dataRecords(profile, pan);
   const odaRecords = odaRecordNumbers().map(({ sfi, record }) => ({ sfi, record: records.get(sfi)![record - 1]! }));
@@ -95,7 +96,7 @@ export function odaMaterial(profile: CardProfile, pan: string, iccKey: RsaKeyPai
     aip: applicationInterchangeProfile(profile),
   });
   const material: OdaMaterial = {
-    caIndex: TEST_CA_INDEX,
+    caIndex: settings.caIndex ?? TEST_CA_INDEX,
     issuerCertificate: toHex(issuerCert.certificate),
     issuerRemainder: toHex(issuerCert.remainder),
     issuerExponent: toHex(issuerCert.exponent),
@@ -105,7 +106,7 @@ export function odaMaterial(profile: CardProfile, pan: string, iccKey: RsaKeyPai
   } else {
     if (!iccKey) throw new DocumentError('DDA/CDA needs an ICC key', { field: 'oda' });
     const serial = toHex(seedBytes(pan, 'serial', 3));
-    const cert = createIccCertificate({ issuerKey, iccPublicKey: publicKeyOf(iccKey), pan, expiry: mmyy(profile.expiry), serial, staticData });
+    const cert = createIccCertificate({ issuerKey, iccPublicKey: publicKeyOf(iccKey), pan, expiry: settings.iccExpiry ?? mmyy(profile.expiry), serial, staticData });
     material.iccCertificate = toHex(cert.certificate);
     material.iccRemainder = toHex(cert.remainder);
     material.iccExponent = toHex(cert.exponent);

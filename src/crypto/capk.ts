@@ -171,3 +171,31 @@ export function loadDefaultCapks(): CapkStore {
   for (const f of DEFAULT_CAPK_FILES) loadCapkFile(resolve(packageRoot(), f), store);
   return store;
 }
+
+/** YYMMDD -> YYYYMMDD as a number (EMV years: 00-49 are 20YY, 50-99 19YY). */
+function fullDate(yymmdd: string): number {
+  const yy = Number(yymmdd.slice(0, 2));
+  return (yy < 50 ? 2000 + yy : 1900 + yy) * 10_000 + Number(yymmdd.slice(2));
+}
+
+/**
+ * The last date a CA public key may be used, YYYYMMDD: the last day of the month `graceMonths`
+ * after its expiry month (payment systems expire keys on 31 December). Book 2 §11.2.3: acquirers
+ * remove an expired key from their terminals within a grace period expected to be six months
+ * (until 30 June of the following year); after that a terminal must not use it, which the card
+ * sees as a missing CAPK (Book 2 §5.2, §6.2: ODA has failed).
+ */
+export function capkLastUseDate(expiry: string, graceMonths = 6): number {
+  if (!/^\d{6}$/.test(expiry)) throw new RangeError(`CAPK expiry '${expiry}' is not YYMMDD`);
+  const full = fullDate(expiry);
+  if (graceMonths === 0) return full;
+  const months = Math.floor(full / 10_000) * 12 + (Math.floor(full / 100) % 100) - 1 + graceMonths;
+  const year = Math.floor(months / 12);
+  const month = (months % 12) + 1;
+  return year * 10_000 + month * 100 + new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Whether a CA public key with this expiry (YYMMDD) is withdrawn on the transaction date (YYMMDD). */
+export function capkWithdrawn(expiry: string, transactionDate: string, graceMonths = 6): boolean {
+  return fullDate(transactionDate) > capkLastUseDate(expiry, graceMonths);
+}

@@ -133,6 +133,8 @@ export {
   loadCapkFile,
   DEFAULT_CAPK_FILES,
   loadDefaultCapks,
+  capkLastUseDate,
+  capkWithdrawn,
 } from './capk.js';
 export {
   PIN_ENCIPHERMENT_HEADER,

@@ -30,7 +30,7 @@ export {
   tryDecodeTlv,
   formatTlvLines,
 } from '../apdu/index.js';
-export { createTerminal, formatOutcome, type AuthorisationHost } from '../terminal/index.js';
+export { createTerminal, formatOutcome, type AuthorisationHost, type CapkLookup } from '../terminal/index.js';
 export { parseYamlSource, projectRoot, SchemaValidator, type JsonSchema, type Path, type YamlSource } from '../documents/index.js';
 export {
   buildCard,
@@ -44,3 +44,4 @@ export {
 } from '../conformance/index.js';
 export { VpcdBridge, listPcscReaders } from '../reader/index.js';
 export type { EmulatedCard } from '../card/index.js';
+export { FakePcscd, createSmartcardFake } from '../testing/index.js';

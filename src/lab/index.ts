@@ -8,6 +8,7 @@
  *   kernelTerminal(profile?, wrap?)               emvsim's kernel as an in-process terminal
  *   formatLabReport('table'|'json'|'junit'|'html', results, ms)
  *   LabServer                                     JSON lines over TCP (docs/lab.md)
+ *   loadTerminalModule(file), labPcsc()           a user's Node terminal; `smartcard` resolves to the fake
  */
 export { loadPlan, parsePlan, planFiles, shippedPlans, labDirectory } from './plan.js';
 export { runLabCase, runLabCases, fillPlaceholders, runCommand, vpcdReaderName, type LabRunOptions, type TerminalMode } from './runner.js';
@@ -16,3 +17,4 @@ export { formatLabReport, labExitCode, type LabReporter } from './report.js';
 export { judgeCase } from './judge.js';
 export type * from './types.js';
 export { LabServer, type LabServerOptions } from './server.js';
+export { loadTerminalModule, installSmartcardResolver, labPcsc, LAB_READER, type LabPcsc } from './terminal-module.js';

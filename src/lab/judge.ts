@@ -107,10 +107,13 @@ function yymmdd(d: Date): string {
   return d.toISOString().slice(2, 10).replace(/-/g, '');
 }
 
+/** TVR bits that only offline data authentication sets (Book 3 Annex C5, byte 1). */
+const ODA_TVR_BITS = new Set(['offlineDataAuthenticationNotPerformed', 'sdaFailed', 'ddaFailed', 'cdaFailed', 'sdaSelected']);
+
 function checkFields(what: string, exp: FieldExpectations, fields: Map<string, Bytes>, when: Date, fault: string | undefined, step: Step): StepFinding[] {
   const out: StepFinding[] = [];
-  const add = (field: string, expected: string, seen: string, detail?: string[]) =>
-    out.push({ rule: `${what} ${field}`, expected, seen, ...(detail ? { detail } : {}), ...(fault ? { fault } : {}), step });
+  const add = (field: string, expected: string, seen: string, detail?: string[], at: Step = step) =>
+    out.push({ rule: `${what} ${field}`, expected, seen, ...(detail ? { detail } : {}), ...(fault ? { fault } : {}), step: at });
   for (const [key, want] of Object.entries(exp)) {
     if (want === undefined) continue;
     const tag = DOL_FIELDS[key] ?? key;
@@ -140,7 +143,9 @@ function checkFields(what: string, exp: FieldExpectations, fields: Map<string, B
         const wrongSet = (t.set ?? []).filter((n) => !isBitSet(value, bit(n)));
         const wrongClear = (t.clear ?? []).filter((n) => isBitSet(value, bit(n)));
         if (wrongSet.length + wrongClear.length > 0) {
-          add('TVR', [...wrongSet.map((n) => `'${bit(n).description}' set`), ...wrongClear.map((n) => `'${bit(n).description}' clear`)].join('; '), `TVR ${hex}`, explainTvr(value));
+          // A wrong ODA result bit is where the terminal deviated, whatever GENERATE AC carried it (Book 3 §10.3).
+          const oda = [...wrongSet, ...wrongClear].every((n) => ODA_TVR_BITS.has(n));
+          add('TVR', [...wrongSet.map((n) => `'${bit(n).description}' set`), ...wrongClear.map((n) => `'${bit(n).description}' clear`)].join('; '), `TVR ${hex}`, explainTvr(value), oda ? 'offline data authentication' : step);
         }
         break;
       }

@@ -6,7 +6,7 @@
  * transaction, and the lab's issuer host; it answers with what a terminal
  * process would: an exit code and its output.
  */
-import { createTerminal, currencyByNumeric, formatOutcome, parseAmount, type AuthorisationHost, type CardTransport } from './deps.js';
+import { createTerminal, currencyByNumeric, formatOutcome, parseAmount, type AuthorisationHost, type CapkLookup, type CardTransport } from './deps.js';
 import type { LabTransaction } from './types.js';
 
 export interface TerminalRequest extends LabTransaction {
@@ -14,6 +14,8 @@ export interface TerminalRequest extends LabTransaction {
   host: AuthorisationHost;
   /** A fresh random seed per run (the terminal's unpredictable numbers). */
   seed: number;
+  /** With --terminal-module: the fake PC/SC reader holding the card, for terminals that use `smartcard`. */
+  reader?: string;
 }
 
 export interface InProcessTerminal {
@@ -26,12 +28,15 @@ export function amountMinor(text: string, exponent = 2): number {
   return parseAmount(text, { exponent });
 }
 
-/** emvsim's kernel with a terminal profile (default eu-pos-pin), wired by createTerminal as `emvsim transact` is. */
-export function kernelTerminal(profile = 'eu-pos-pin', wrap: (card: CardTransport) => CardTransport = (c) => c): InProcessTerminal {
+/**
+ * emvsim's kernel with a terminal profile (default eu-pos-pin), wired by createTerminal as `emvsim transact` is;
+ * `capks` replaces the CA public keys the profile names (the terminal's own key store).
+ */
+export function kernelTerminal(profile = 'eu-pos-pin', wrap: (card: CardTransport) => CardTransport = (c) => c, options: { capks?: CapkLookup } = {}): InProcessTerminal {
   return {
     name: `emvsim kernel (${profile})`,
     async run(card, request) {
-      const terminal = createTerminal({ profile, host: request.host, cardholder: { pins: request.pin }, random: request.seed });
+      const terminal = createTerminal({ profile, host: request.host, cardholder: { pins: request.pin }, random: request.seed, ...(options.capks ? { capks: options.capks } : {}) });
       const config = terminal.config;
       const outcome = await terminal.transact(wrap(card), { amount: request.amountMinor, type: request.type });
       const lines = formatOutcome(outcome, currencyByNumeric(config.currencyCode)?.alpha ?? '');

@@ -12,10 +12,11 @@ import { buildCard, buildHost, DocumentError, listenHost, TransportError, listPc
 import { decodeLog, exchangesOf, type CardDols } from './card-log.js';
 import { judgeCase } from './judge.js';
 import type { InProcessTerminal } from './kernel-terminal.js';
+import type { LabPcsc } from './terminal-module.js';
 import type { CardExchange, LabCase, LabCaseResult, TerminalRun } from './types.js';
 
 export type TerminalMode =
-  | { kind: 'in-process'; terminal: InProcessTerminal }
+  | { kind: 'in-process'; terminal: InProcessTerminal; pcsc?: LabPcsc }
   | { kind: 'command'; command: string; slot: number; cwd?: string }
   | { kind: 'manual'; slot: number; prompt: (text: string) => void; settleMs?: number };
 
@@ -143,12 +144,17 @@ async function runOnce(c: LabCase, card: EmulatedCard, hostAddress: string, host
   let terminal: TerminalRun;
   if (mode.kind === 'in-process') {
     const started = performance.now();
+    const pcsc = mode.pcsc;
     try {
       await tracer.coldReset();
-      const r = await withTimeout(mode.terminal.run(tracer, { ...c.transaction, host, seed }), timeoutMs);
+      // A terminal written against `smartcard` finds the same card in the lab's fake reader.
+      if (pcsc) await pcsc.pcscd.insert(tracer, pcsc.reader);
+      const r = await withTimeout(mode.terminal.run(tracer, { ...c.transaction, host, seed, ...(pcsc ? { reader: pcsc.reader } : {}) }), timeoutMs);
       terminal = r === 'timeout' ? { exitCode: null, output: '', timedOut: true, durationMs: performance.now() - started } : { ...r, timedOut: false, durationMs: performance.now() - started };
     } catch (err) {
       terminal = { exitCode: null, output: '', timedOut: false, crash: err instanceof Error ? err.message : String(err), durationMs: performance.now() - started };
+    } finally {
+      pcsc?.pcscd.remove(pcsc.reader);
     }
   } else {
     const bridge = new VpcdBridge(tracer, { slot: mode.slot, removed: true });

@@ -110,7 +110,8 @@ export interface Clock {
 
 /** Certification authority public keys, looked up by RID and index (Book 2 §5.2, §11.2). */
 export interface CapkLookup {
-  find(rid: string, index: number): { modulus: Bytes; exponent: Bytes } | undefined;
+  /** `expiry` YYMMDD when the key's file gives one (Book 2 §11.2.3 withdrawal). */
+  find(rid: string, index: number): { modulus: Bytes; exponent: Bytes; expiry?: string } | undefined;
 }
 
 /** One approved transaction in the terminal's log. */

@@ -11,7 +11,7 @@
 import { type Bytes, toHex } from '../apdu/index.js';
 import { EmvsimError } from '../apdu/index.js';
 import { recoverIccCertificate } from '../crypto/index.js';
-import { recoverIssuerCertificate } from '../crypto/index.js';
+import { capkLastUseDate, capkWithdrawn, recoverIssuerCertificate } from '../crypto/index.js';
 import { buildStaticDataToBeAuthenticated } from '../crypto/index.js';
 import type { RsaPublicKey } from '../crypto/index.js';
 import type { TransactionContext } from './context.js';
@@ -41,6 +41,11 @@ export function recoverIssuerPublicKey(ctx: TransactionContext): KeyRecovery {
   const capkName = `${rid}/${toHex(Uint8Array.of(index))}`;
   const capk = ctx.env.capks.find(rid, index);
   if (!capk) return { ok: false, why: `no CA public key ${capkName} in the terminal (Book 2 §5.2)` };
+  // Book 2 §11.2.3: a CA key past its expiry and the six-month withdrawal grace is no longer
+  // used by the terminal; to the card this is a missing key (Book 2 §5.2, §6.2: ODA failed).
+  if (capk.expiry !== undefined && capkWithdrawn(capk.expiry, transactionDate(ctx))) {
+    return { ok: false, why: `CA public key ${capkName} expired ${capk.expiry}, withdrawn after ${capkLastUseDate(capk.expiry)} (Book 2 §11.2.3): treated as missing (Book 2 §5.2, §6.2)` };
+  }
   const result = recoverIssuerCertificate({
     capk,
     certificate: ctx.tag('90'),

@@ -49,6 +49,15 @@ describe.skipIf(!available)('lab through pcscd + vpcd', () => {
     expect(html).toContain('skips EXTERNAL AUTHENTICATE');
   }, 60_000);
 
+  it('expired keys: the kernel passes the five cases; a terminal that ignores certificate dates fails the three certificate ones, named', async () => {
+    const ids = ['oda-issuer-certificate-expired', 'oda-sda-issuer-certificate-expired', 'oda-icc-certificate-expired', 'oda-capk-expired', 'oda-cda-capk-expired'];
+    const good = await runLabCases(pick(ids), { mode: { kind: 'command', command: `${TSX} src/cli/main.ts transact ${ARGS}`, slot: SLOT }, timeoutMs: 30_000 });
+    expect(good.map((r) => `${r.id}: ${r.verdict}`)).toEqual(ids.map((id) => `${id}: pass`));
+    const bad = await runLabCases(pick(ids.slice(0, 3)), { mode: { kind: 'command', command: `${TSX} test/lab/faulty-terminal-cli.ts --fault ignores-certificate-expiry ${ARGS}`, slot: SLOT }, timeoutMs: 30_000 });
+    expect(bad.map((r) => `${r.id}: ${r.verdict}`)).toEqual(ids.slice(0, 3).map((id) => `${id}: fail`));
+    for (const r of bad) expect(r.findings.some((f) => /ignores the (issuer|ICC) certificate's expiration date/.test(f.fault ?? '')), r.id).toBe(true);
+  }, 120_000);
+
   it('a terminal command that does not exist is inconclusive, said as such', async () => {
     const results = await runLabCases(pick(['oda-dda']), { mode: { kind: 'command', command: 'no-such-terminal-program --amount {amount}', slot: SLOT }, timeoutMs: 10_000 });
     expect(results[0]!.verdict).toBe('inconclusive');

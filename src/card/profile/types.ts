@@ -186,4 +186,20 @@ export interface CardProfile {
   iadFormat?: 'vis' | 'mchip';
   /** The raw layer: records, FCI, GPO answer and AFL given as bytes (raw-image.ts). */
   raw?: RawImage;
+  /** How personalisation signs the ODA certificates (a test card's deliberately expired ones). */
+  certificates?: CertificateSettings;
+}
+
+/**
+ * The certificates personalisation signs (factory.ts odaMaterial), by default valid until the
+ * card expires under CAPK E5. A lab sets an expired one here: the card stays consistent (the
+ * certificate is signed properly), only the date is past (Book 2 §5.3 step 9, §6.3 step 9, §6.4 step 9).
+ */
+export interface CertificateSettings {
+  /** Issuer public key certificate expiration date, MMYY as in the certificate (Book 2 Table 13). */
+  issuerExpiry?: string;
+  /** ICC public key certificate expiration date, MMYY (Book 2 Table 14); default the card's expiry month. */
+  iccExpiry?: string;
+  /** CA public key index (8F) the card names; the issuer certificate is signed by the emvsim test CA whatever it is. */
+  caIndex?: string;
 }

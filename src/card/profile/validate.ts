@@ -9,7 +9,7 @@ import { readTag } from '../../apdu/index.js';
 import { DOL_DATA_MAX, dolProblem } from '../../documents/index.js';
 import { COMMAND_INS, FAULT_ACTIONS, type FaultAction, type FaultRule } from '../faults.js';
 import { validateRawImage } from './raw-image.js';
-import type { ApplicationEntry, CardProfile, CryptogramProfile, OdaMethod, RiskProfile } from './types.js';
+import type { ApplicationEntry, CardProfile, CertificateSettings, CryptogramProfile, OdaMethod, RiskProfile } from './types.js';
 
 export type Locate = (path: readonly (string | number)[]) => { file?: string; line?: number };
 
@@ -126,10 +126,28 @@ function dolLists(dolHex: string, tag: string, length: number): boolean {
   return parseDol(dolHex).some((e) => e.tag === tag && e.length === length);
 }
 
+const MMYY = /^(0[1-9]|1[0-2])\d{2}$/;
+
+/** The `certificates` mapping: MMYY dates as the certificates hold them (Book 2 Tables 13, 14) and the CA index (8F). */
+function certificateSettings(c: Checker, v: unknown, oda: OdaMethod): CertificateSettings {
+  const p = ['certificates'];
+  const o = c.obj(v, p);
+  for (const k of Object.keys(o)) if (!['issuerExpiry', 'iccExpiry', 'caIndex'].includes(k)) c.fail([...p, k], 'unknown field (issuerExpiry, iccExpiry, caIndex)');
+  if (oda === 'none') c.fail(p, "the card has no certificates: oda is 'none'");
+  const out: CertificateSettings = {};
+  if (o.issuerExpiry !== undefined) out.issuerExpiry = c.str(o, 'issuerExpiry', p, MMYY, 'a month MMYY (e.g. 1219 = December 2019)');
+  if (o.iccExpiry !== undefined) {
+    if (oda === 'sda') c.fail([...p, 'iccExpiry'], 'an SDA card has no ICC public key certificate (oda: dda or cda)');
+    out.iccExpiry = c.str(o, 'iccExpiry', p, MMYY, 'a month MMYY (e.g. 1219 = December 2019)');
+  }
+  if (o.caIndex !== undefined) out.caIndex = c.hex(o, 'caIndex', p, { exact: 1 });
+  return out;
+}
+
 export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   const c: Checker = new Checker(locate);
   const o = c.obj(merged, []);
-  const known = new Set(['base', 'name', 'description', 'protocol', 'pse', 'ppse', 'applications', 'languagePreference', 'issuerCodeTableIndex', 'pan', 'panPrefix', 'panLength', 'panSequenceNumber', 'expiry', 'effective', 'cardholderName', 'serviceCode', 'issuerCountry', 'currency', 'currencyExponent', 'pin', 'pinTryLimit', 'pinTryCounter', 'applicationVersion', 'auc', 'aip', 'oda', 'pinEncipherment', 'pinEnciphermentKey', 'cvmList', 'iac', 'pdol', 'cdol1', 'cdol2', 'ddol', 'sdaTagList', 'gpoFormat', 'generateAcFormat', 'cryptogram', 'risk', 'logRecords', 'iccKeyBits', 'extraData', 'applicationBlocked', 'cardBlocked', 'faults', 'atcIncrement', 'iadFormat', 'raw']);
+  const known = new Set(['base', 'name', 'description', 'protocol', 'pse', 'ppse', 'applications', 'languagePreference', 'issuerCodeTableIndex', 'pan', 'panPrefix', 'panLength', 'panSequenceNumber', 'expiry', 'effective', 'cardholderName', 'serviceCode', 'issuerCountry', 'currency', 'currencyExponent', 'pin', 'pinTryLimit', 'pinTryCounter', 'applicationVersion', 'auc', 'aip', 'oda', 'pinEncipherment', 'pinEnciphermentKey', 'cvmList', 'iac', 'pdol', 'cdol1', 'cdol2', 'ddol', 'sdaTagList', 'gpoFormat', 'generateAcFormat', 'cryptogram', 'risk', 'logRecords', 'iccKeyBits', 'extraData', 'applicationBlocked', 'cardBlocked', 'faults', 'atcIncrement', 'iadFormat', 'raw', 'certificates']);
   for (const k of Object.keys(o)) if (!known.has(k)) c.fail([k], 'unknown field');
 
   const appsRaw = o.applications;
@@ -263,5 +281,6 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   if (o.atcIncrement !== undefined) profile.atcIncrement = c.oneOf(o, 'atcIncrement', [], ['gpo', 'first-generate-ac'] as const);
   if (o.iadFormat !== undefined) profile.iadFormat = c.oneOf(o, 'iadFormat', [], ['vis', 'mchip'] as const);
   if (o.raw !== undefined && o.raw !== null) profile.raw = validateRawImage(o.raw, (path, message) => c.fail(path, message));
+  if (o.certificates !== undefined && o.certificates !== null) profile.certificates = certificateSettings(c, o.certificates, profile.oda);
   return profile;
 }

@@ -36,21 +36,6 @@ function modeOf(argv: RunArgs, prompt: (text: string) => void) {
   return argv.manual ? { kind: 'manual' as const, slot, prompt } : { kind: 'command' as const, command: argv['terminal-cmd']!, slot };
 }
 
-/** A user's in-process terminal: the module's default export (or `terminal`), { name, run(card, request) }. */
-async function loadTerminalModule(path: string) {
-  const { pathToFileURL } = await import('node:url');
-  const { resolve } = await import('node:path');
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
-  } catch (err) {
-    throw new DocumentError(`cannot load ${path}: ${err instanceof Error ? err.message : String(err)}`, { field: '--terminal-module' });
-  }
-  const t = (mod.default ?? mod.terminal) as { name?: unknown; run?: unknown } | undefined;
-  if (!t || typeof t.run !== 'function') throw new DocumentError(`${path} has no default export { name, run(card, request) }`, { field: '--terminal-module' });
-  return { name: typeof t.name === 'string' ? t.name : path, run: t.run.bind(t) } as import('../../lab/index.js').InProcessTerminal;
-}
-
 const runSubcommand: CommandModule<object, RunArgs> = {
   command: 'run <plan>',
   describe: 'Run a terminal test plan: per case personalise the card, insert it, trigger the terminal, judge from what the card saw',
@@ -66,14 +51,14 @@ const runSubcommand: CommandModule<object, RunArgs> = {
       .option('filter', { type: 'string', array: true, default: [] as string[], describe: 'keep cases with this id or tag (repeatable)' })
       .option('timeout', { type: 'number', default: 30000, describe: 'per-run time-out of the terminal, ms' })
       .option('terminal-profile', { type: 'string', default: 'eu-pos-pin', describe: 'terminal profile of the in-process kernel' })
-      .option('terminal-module', { type: 'string', describe: 'with --in-process: your Node terminal, a module whose default export is { name, run(card, request) } (docs/lab.md)' })
+      .option('terminal-module', { type: 'string', describe: "with --in-process: your Node terminal, a module whose default export is { name, run(card, request) }; its import of 'smartcard' gets the lab's card in a fake reader (docs/lab.md)" })
       .example('$0 lab run contact-terminal --in-process', "the shipped plan against emvsim's own kernel")
       .example(
         `$0 lab run contact-terminal --reader-slot 1 --terminal-cmd 'node bin/emvsim.js transact --reader "Virtual PCD 00 01" --amount {amount} --pin {pin} --host {host} --seed {seed}' --reporter html --out lab.html`,
         'a terminal process through pcscd + vpcd, HTML report',
       ) as unknown as Argv<RunArgs>,
   handler: async (argv) => {
-    const { loadPlan, planFiles, runLabCases, kernelTerminal, formatLabReport, labExitCode } = await import('../../lab/index.js');
+    const { loadPlan, planFiles, runLabCases, kernelTerminal, formatLabReport, labExitCode, loadTerminalModule, labPcsc } = await import('../../lab/index.js');
     const { writeFileSync } = await import('node:fs');
     const prompt = (text: string) => process.stderr.write(`${text}\n`);
     const external = modeOf(argv, prompt);
@@ -84,9 +69,10 @@ const runSubcommand: CommandModule<object, RunArgs> = {
     const started = performance.now();
     const tty = process.stderr.isTTY;
     if (argv['terminal-module'] !== undefined && external) throw new DocumentError('--terminal-module runs in this process: give --in-process', { field: '--terminal-module' });
-    const terminal = argv['terminal-module'] !== undefined ? await loadTerminalModule(argv['terminal-module']) : kernelTerminal(argv['terminal-profile']);
+    const module = argv['terminal-module'];
+    const terminal = module !== undefined ? await loadTerminalModule(module) : kernelTerminal(argv['terminal-profile']);
     const results = await runLabCases(cases, {
-      mode: external ?? { kind: 'in-process', terminal },
+      mode: external ?? { kind: 'in-process', terminal, ...(module !== undefined ? { pcsc: labPcsc() } : {}) },
       timeoutMs: argv.timeout,
       ...(tty ? { onResult: (r) => process.stderr.write(`${r.verdict.padEnd(12)} ${r.id}\n`) } : {}),
     });

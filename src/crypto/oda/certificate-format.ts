@@ -173,7 +173,7 @@ export function encodeExpiry(what: OdaObject, mmyy: string): Bytes {
 }
 
 /**
- * Certificate expiration date check (Book 2 §5.3 step 7, §6.4 step 7): the certificate is
+ * Certificate expiration date check (EMV 4.4 Book 2 §5.3 / §6.3 / §6.4 step 9): the certificate is
  * valid up to and including the last day of month MM of year YY; it has expired when the
  * transaction date is in a later month.
  */

@@ -70,6 +70,19 @@ const RAW_IMAGE = mapping(
   'Raw card image: records, FCI, GPO answer and AFL given as bytes.',
 );
 
+const MMYY: JsonSchema = { type: ['string', 'integer'], pattern: '^(0[1-9]|1[0-2])[0-9]{2}$', 'x-expected': 'a month MMYY, as in the certificate' };
+
+/** How personalisation signs the ODA certificates (src/card/profile/types.ts CertificateSettings). */
+const CERTIFICATES = mapping(
+  {
+    issuerExpiry: { ...MMYY, description: 'Issuer public key certificate expiration date MMYY (Book 2 Table 13); default 1249' },
+    iccExpiry: { ...MMYY, description: "ICC public key certificate expiration date MMYY (Book 2 Table 14); default the card's expiry month" },
+    caIndex: hex(1, 1, 'CA public key index (8F) the card names; the emvsim test CA signs the issuer certificate whatever it is (CAPK E5; E4 is the same key listed as expired)'),
+  },
+  [],
+  'ODA certificates as personalised: expiration dates and the CA public key index.',
+);
+
 const CRYPTOGRAM = mapping({
   cvn: integer(0, 255, 'Cryptogram version number (9F10 byte 3)'),
   dki: integer(0, 255, 'Derivation key index (9F10 byte 2)'),
@@ -150,6 +163,7 @@ export const CARD_PROFILE_FIELDS: Record<string, JsonSchema> = {
   atcIncrement: oneOfValues(['gpo', 'first-generate-ac'], 'When the ATC (9F36) is counted (default gpo, Book 3 §6.5.8)'),
   iadFormat: oneOfValues(['vis', 'mchip'], 'Issuer application data (9F10) layout'),
   raw: RAW_IMAGE,
+  certificates: CERTIFICATES,
 };
 
 export const CARD_PROFILE = mapping({ base: text('The profile this file changes: a shipped name or a path'), ...CARD_PROFILE_FIELDS }, [], 'An emvsim card profile (one layer).');
