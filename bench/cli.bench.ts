@@ -1,19 +1,11 @@
 /** CLI start-up: median wall time of `node bin/emvsim.js --help` over 10 runs (goal under 200 ms). */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../src/platform/package-root.js';
 import { type BenchSuite, percentile } from './harness.js';
 
 const GOAL_MS = 200;
 const RUNS = 10;
-
-/** The project root: bench/ in source, dist/bench/ when built. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
 
 function timeRun(root: string, args: string[]): number {
   const start = performance.now();
@@ -26,7 +18,7 @@ function timeRun(root: string, args: string[]): number {
 export const cliBench: BenchSuite = {
   name: 'cli',
   async run() {
-    const root = projectRoot();
+    const root = packageRoot();
     timeRun(root, ['--help']); // warm the file cache
     const help = Array.from({ length: RUNS }, () => timeRun(root, ['--help']));
     const atr = Array.from({ length: RUNS }, () => timeRun(root, ['atr', '3B6800000073C84013009000']));

@@ -76,7 +76,7 @@ function timeProcesses(root: string): { baseline: Timing; timings: Timing[] } {
     t.wallMs.push(r.wallMs);
     if (r.cpuMs !== undefined) t.cpuMs.push(r.cpuMs);
   };
-  // Warm the file cache (and the compile cache on Node >= 22.1) as a user's second run would have it.
+  // Warm the file cache and each command's code cache (bin/code-cache.js) as a user's second run has them.
   for (const c of CASES) run([node, bin, ...c.args], c.label);
   const rounds = Math.max(...CASES.map((c) => c.rounds[QUICK ? 1 : 0]));
   for (let r = 0; r < rounds; r++) {

@@ -20,8 +20,13 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds dist/ when it is missing or older than src/. */
+/** The CLI bundle bin/emvsim.js runs (scripts/build/bundle.mjs writes it after dist/src). */
+const builtBundle = join(repoRoot, 'dist', 'bundle', 'emvsim.cjs');
+
+/** Builds dist/ when it is missing or older than src/ (or the bundle older than its build script). */
 export function ensureBuilt(): void {
-  if (existsSync(builtMain) && statSync(builtMain).mtimeMs >= newestMtime(join(repoRoot, 'src'))) return;
+  const sources = Math.max(newestMtime(join(repoRoot, 'src')), newestMtime(join(repoRoot, 'scripts', 'build')));
+  const built = [builtMain, builtBundle].map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0));
+  if (Math.min(...built) >= sources) return;
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'ignore' });
 }

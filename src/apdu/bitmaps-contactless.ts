@@ -8,6 +8,7 @@
  */
 import { fromBcd, toHex } from './bytes.js';
 import { explainBits, type BitDef } from './bitmaps-core.js';
+import type { TagScheme } from './tags-aids.js';
 
 /** Terminal Transaction Qualifiers '9F66' (Book A Table 5-4; Book C-3 Annex A). */
 export const TTQ_BITS: readonly BitDef[] = [
@@ -47,6 +48,40 @@ export function explainCtq(v: Uint8Array): string[] {
   return explainBits(v, CTQ_BITS);
 }
 
+/** A scheme-dependent value: a one-line summary and/or lines below it (the shape of pretty.ts's Decoded). */
+export interface SchemeReading {
+  summary?: string;
+  details?: string[];
+}
+
+/**
+ * '9F6C' by the scheme of the selected application: the Card Transaction Qualifiers for Visa (Book C-3
+ * Annex A.2) and UnionPay (Book C-7); for Mastercard the Mag-stripe Application Version Number (Card)
+ * (Book C-2 Annex A.1.6, b 2). Without the AID the value is ambiguous and is said to be so, with the
+ * CTQ reading offered, not asserted.
+ */
+export function explain9F6C(v: Uint8Array, scheme: TagScheme | undefined): SchemeReading {
+  if (scheme === 'mastercard') return { summary: `mag-stripe application version ${toHex(v)} (Mastercard Mag-stripe Application Version Number (Card))` };
+  const bits = explainCtq(v);
+  if (scheme !== undefined) return bits.length > 0 ? { details: bits } : { summary: 'no bits set' };
+  return {
+    summary: 'ambiguous without the AID (4F/84): Visa/UnionPay Card Transaction Qualifiers or Mastercard Mag-stripe Application Version Number (Card)',
+    details: bits.map((b) => `if CTQ: ${b}`),
+  };
+}
+
+/**
+ * '9F66': the Terminal Transaction Qualifiers (4 bytes, Book A Table 5-4), except in a Mastercard card's
+ * records, where 9F66 is PUNATC(Track2) (2 bytes, Book C-2 Annex A), a bitmap of track 2 positions. A
+ * 2-byte value with no Visa/UnionPay AID in sight can only be the latter.
+ */
+export function explain9F66(v: Uint8Array, scheme: TagScheme | undefined): SchemeReading {
+  if (v.length === 2 && (scheme === 'mastercard' || scheme === undefined)) return { summary: `PUNATC(Track2) ${toHex(v)} (Mastercard mag-stripe: track 2 positions for the unpredictable number and ATC)` };
+  if (v.length !== 4) return { summary: 'a TTQ has 4 bytes; not decoded' };
+  const bits = explainTtq(v);
+  return bits.length > 0 ? { details: bits } : { summary: 'no bits set' };
+}
+
 /** Visa Form Factor Indicator, byte 1 b5-b1. */
 export const VISA_FORM_FACTORS: Readonly<Record<number, string>> = { 0: 'card', 1: 'mini-card', 2: 'non-card form factor', 3: 'consumer mobile phone', 4: 'wrist-worn device' };
 
@@ -55,7 +90,7 @@ export const VISA_FORM_FACTORS: Readonly<Record<number, string>> = { 0: 'card', 
  * factor) or Mastercard's Third Party Data (5-32 bytes: country code n3, unique identifier, device type
  * when the identifier's top bit is 0, proprietary data). The AID tells which; without it, nothing is guessed.
  */
-export function explain9F6E(v: Uint8Array, scheme: 'visa' | 'mastercard' | undefined): string[] | undefined {
+export function explain9F6E(v: Uint8Array, scheme: TagScheme | undefined): string[] | undefined {
   if (scheme === 'visa' && v.length === 4) {
     const factor = v[0]! & 0x1f;
     return [`Visa form factor indicator, version ${v[0]! >> 5}: ${VISA_FORM_FACTORS[factor] ?? `form factor ${factor}`}`, `features ${toHex(v.subarray(1))}`];
@@ -75,7 +110,7 @@ export function explain9F6E(v: Uint8Array, scheme: 'visa' | 'mastercard' | undef
 }
 
 /** '9F7C': issuer- or merchant-proprietary by definition; only its nature is said. */
-export function describe9F7C(scheme: 'visa' | 'mastercard' | undefined): string {
+export function describe9F7C(scheme: TagScheme | undefined): string {
   if (scheme === 'visa') return 'Visa customer exclusive data (issuer proprietary, not decoded)';
   if (scheme === 'mastercard') return 'Mastercard merchant custom data (merchant proprietary, not decoded)';
   return 'proprietary (Visa customer exclusive data or Mastercard merchant custom data), not decoded';

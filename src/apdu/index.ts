@@ -41,13 +41,16 @@ export {
   flattenTlv,
 } from './tlv.js';
 export { type TagFormat, type TagInfo, type TagSource, lookupTag, allTags, tagName, valueFormatError } from './tags.js';
-export { aidName } from './tags-aids.js';
+export { aidName, type TagScheme, schemeOfAid } from './tags-aids.js';
 export { type DolEntry, parseDol, buildDolData, dolDataLength, parseDolData, encodeDol, fitDolValue } from './dol.js';
 // The bit maps of TVR, TSI, AIP, AUC, terminal capabilities and CVM: bitmaps.ts is their facade, with its own deliberate list.
 export * from './bitmaps.js';
-export { TTQ_BITS, CTQ_BITS, VISA_FORM_FACTORS, explainTtq, explainCtq, explain9F6E, describe9F7C } from './bitmaps-contactless.js';
-export { type Decoded, type PrettyContext, type TlvJson, decodeValue, formatTlvTree, tlvToJson } from './pretty.js';
+export { type MchipCvr, type MchipCvrFlag, MCHIP_CVR_BITS, MCHIP_CVR, VISA_CVR_BITS, VISA_CVR, CVR_FIRST_AC, CVR_SECOND_AC, encodeMchipCvr, decodeMchipCvr } from './card-verification-results.js';
+export { TTQ_BITS, CTQ_BITS, VISA_FORM_FACTORS, explainTtq, explainCtq, type SchemeReading, explain9F66, explain9F6C, explain9F6E, describe9F7C } from './bitmaps-contactless.js';
+export { type Decoded, type PrettyContext, type TlvJson, type TlvPrintOptions, decodeValue, formatTlvTree, tlvToJson } from './pretty.js';
 export { type CurrencyInfo, type CountryInfo, currencyByNumeric, currencyByAlpha, countryByNumeric, countryByAlpha } from './iso-codes.js';
+export { type Track2, type Track2Problem, TRACK2_PAN_DIGITS, splitTrack2, isTrack2Problem, isChipServiceCode, track2EquivalentHex } from './track2.js';
+export { yymmdd, hhmmss } from './dates.js';
 export { type AmountOptions, MAX_AMOUNT_MINOR, currencyOf, parseAmount, formatMinor } from './amount.js';
 export { type Atr, type InterfaceByteGroup, type HistoricalBytes, type CompactTlvObject, parseAtr } from './atr.js';
 export { type Protocol, type CardTransport } from './transport.js';

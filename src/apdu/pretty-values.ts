@@ -12,6 +12,7 @@ import { countryByNumeric, currencyByNumeric } from './iso-codes.js';
 import { parseDol } from './dol.js';
 import { readTag } from './tlv.js';
 import { tagName } from './tags.js';
+import { isTrack2Problem, splitTrack2 } from './track2.js';
 
 /** Digits of a format n value; a nibble above 9 is a RangeError. */
 export function numericDigits(value: Uint8Array): string {
@@ -131,31 +132,10 @@ export function compressedNumeric(value: Uint8Array): string {
   return digits;
 }
 
-export interface Track2 {
-  pan: string;
-  /** YYMM. */
-  expiry: string;
-  serviceCode: string;
-  discretionary: string;
-}
-
-/**
- * Track 2 Equivalent Data '57' (Annex A1; ISO/IEC 7813 layout): PAN, separator
- * 'D', expiry YYMM, service code (3 digits), discretionary data, 'F' pad.
- */
-export function parseTrack2(value: Uint8Array): Track2 {
-  const hex = toHex(value).replace(/F$/, '');
-  const sep = hex.indexOf('D');
-  if (sep < 0) throw new RangeError('no field separator D');
-  const pan = hex.slice(0, sep);
-  const rest = hex.slice(sep + 1);
-  if (!/^\d{1,19}$/.test(pan)) throw new RangeError(`PAN '${pan}' is not 1-19 digits`);
-  if (!/^\d{7}/.test(rest)) throw new RangeError('expiry date and service code missing after the separator');
-  return { pan, expiry: rest.slice(0, 4), serviceCode: rest.slice(4, 7), discretionary: rest.slice(7) };
-}
-
+/** Track 2 Equivalent Data '57' / '9F6B' (Book 3 Annex A): the track 2 fields, 'D' separator, 'F' pad. */
 export function track2Summary(value: Uint8Array): string {
-  const t = parseTrack2(value);
+  const t = splitTrack2(toHex(value));
+  if (isTrack2Problem(t)) throw new RangeError(`${t.error} (digit ${t.offset + 1})`);
   return `PAN ${t.pan}, expiry ${t.expiry.slice(2)}/${t.expiry.slice(0, 2)}, service code ${t.serviceCode}${t.discretionary ? `, discretionary ${t.discretionary}` : ''}`;
 }
 

@@ -34,8 +34,8 @@ import {
   type AmountCurrency,
 } from './pretty-values.js';
 import { lookupTag, tagName } from './tags.js';
-import { aidName } from './tags-aids.js';
-import { describe9F7C, explain9F6E, explainCtq, explainTtq } from './bitmaps-contactless.js';
+import { aidName, schemeOfAid, type TagScheme } from './tags-aids.js';
+import { describe9F7C, explain9F66, explain9F6C, explain9F6E } from './bitmaps-contactless.js';
 import { explainIssuerApplicationData } from './issuer-application-data.js';
 import { flattenTlv, type Tlv } from './tlv.js';
 
@@ -52,6 +52,18 @@ export interface PrettyContext {
   values?: ReadonlyMap<string, Bytes>;
   /** Tag of the enclosing template (for context-specific tags such as FCP '62'). */
   parentTag?: string;
+  /**
+   * AID (hex) of the selected application, when the caller knows it (records and GPO answers carry no
+   * 4F): when its RID is a TagScheme's, it decides the scheme-specific tags 9F53, 9F66, 9F6C, 9F6E, 9F7C
+   * before any 4F/84/9F06 in the data.
+   */
+  aid?: string;
+}
+
+/** Options of formatTlvTree and tlvToJson. */
+export interface TlvPrintOptions {
+  /** AID (hex) of the selected application (see PrettyContext.aid). */
+  aid?: string | undefined;
 }
 
 type Decoder = (value: Bytes, ctx: PrettyContext) => Decoded;
@@ -133,12 +145,16 @@ const dfName: Decoder = (v) => {
   return name ? { summary: name } : {};
 };
 
-/** The payment scheme of the application in context, by the RID of 4F / 84 / 9F06 (ISO/IEC 7816-5). */
-function contextScheme(ctx: PrettyContext): 'mastercard' | 'visa' | undefined {
+/**
+ * The payment scheme of the application in context: the selected AID's, else that of the RID of 4F / 84 /
+ * 9F06 in the data (a selected PPSE or a scheme not in TagScheme says nothing).
+ */
+function contextScheme(ctx: PrettyContext): TagScheme | undefined {
+  const selected = schemeOfAid(ctx.aid);
+  if (selected) return selected;
   for (const t of ['4F', '84', '9F06']) {
-    const rid = toHex(ctx.values?.get(t)?.subarray(0, 5) ?? new Uint8Array(0));
-    if (rid === 'A000000004') return 'mastercard';
-    if (rid === 'A000000003') return 'visa';
+    const scheme = schemeOfAid(toHex(ctx.values?.get(t)?.subarray(0, 5) ?? new Uint8Array(0)));
+    if (scheme) return scheme;
   }
   return undefined;
 }
@@ -203,9 +219,8 @@ const BY_TAG: Record<string, Decoder> = {
     const lines = explainIssuerApplicationData(v);
     return lines ? { details: lines } : { summary: 'layout not recognised (not a public Visa or M/Chip format)' };
   },
-  '9F66': details(explainTtq),
-  // Visa's CTQ; Mastercard uses 9F6C for the mag-stripe application version number.
-  '9F6C': (v, ctx) => (contextScheme(ctx) === 'mastercard' ? { summary: `mag-stripe application version ${toHex(v)}` } : { details: explainCtq(v) }),
+  '9F66': (v, ctx) => explain9F66(v, contextScheme(ctx)),
+  '9F6C': (v, ctx) => explain9F6C(v, contextScheme(ctx)),
   '9F6E': (v, ctx) => {
     const lines = explain9F6E(v, contextScheme(ctx));
     return lines ? { details: lines } : { summary: 'Visa form factor indicator or Mastercard third party data: give the AID (4F/84) to decode' };
@@ -304,8 +319,8 @@ function decodeKnownValue(tag: string, value: Bytes, ctx: PrettyContext): Decode
  * `TAG name (len): VALUE-HEX  -> decoded`, with bitmap bits and list entries
  * on the following lines, and children of templates indented below them.
  */
-export function formatTlvTree(list: readonly Tlv[], indent = '  '): string {
-  const ctx: PrettyContext = { values: flattenTlv(list) };
+export function formatTlvTree(list: readonly Tlv[], indent = '  ', options: TlvPrintOptions = {}): string {
+  const ctx: PrettyContext = { values: flattenTlv(list), ...(options.aid !== undefined ? { aid: options.aid } : {}) };
   const lines: string[] = [];
   const walk = (objects: readonly Tlv[], depth: number, parentTag?: string) => {
     const pad = indent.repeat(depth);
@@ -338,8 +353,8 @@ export interface TlvJson {
 }
 
 /** The JSON form of a decoded list (tags and values as uppercase hex). */
-export function tlvToJson(list: readonly Tlv[]): TlvJson[] {
-  const ctx: PrettyContext = { values: flattenTlv(list) };
+export function tlvToJson(list: readonly Tlv[], options: TlvPrintOptions = {}): TlvJson[] {
+  const ctx: PrettyContext = { values: flattenTlv(list), ...(options.aid !== undefined ? { aid: options.aid } : {}) };
   const walk = (objects: readonly Tlv[], parentTag?: string): TlvJson[] => {
     const levelCtx: PrettyContext = parentTag ? { ...ctx, parentTag } : ctx;
     return objects.map((o) => {

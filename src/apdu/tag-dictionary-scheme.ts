@@ -42,7 +42,7 @@ export const SCHEME_TAGS: readonly TagInfo[] = [
   e('9F63', 'PUNATC (Track1)', 'b', 6, 6, R, 'ICC', MC),
   e('9F64', 'NATC (Track1)', 'b', 1, 1, R, 'ICC', MC),
   e('9F65', 'PCVC3 (Track2)', 'b', 2, 2, R, 'ICC', MC),
-  e('9F66', 'Terminal Transaction Qualifiers (TTQ)', 'b', 4, 4, '', 'terminal', 'EMV Contactless Book A / Visa VCPS'),
+  e('9F66', 'Terminal Transaction Qualifiers (TTQ) / PUNATC (Track2) (Mastercard)', 'b', 2, 4, '', 'terminal', 'EMV Contactless Book A / Visa VCPS; PUNATC: Book C-2 (2 bytes, in records)'),
   e('9F67', 'NATC (Track2) (Mastercard) / MSD Offset (Visa)', 'b', 1, 1, R, 'ICC', BOTH),
   e('9F68', 'Card Additional Processes (Visa) / Mag Stripe CVM List (Mastercard)', 'b', 4, 32, R, 'ICC', BOTH),
   e('9F69', 'Card Authentication Related Data (Visa fDDA) / UDOL (Mastercard)', 'b', 5, 16, R, 'ICC', BOTH),

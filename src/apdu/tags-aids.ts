@@ -54,3 +54,20 @@ export function aidName(aidHex: string): string | undefined {
   const rid = KNOWN_RIDS.get(aid.slice(0, 10));
   return rid ? `${rid} application` : undefined;
 }
+
+/**
+ * The schemes whose proprietary tags this library reads differently (9F53, 9F66, 9F6C, 9F6E, 9F7C: Visa
+ * Book C-3, Mastercard Book C-2, UnionPay Book C-7 give the same tag different meanings).
+ */
+export type TagScheme = 'visa' | 'mastercard' | 'unionpay';
+
+const SCHEME_RIDS: ReadonlyMap<string, TagScheme> = new Map([
+  ['A000000003', 'visa'],
+  ['A000000004', 'mastercard'],
+  ['A000000333', 'unionpay'],
+]);
+
+/** The scheme of an AID (hex) by its RID (ISO/IEC 7816-5), when it is one of TagScheme. */
+export function schemeOfAid(aidHex: string | undefined): TagScheme | undefined {
+  return aidHex === undefined ? undefined : SCHEME_RIDS.get(aidHex.slice(0, 10).toUpperCase());
+}

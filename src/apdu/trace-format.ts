@@ -9,6 +9,7 @@ import { decodeResponse } from './command.js';
 import { describeCid } from './command-names.js';
 import { type Tlv, decodeTlv, findTag } from './tlv.js';
 import { formatTlvTree } from './pretty.js';
+import { isPrintable } from './pretty-values.js';
 import { type TraceRecord, UNRECORDED_TIME, parseMaskedHex } from './trace.js';
 
 /** Decodes `data` as BER-TLV; undefined when it does not parse in full. */
@@ -22,22 +23,20 @@ export function tryDecodeTlv(data: Bytes): Tlv[] | undefined {
   }
 }
 
-/** True when the bytes are all printable ASCII (to show names such as "1PAY.SYS.DDF01"). */
-function isPrintable(value: Bytes): boolean {
-  return value.length > 0 && value.every((b) => b >= 0x20 && b < 0x7f);
-}
-
-/** Indented lines of a TLV tree, tag names and decoded values from the EMV pretty-printer (pretty.ts). */
-export function formatTlvLines(list: readonly Tlv[], indent = ''): string[] {
-  return formatTlvTree(list, '  ')
+/**
+ * Indented lines of a TLV tree, tag names and decoded values from the EMV pretty-printer (pretty.ts);
+ * `aid`: the selected application, for the tags whose meaning depends on the scheme (9F6C, ...).
+ */
+export function formatTlvLines(list: readonly Tlv[], indent = '', aid?: string): string[] {
+  return formatTlvTree(list, '  ', { aid })
     .split('\n')
     .map((line) => indent + line);
 }
 
 /** Lines describing a data field: a TLV tree when it parses, else hex (and ASCII when printable). */
-export function formatDataLines(data: Bytes, indent: string): string[] {
+export function formatDataLines(data: Bytes, indent: string, aid?: string): string[] {
   const tlv = tryDecodeTlv(data);
-  if (tlv) return formatTlvLines(tlv, indent);
+  if (tlv) return formatTlvLines(tlv, indent, aid);
   return [`${indent}${toHex(data)}${isPrintable(data) ? ` "${toAscii(data)}"` : ''}`];
 }
 
@@ -53,8 +52,11 @@ export function describeGenerateAcResponse(data: Bytes): string | undefined {
 /** Human-readable text of a trace (records from TracingTransport or parseTraceJsonl). */
 export function formatTrace(records: readonly TraceRecord[]): string {
   const blocks: string[] = [];
+  // The application selected last (SELECT by DF name), so a record's 9F6C reads as its scheme's.
+  let selected: string | undefined;
   for (const r of records) {
     if (r.type === 'reset') {
+      selected = undefined;
       blocks.push(`#${r.index} ${r.kind} reset  ATR ${r.atr}  (${r.protocol})`);
       continue;
     }
@@ -65,14 +67,15 @@ export function formatTrace(records: readonly TraceRecord[]): string {
     lines.push(`  > ${r.command}`);
     const { bytes, masked } = parseMaskedHex(r.command);
     const data = commandData(bytes);
+    if (r.name === 'SELECT' && data && data.length >= 5) selected = toHex(data);
     if (data && data.length > 0) {
       if (masked.some((m) => m)) lines.push(`    data: ${data.length} bytes masked (PIN)`);
-      else lines.push(...formatDataLines(data, '    '));
+      else lines.push(...formatDataLines(data, '    ', selected));
     }
     lines.push(`  < ${r.response}`);
     try {
       const response = decodeResponse(r.response);
-      if (response.data.length > 0) lines.push(...formatDataLines(response.data, '    '));
+      if (response.data.length > 0) lines.push(...formatDataLines(response.data, '    ', selected));
       if (r.name === 'GENERATE AC') {
         const cryptogram = describeGenerateAcResponse(response.data);
         if (cryptogram) lines.push(`    cryptogram: ${cryptogram}`);

@@ -9,6 +9,7 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EnvironmentError } from '../apdu/index.js';
+import { isProcessAlive } from '../platform/index.js';
 
 /** Default wait for a held lock (ms); EMVSIM_LOCK_TIMEOUT_MS overrides it. */
 export const DEFAULT_LOCK_WAIT_MS = 10_000;
@@ -18,15 +19,6 @@ let exitHookInstalled = false;
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function readHolder(lockPath: string): number | undefined {
@@ -67,7 +59,7 @@ export function lockCardFile(file: string, waitMs = waitLimit()): () => void {
       }
     }
     const holder = readHolder(lockPath);
-    if (holder !== undefined && !pidAlive(holder)) {
+    if (holder !== undefined && !isProcessAlive(holder)) {
       // The holder died without releasing (kill -9): its lock protects nothing any more.
       try {
         unlinkSync(lockPath);

@@ -8,6 +8,7 @@
  */
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isProcessAlive } from '../platform/index.js';
 
 let counter = 0;
 
@@ -64,16 +65,6 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
-  }
-}
-
 /**
  * Removes temp files a crashed writer of `path` left behind (`.<name>.<pid>.<n>.tmp`). They
  * are never the truth: the rename is the commit point, so a temp file is an unfinished write.
@@ -93,7 +84,7 @@ export function removeStaleTempFiles(path: string): string[] {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const m = /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length));
-    if (!m || processAlive(Number(m[1]))) continue;
+    if (!m || isProcessAlive(Number(m[1]))) continue;
     try {
       unlinkSync(join(dir, name));
       removed.push(name);

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CompiledYaml, usePrecompiledYaml } from '../documents/yaml-memo.js';
-import { packageRoot } from '../crypto/package-root.js';
+import { packageRoot } from '../platform/package-root.js';
 
 /** dist/documents.json first (profiles, keys, liability tables), then the conformance suite's file. */
 const FILES = ['documents.json', 'documents-conformance.json'];

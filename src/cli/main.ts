@@ -12,11 +12,8 @@ import { installStreamGuards } from './streams.js';
 import { ownVersion } from './version.js';
 import { STDIN_ARG } from './output.js';
 
-installStreamGuards();
-const { yargs, hideBin } = await loadYargs();
-useBuiltDocuments();
-
 export async function main(argv: string[]): Promise<void> {
+  const { yargs } = await loadYargs();
   let cli = yargs(argv)
     .scriptName('emvsim')
     .usage('$0 <command> [options]\n\nEMV and Geldkarte chip-card workbench: emulated card, terminal kernel, issuer host, readers.')
@@ -52,5 +49,13 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-// yargs drops a bare `-`; rename it so `tlv decode -`, `apdu parse -`, `trace show -` read stdin.
-await main(hideBin(process.argv).map((a) => (a === '-' ? STDIN_ARG : a)));
+/** The process's command line: `emvsim ...` as typed (no top-level await: the bundle is a script, run with a code cache). */
+async function run(): Promise<void> {
+  installStreamGuards();
+  const { hideBin } = await loadYargs();
+  useBuiltDocuments();
+  // yargs drops a bare `-`; rename it so `tlv decode -`, `apdu parse -`, `trace show -` read stdin.
+  await main(hideBin(process.argv).map((a) => (a === '-' ? STDIN_ARG : a)));
+}
+
+void run();

@@ -17,6 +17,26 @@ export function onInterrupt(fn: Cleanup): () => void {
   return () => cleanups.delete(fn);
 }
 
+/**
+ * Resolves at the first SIGINT or SIGTERM: how a long-running command (emulate, watch, host serve, lab
+ * serve) waits to stop. With `keepAlive` it keeps Node alive until then (signal listeners alone do not;
+ * a listening server does); it leaves no listener behind, so installStreamGuards' exit codes apply to a
+ * later signal.
+ */
+export function untilInterrupted(keepAlive: boolean): Promise<NodeJS.Signals> {
+  const timer = keepAlive ? setInterval(() => {}, 1 << 30) : undefined;
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      clearInterval(timer);
+      resolve(signal);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
 /** Shows the cursor and turns line wrap back on: what a progress bar turned off. */
 export function restoreTerminal(): void {
   if (process.stderr.isTTY) process.stderr.write('\x1b[?25h\x1b[?7h');

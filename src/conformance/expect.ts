@@ -5,7 +5,7 @@
  * card's state afterwards and ordered APDU assertions. Each difference is a
  * Mismatch with the expected and actual values side by side.
  */
-import { type BitDef, TSI_BITS, TVR_BITS } from '../apdu/index.js';
+import { type BitDef, TSI_BITS, TVR_BITS, bitmapOf, setBitsOf } from '../apdu/index.js';
 import { fromHex, toHex } from '../apdu/index.js';
 import { COMMAND_INS, type NonVolatileState } from '../card/index.js';
 import type { TraceExchange, TraceRecord } from '../apdu/index.js';
@@ -14,8 +14,7 @@ import { hexMatches, normalisePattern } from './patterns.js';
 import type { ApduAssertion, BitExpectation, Expectation, Mismatch } from './types.js';
 
 function setBitNames(hex: string, table: readonly BitDef[]): string[] {
-  const bytes = fromHex(hex);
-  return table.filter((b) => ((bytes[b.byte - 1] ?? 0) & b.mask) !== 0).map((b) => b.name);
+  return setBitsOf(fromHex(hex), table).map((b) => b.name);
 }
 
 /** "0008000000 (newCard)": the value with its set bits named. */
@@ -24,13 +23,9 @@ export function namedBits(hex: string, table: readonly BitDef[]): string {
   return `${hex}${names.length > 0 ? ` (${names.join(', ')})` : ' (no bit set)'}`;
 }
 
+/** The bitmap with the named bits set (names the scenario schema checked against the table). */
 function maskOf(names: readonly string[], table: readonly BitDef[], bytes: number): Uint8Array {
-  const out = new Uint8Array(bytes);
-  for (const n of names) {
-    const b = table.find((d) => d.name === n)!;
-    out[b.byte - 1] = out[b.byte - 1]! | b.mask;
-  }
-  return out;
+  return bitmapOf(bytes, names.map((n) => table.find((d) => d.name === n)!));
 }
 
 /** Compares a TVR or TSI with its expectation; undefined when it matches. */

@@ -14,7 +14,7 @@ import { type Bytes, concat, equal, fromHex, toHex } from '../apdu/index.js';
 import { DocumentError } from '../apdu/index.js';
 import { sha1 } from './hash.js';
 import type { RsaPublicKey } from './rsa.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../platform/index.js';
 
 export { packageRoot };
 

@@ -17,3 +17,5 @@ export { editorSchemas, scenarioSchemaJson } from './schemas/editor.js';
 export { CARD_FILE as cardFileSchema, CLEARING_STATE as clearingFileSchema, ISSUER_DEBIT_RECORD as issuerDebitRecordSchema, MERCHANT_STATE as merchantFileSchema, PENDING_SUMMARY as pendingSummarySchema, PURSE_STATE as purseStateSchema } from './schemas/files.js';
 // The parse memo and the hook for documents compiled at build time (docs/performance.md); parseYamlSource serves them.
 export { type ParsedYaml, type CompiledYaml, type CompiledYamlLookup, parseYamlMemo, compileYamlDocument, usePrecompiledYaml, yamlLibrary } from './yaml-memo.js';
+// import() of a user's module, also from the CLI bundle (a script run with a code cache: docs/performance.md).
+export { importModule } from './import-module.js';

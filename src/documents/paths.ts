@@ -4,10 +4,10 @@
  * function that reads a document's text (so a cache of shipped documents
  * has a single place to sit).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { EnvironmentError } from '../apdu/index.js';
+import { packageRoot } from '../platform/index.js';
 import { parseYamlSource, type YamlSource } from './yaml.js';
 
 /** Kinds of shipped document and their folder under scripts/. */
@@ -33,18 +33,8 @@ const EXTENSION: Record<ShippedKind, string> = {
   conformance: '.yaml',
 };
 
-let root: string | undefined;
-
-/** The package root (the folder holding scripts/), from this file's place in src/ or dist/src/. */
-export function projectRoot(): string {
-  if (root !== undefined) return root;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'scripts', 'terminals'))) return (root = dir);
-    dir = dirname(dir);
-  }
-  return (root = process.cwd());
-}
+/** The package root (the folder holding scripts/): package-root.ts finds it. */
+export const projectRoot: () => string = packageRoot;
 
 /** scripts/<folder> of one kind of shipped document. */
 export function shippedDirectory(kind: ShippedKind): string {

@@ -14,7 +14,7 @@
  */
 import type { AuthorisationRequest } from '../terminal/index.js';
 import type { CardRecord } from './db/records.js';
-import { isChipServiceCode, parseTrack2, type Track2 } from './track2.js';
+import { isChipServiceCode, isTrack2Problem, splitTrack2, type Track2 } from '../apdu/index.js';
 
 export interface CardDataDecline {
   code: string;
@@ -31,8 +31,8 @@ export function checkNonChipCardData(card: CardRecord, request: AuthorisationReq
   const mode = request.posEntryMode.slice(0, 2);
   let track: Track2 | undefined;
   if (request.track2 !== undefined) {
-    const parsed = parseTrack2(request.track2);
-    if ('error' in parsed) return { code: '30', decidedBy: 'field 35', reason: parsed.error };
+    const parsed = splitTrack2(request.track2);
+    if (isTrack2Problem(parsed)) return { code: '30', decidedBy: 'field 35', reason: parsed.error };
     if (parsed.pan !== request.pan) return { code: '30', decidedBy: 'field 35', reason: `PAN ${parsed.pan} in track 2 differs from field 2 ${request.pan}` };
     track = parsed;
   }

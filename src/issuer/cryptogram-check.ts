@@ -5,7 +5,7 @@
  * verify the ARQC, and produce the ARPC (method 1 with the ARC, or method 2
  * with the CSU). All cryptography is src/crypto's; this module only composes.
  */
-import { type Bytes, concat, fromHex, readUint, toHex } from '../apdu/index.js';
+import { type Bytes, concat, fromHex, isBitSet, MCHIP_CVR, readUint, toHex, VISA_CVR } from '../apdu/index.js';
 import { parseDol } from '../apdu/index.js';
 import {
   arpcMethod1,
@@ -170,8 +170,8 @@ export function checkArqc(
  */
 export function cardReportsPinBlocked(iad: Bytes | undefined): boolean {
   if (iad === undefined) return false;
-  if (iad.length >= 7 && iad[0] === 0x06 && iad[3] === 0x03) return (iad[5]! & 0x40) !== 0;
-  return iad.length === 18 && (iad[5]! & 0x08) !== 0;
+  if (iad.length >= 7 && iad[0] === 0x06 && iad[3] === 0x03) return isBitSet(iad.subarray(3, 7), VISA_CVR.ptlExceeded);
+  return iad.length === 18 && isBitSet(iad.subarray(2, 8), MCHIP_CVR.ptlExceeded);
 }
 
 /** The Authorisation Response Code (8A) is the ISO 8583 response code in ASCII (Book 4 §12.2.4 / Annex A6). */

@@ -23,7 +23,7 @@
  * server: no more connections, every socket closed, `onFatal` called.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { Bytes } from '../apdu/index.js';
+import { type Bytes, yymmdd } from '../apdu/index.js';
 import type { AuthorisationHost } from '../terminal/index.js';
 import { admit, peerKey, type SlotUse } from './admission.js';
 import { DurabilityError } from './db/durability.js';
@@ -74,11 +74,6 @@ interface Connection extends SlotUse {
   inFlight: number;
 }
 export const DEFAULT_MAX_IN_FLIGHT = 32;
-
-function yymmdd(now: number): string {
-  const d = new Date(now);
-  return [d.getUTCFullYear() % 100, d.getUTCMonth() + 1, d.getUTCDate()].map((n) => String(n).padStart(2, '0')).join('');
-}
 
 /** The 30 (format error) answer, echoing what could be decoded. */
 export function formatErrorAnswer(error: Iso8583Error): Iso8583Message {
@@ -153,7 +148,7 @@ export class Iso8583Server {
           return key ? encodeSignedMessage(answer, key) : encodeMessage(answer);
         }
       }
-      const request = messageToRequest(message, yymmdd((this.options.clock ?? Date.now)()));
+      const request = messageToRequest(message, yymmdd(new Date((this.options.clock ?? Date.now)())));
       const response = await this.options.host.authorise(request);
       const answer = responseToMessage(message, response);
       return key ? encodeSignedMessage(answer, key) : encodeMessage(answer);

@@ -31,7 +31,7 @@ export {
   formatTlvLines,
 } from '../apdu/index.js';
 export { createTerminal, formatOutcome, type AuthorisationHost, type CapkLookup } from '../terminal/index.js';
-export { parseYamlSource, projectRoot, SchemaValidator, type JsonSchema, type Path, type YamlSource } from '../documents/index.js';
+export { importModule, parseYamlSource, projectRoot, SchemaValidator, type JsonSchema, type Path, type YamlSource } from '../documents/index.js';
 export {
   buildCard,
   buildHost,

@@ -16,7 +16,7 @@
 import Module, { register } from 'node:module';
 import { resolve as resolvePath, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DocumentError, FakePcscd, createSmartcardFake, projectRoot } from './deps.js';
+import { DocumentError, FakePcscd, createSmartcardFake, importModule, projectRoot } from './deps.js';
 import type { InProcessTerminal } from './kernel-terminal.js';
 
 /** The reader the lab's card sits in for terminals that use `smartcard`. */
@@ -89,7 +89,7 @@ export async function loadTerminalModule(path: string): Promise<InProcessTermina
   installSmartcardResolver();
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(resolvePath(path)).href)) as Record<string, unknown>;
+    mod = (await importModule(pathToFileURL(resolvePath(path)).href)) as Record<string, unknown>;
   } catch (err) {
     throw new DocumentError(`cannot load ${path}: ${err instanceof Error ? err.message : String(err)}`, { field: '--terminal-module' });
   }

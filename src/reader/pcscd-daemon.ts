@@ -16,6 +16,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { EmvsimError } from '../apdu/index.js';
+import { isProcessAlive } from '../platform/index.js';
 import { listPcscReaders, type PcscReaderInfo } from './pcsc-transport.js';
 import { VPCD_DEFAULT_PORT } from './vpcd-protocol.js';
 
@@ -70,24 +71,6 @@ async function readersOrUndefined(): Promise<PcscReaderInfo[] | undefined> {
     return await listPcscReaders();
   } catch {
     return undefined;
-  }
-}
-
-/** True while `pid` is a live process (a zombie counts as exited). Linux reads /proc; elsewhere signal 0. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    // /proc/<pid>/stat is "pid (comm) state ..." (proc(5)); comm may hold spaces and parentheses.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    if (existsSync('/proc/self/stat')) return false; // Linux: no such process
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'EPERM';
-    }
   }
 }
 

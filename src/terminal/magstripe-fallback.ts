@@ -5,7 +5,7 @@
  * data (field 55 absent), with signature as the CVM. Liability of a fallback
  * is a scheme rule (scripts/liability: fallback-*).
  */
-import { cn, fromHex } from '../apdu/index.js';
+import { cn, fromHex, isChipServiceCode, isTrack2Problem, splitTrack2, track2EquivalentHex } from '../apdu/index.js';
 import type { FinalDecision } from './completion.js';
 import type { TransactionContext } from './context.js';
 import { buildAuthorisationRequest, isApprovalCode } from './online-processing.js';
@@ -17,14 +17,13 @@ export async function magstripeFallback(ctx: TransactionContext, why: string): P
   ctx.decide(`chip not usable (${why}): fallback to the magnetic stripe (POS entry mode 80)`);
   const reader = ctx.env.magstripe;
   const swiped = reader ? await reader.swipe() : undefined;
-  const m = swiped ? /^(\d{8,19})[=D](\d{4})(\d{3})/.exec(swiped.track2.toUpperCase()) : null;
-  if (!m) ctx.terminate('magstripe fallback: no readable track 2');
-  const [, pan, expiry, serviceCode] = m;
-  ctx.card.set('5A', cn(pan!, Math.ceil(pan!.length / 2)));
+  const track = swiped ? splitTrack2(swiped.track2) : undefined;
+  if (track === undefined || isTrack2Problem(track)) ctx.terminate(`magstripe fallback: no readable track 2${track ? ` (${track.error})` : ''}`);
+  const { pan, expiry, serviceCode } = track;
+  ctx.card.set('5A', cn(pan, Math.ceil(pan.length / 2)));
   ctx.card.set('5F24', fromHex(`${expiry}31`));
-  const track2Hex = swiped!.track2.toUpperCase().replace('=', 'D');
-  ctx.card.set('57', fromHex(track2Hex.length % 2 ? `${track2Hex}F` : track2Hex));
-  ctx.decide(`track 2 read: service code ${serviceCode}${serviceCode!.startsWith('2') || serviceCode!.startsWith('6') ? ' (chip card: fallback flagged)' : ''}`);
+  ctx.card.set('57', fromHex(track2EquivalentHex(swiped!.track2)));
+  ctx.decide(`track 2 read: service code ${serviceCode}${isChipServiceCode(serviceCode) ? ' (chip card: fallback flagged)' : ''}`);
   // Signature is the CVM of a fallback here; the attendant checks it.
   ctx.facts.cvm = 'signature';
   ctx.facts.cvmResult = 'unknown';

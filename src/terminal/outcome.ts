@@ -56,7 +56,8 @@ export interface KernelError {
   stack?: string;
 }
 
-function maskPan(pan: string): string {
+/** The PAN with all but the first 6 and last 4 digits masked (PCI DSS 3.4); 10 digits or fewer as given. */
+export function maskPan(pan: string): string {
   return pan.length <= 10 ? pan : pan.slice(0, 6) + '*'.repeat(pan.length - 10) + pan.slice(-4);
 }
 

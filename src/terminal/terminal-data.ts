@@ -4,7 +4,7 @@
  * derived from the configuration, the request and the transaction's state at
  * the moment a DOL is built, so TVR (95) and CVM results (9F34) are current.
  */
-import { type Bytes, ascii, bcd, fromHex, uintBytes } from '../apdu/index.js';
+import { type Bytes, ascii, bcd, fromHex, hhmmss, uintBytes, yymmdd } from '../apdu/index.js';
 import { buildDolData } from '../apdu/index.js';
 import { sha1 } from '../crypto/index.js';
 import type { TransactionContext } from './context.js';
@@ -13,18 +13,6 @@ const TRANSACTION_TYPE_CODE: Record<string, string> = { goods: '00', services: '
 
 function padAnsi(text: string, length: number): Bytes {
   return ascii(text.padEnd(length, ' ').slice(0, length));
-}
-
-function yymmdd(d: Date): string {
-  return (
-    String(d.getUTCFullYear() % 100).padStart(2, '0') +
-    String(d.getUTCMonth() + 1).padStart(2, '0') +
-    String(d.getUTCDate()).padStart(2, '0')
-  );
-}
-
-function hhmmss(d: Date): string {
-  return String(d.getUTCHours()).padStart(2, '0') + String(d.getUTCMinutes()).padStart(2, '0') + String(d.getUTCSeconds()).padStart(2, '0');
 }
 
 export function transactionDate(ctx: TransactionContext): string {

@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { fromHex } from '../../src/apdu/bytes.js';
 import { explainIssuerApplicationData } from '../../src/apdu/issuer-application-data.js';
 import { explain9F6E, explainCtq, explainTtq } from '../../src/apdu/bitmaps-contactless.js';
-import { decodeValue, formatTlvTree } from '../../src/apdu/pretty.js';
+import { decodeValue, formatTlvTree, tlvToJson } from '../../src/apdu/pretty.js';
 import { decodeTlv } from '../../src/apdu/tlv.js';
+import { recordExchange } from '../../src/apdu/trace.js';
+import { formatTrace } from '../../src/apdu/trace-format.js';
 
 const iad = (hex: string) => explainIssuerApplicationData(fromHex(hex));
 
@@ -78,6 +80,36 @@ describe('9F66 TTQ and 9F6C CTQ', () => {
     expect(explainCtq(fromHex('8080'))).toEqual(['Online PIN required', 'Consumer Device CVM performed']);
     const tree = formatTlvTree(decodeTlv('4F07A0000000041010 9F6C020001'));
     expect(tree).toContain('mag-stripe application version 0001');
+  });
+  it('9F6C by the selected AID (records carry no 4F): CTQ for Visa and UnionPay, version for Mastercard, ambiguous without one', () => {
+    const record = decodeTlv('70 05 9F6C 02 8080');
+    expect(formatTlvTree(record, '  ', { aid: 'A0000000031010' })).toMatch(/: 8080\n\s+Online PIN required\n\s+Consumer Device CVM performed$/);
+    expect(formatTlvTree(record, '  ', { aid: 'A000000333010101' })).toContain('Online PIN required');
+    expect(formatTlvTree(record, '  ', { aid: 'A0000000041010' })).toMatch(/: 8080 {2}-> mag-stripe application version 8080 \(Mastercard Mag-stripe Application Version Number \(Card\)\)$/);
+    const ambiguous = decodeValue('9F6C', fromHex('8080'));
+    expect(ambiguous.summary).toMatch(/^ambiguous without the AID/);
+    expect(ambiguous.details).toEqual(['if CTQ: Online PIN required', 'if CTQ: Consumer Device CVM performed']);
+    // The selected AID wins over a 4F of another scheme elsewhere in the data (e.g. a PPSE entry).
+    expect(tlvToJson(decodeTlv('4F07A0000000041010 9F6C028080'), { aid: 'A0000000031010' })[1]!.details).toEqual(['Online PIN required', 'Consumer Device CVM performed']);
+  });
+  it('a trace reads a record by the application SELECTed before it', () => {
+    const at = new Date(0);
+    const records = [
+      recordExchange(1, at, 0, fromHex('00A4040007A000000004101000'), fromHex('6F098407A00000000410109000')),
+      recordExchange(2, at, 0, fromHex('00B2010C00'), fromHex('70059F6C0200019000')),
+      recordExchange(3, at, 0, fromHex('00A4040007A000000003101000'), fromHex('6F098407A00000000310109000')),
+      recordExchange(4, at, 0, fromHex('00B2010C00'), fromHex('70059F6C0280809000')),
+    ];
+    const text = formatTrace(records);
+    expect(text).toContain('(2): 0001  -> mag-stripe application version 0001');
+    expect(text).toMatch(/\(2\): 8080\n\s+Online PIN required/);
+    expect(text).not.toContain('ambiguous');
+  });
+  it('9F66: the TTQ (4 bytes), or a Mastercard record\'s PUNATC(Track2) (2 bytes, Book C-2)', () => {
+    expect(decodeValue('9F66', fromHex('27000000'), { aid: 'A0000000041010' }).details).toContain('EMV mode supported');
+    expect(decodeValue('9F66', fromHex('00FE'), { aid: 'A0000000041010' }).summary).toMatch(/^PUNATC\(Track2\) 00FE/);
+    expect(decodeValue('9F66', fromHex('00FE')).summary).toMatch(/^PUNATC\(Track2\)/);
+    expect(decodeValue('9F66', fromHex('00FE'), { aid: 'A0000000031010' }).summary).toBe('a TTQ has 4 bytes; not decoded');
   });
 });
 

@@ -29,6 +29,16 @@ describe('emvsim tlv decode', () => {
     expect(r.stdout).toContain('5F2D Language Preference (2): 656E  -> en');
   });
 
+  it("--aid reads 9F6C by the selected application's scheme; without it 9F6C is ambiguous; a bad --aid is exit 2", () => {
+    const record = '70059F6C020001';
+    expect(emvsim('tlv', 'decode', record, '--aid', 'A0000000041010').stdout).toContain('(2): 0001  -> mag-stripe application version 0001 (Mastercard Mag-stripe Application Version Number (Card))');
+    expect(JSON.parse(emvsim('tlv', 'decode', record, '--aid', 'a0000000031010', '--json').stdout)[0].children[0].details).toEqual(['byte 2 b1: RFU bit set']);
+    expect(emvsim('tlv', 'decode', record).stdout).toContain('-> ambiguous without the AID (4F/84)');
+    const bad = emvsim('tlv', 'decode', record, '--aid', 'A000');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--aid: 'A000' is not an AID (5 to 16 bytes of hex)");
+  });
+
   it('--json prints an array of {tag, name, length, value, children}', () => {
     const r = emvsim('tlv', 'decode', FCI, '--json');
     expect(r.status).toBe(0);

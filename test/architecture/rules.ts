@@ -11,6 +11,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /**
  * Which layers each layer may import (always through that layer's index.ts).
+ * `platform` (Node helpers with no payment meaning: the package root, process liveness) sits
+ * below everything that touches files or processes;
  * `documents` (YAML documents and resource paths) sits below card and terminal;
  * `lab` runs users' terminals against our cards; `geldkarte` is the package's
  * ./geldkarte front (card and terminal sides of the purse); `cli` and the root
@@ -18,17 +20,18 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
  */
 export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   apdu: [],
-  crypto: ['apdu'],
-  documents: ['apdu'],
-  card: ['apdu', 'crypto', 'documents'],
+  platform: [],
+  crypto: ['apdu', 'platform'],
+  documents: ['apdu', 'platform'],
+  card: ['apdu', 'crypto', 'documents', 'platform'],
   terminal: ['apdu', 'crypto', 'documents'],
-  reader: ['apdu', 'crypto'],
+  reader: ['apdu', 'crypto', 'platform'],
   issuer: ['apdu', 'crypto', 'documents', 'card', 'terminal'],
   testing: ['apdu', 'crypto', 'documents', 'card', 'terminal', 'issuer', 'reader'],
   conformance: ['apdu', 'crypto', 'documents', 'card', 'terminal', 'issuer', 'testing'],
   lab: ['apdu', 'crypto', 'documents', 'card', 'reader', 'conformance', 'terminal', 'testing'],
   geldkarte: ['apdu', 'card', 'terminal'],
-  cli: ['apdu', 'crypto', 'documents', 'card', 'terminal', 'issuer', 'reader', 'conformance', 'testing', 'lab', 'geldkarte'],
+  cli: ['apdu', 'crypto', 'documents', 'platform', 'card', 'terminal', 'issuer', 'reader', 'conformance', 'testing', 'lab', 'geldkarte'],
   '(root)': ['apdu', 'card', 'terminal', 'issuer'],
 };
 

@@ -114,4 +114,14 @@ describe('profile errors name the file, line and field', () => {
     const e = errorOf(() => parseProfile('base: visa-cvn18\nfaults:\n  - command: FLY\n    action: mute\n', 'f.yaml'));
     expect([e.field, e.line]).toEqual(['faults.0.command', 3]);
   });
+
+  it('a range is checked once, by the schema, at the line of the layer that wrote it; validateProfile checks one field against another', () => {
+    const range = errorOf(() => parseProfile('base: visa-cvn18\napplications:\n  - aid: A0000000031010\n    label: VISA\n    priority: 300\n', 'r.yaml'));
+    expect([range.field, range.line]).toEqual(['applications.0.priority', 5]);
+    const across = errorOf(() => parseProfile('base: visa-cvn18\npinTryLimit: 3\npinTryCounter: 5\n', 'c.yaml'));
+    expect(across.field).toBe('pinTryCounter');
+    expect(across.message).toContain('5 is outside 0..3 (pinTryLimit)');
+    // A value the schema allows (pinTryCounter up to 15) is read as given when the limit allows it.
+    expect(parseProfile('base: visa-cvn18\npinTryLimit: 15\npinTryCounter: 15\n', 'ok.yaml').pinTryCounter).toBe(15);
+  });
 });

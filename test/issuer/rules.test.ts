@@ -14,6 +14,9 @@ describe('rule file validation', () => {
 
   it.each([
     ['rules:\n  - name: a\n    type: amount-history\n    factor: -2\n    last: 5\n    action: approve\n', 4, 'rules.0.factor'],
+    // 0 passes the schema's minimum; a factor must be above it (the loader's check).
+    ['rules:\n  - name: a\n    type: amount-history\n    factor: 0\n    last: 5\n    action: approve\n', 4, 'rules.0.factor'],
+    ['rules:\n  - name: a\n    type: velocity\n    windowSeconds: 60\n    counting: sometimes\n    maxCount: 2\n    action: approve\n', 5, 'rules.0.counting'],
     ['rules:\n  - name: a\n    type: velocity\n    windowSeconds: 60\n    action: approve\n', 2, 'rules.0'],
     ['rules:\n  - name: a\n    type: block-list\n    field: mcc\n    values: ["79"]\n    action: decline\n', 5, 'rules.0.values.0'],
     ['rules:\n  - name: a\n    type: block-list\n    field: merchant\n    values: [x]\n    action: decline\n    code: "00"\n', 7, 'rules.0.code'],

@@ -20,7 +20,7 @@
  * Decisions, never stronger than requested (Book 3 §9.3: AAC < TC < ARQC in "strength" of
  * what the card grants: asked TC -> TC, ARQC or AAC; asked ARQC -> ARQC or AAC; asked AAC -> AAC).
  */
-import { type Bytes, concat, fromHex, readUint } from '../../apdu/index.js';
+import { type Bytes, concat, fromHex, readUint, VISA_CVR } from '../../apdu/index.js';
 import { dolValue } from '../dol-view.js';
 import type { CardEngine } from '../engine.js';
 
@@ -83,11 +83,12 @@ function sameCurrency(card: CardEngine, data: Bytes): boolean {
 function historyFlags(card: CardEngine): number {
   const nv = card.nv;
   let f = 0;
-  if (card.v.previousOnlineNotCompleted ?? nv.lastOnlineNotCompleted) f |= 0x80;
-  if (nv.pinTryCounter === 0) f |= 0x40;
-  if (nv.lastOnlineAtc === 0) f |= 0x10;
-  if (nv.issuerAuthFailedLastOnline) f |= 0x08;
-  if (nv.pinTryCounter === 0 && nv.applicationBlocked && card.profile.risk.blockApplicationOnPinTryLimitExceeded) f |= 0x02;
+  // Visa CVR byte 3 (the bit table: src/apdu/card-verification-results.ts).
+  if (card.v.previousOnlineNotCompleted ?? nv.lastOnlineNotCompleted) f |= VISA_CVR.lastOnlineNotCompleted.mask;
+  if (nv.pinTryCounter === 0) f |= VISA_CVR.ptlExceeded.mask;
+  if (nv.lastOnlineAtc === 0) f |= VISA_CVR.newCard.mask;
+  if (nv.issuerAuthFailedLastOnline) f |= VISA_CVR.lastIssuerAuthenticationFailed.mask;
+  if (nv.pinTryCounter === 0 && nv.applicationBlocked && card.profile.risk.blockApplicationOnPinTryLimitExceeded) f |= VISA_CVR.blockedByPtl.mask;
   return f;
 }
 
@@ -113,7 +114,7 @@ export function decideFirst(card: CardEngine, requested: number, cdol1Data: Byte
     !sameCurrency(card, cdol1Data) ||
     nv.cumulativeOfflineAmount + amount > limits.cumulativeAmount;
   if (velocityExceeded) {
-    cvrByte3 |= 0x20;
+    cvrByte3 |= VISA_CVR.velocityExceeded.mask;
     online = true;
   }
   if (requested === ARQC || online) return decision(ARQC);
@@ -149,21 +150,21 @@ export function decideSecond(card: CardEngine, requested: number, cdol2Data: Byt
   return decision(TC);
 }
 
-/** Builds the 4-byte CVR for a GENERATE AC answer. */
+/** Builds the 4-byte VIS CVR for a GENERATE AC answer; bits named by VISA_CVR (src/apdu/card-verification-results.ts). */
 export function cardVerificationResults(card: CardEngine, d: Decision, first: number | undefined, second: number | undefined): Bytes {
   const v = card.v;
   let b2 = 0;
   const acBits = (t: number) => (t === TC ? 0x1 : t === ARQC ? 0x2 : 0x0);
   b2 |= second === undefined ? 0x80 : acBits(second) << 6;
   if (first !== undefined) b2 |= acBits(first) << 4;
-  if (v.issuerAuthResult === false) b2 |= 0x08;
-  if (v.offlinePinPerformed) b2 |= 0x04;
-  if (v.offlinePinFailed) b2 |= 0x02;
-  if (d.unableToGoOnline) b2 |= 0x01;
+  if (v.issuerAuthResult === false) b2 |= VISA_CVR.issuerAuthenticationFailed.mask;
+  if (v.offlinePinPerformed) b2 |= VISA_CVR.offlinePinPerformed.mask;
+  if (v.offlinePinFailed) b2 |= VISA_CVR.offlinePinFailed.mask;
+  if (d.unableToGoOnline) b2 |= VISA_CVR.unableToGoOnline.mask;
   let b3 = d.cvrByte3;
-  if (second !== undefined && v.issuerAuthResult === undefined && card.profile.risk.issuerAuthenticationRequired && !d.unableToGoOnline) b3 |= 0x04;
+  if (second !== undefined && v.issuerAuthResult === undefined && card.profile.risk.issuerAuthenticationRequired && !d.unableToGoOnline) b3 |= VISA_CVR.issuerAuthenticationNotPerformed.mask;
   const scripts = v.scriptCommands > 0 || v.scriptFailed ? { n: v.scriptCommands, failed: v.scriptFailed } : { n: card.nv.scriptCommandsLastTransaction, failed: card.nv.scriptFailedLastTransaction };
-  const b4 = (Math.min(scripts.n, 15) << 4) | (scripts.failed ? 0x08 : 0);
+  const b4 = (Math.min(scripts.n, 15) << 4) | (scripts.failed ? VISA_CVR.scriptFailed.mask : 0);
   return Uint8Array.of(0x03, b2, b3, b4);
 }
 

@@ -2,6 +2,12 @@
  * Validation of a merged profile object into a CardProfile. Every error is a
  * DocumentError naming the file, line and field path (the line found by the
  * loader's `locate`, which knows which file of the base chain set the field).
+ *
+ * Each field's type, length, pattern and range is checked once, by the card profile schema
+ * (src/documents/schemas/card-profile.ts), on every layer before the merge (loader.ts) and on a
+ * card file's stored profile (card-image-validate.ts): this module reads the merged result (a field
+ * missing from every layer is reported here), normalises it (hex upper case, YYMM dates to YYMMDD)
+ * and checks what no single field can: one field against another, the DOLs against the session key.
  */
 import { DocumentError } from '../../apdu/index.js';
 import { parseDol } from '../../apdu/index.js';
@@ -28,31 +34,27 @@ class Checker {
     return v as Obj;
   }
 
-  str(o: Obj, key: string, path: (string | number)[], pattern?: RegExp, hint?: string): string {
+  /** Text (YAML reads `serviceCode: 201` as a number: the schema allows it, and it is read back as text). */
+  str(o: Obj, key: string, path: (string | number)[]): string {
     const v = o[key];
-    if (typeof v === 'number' && Number.isInteger(v) && pattern) return this.str({ [key]: String(v) }, key, path, pattern, hint);
-    if (typeof v !== 'string') this.fail([...path, key], `must be a string${hint ? ` (${hint})` : ''}`);
-    if (pattern && !pattern.test(v)) this.fail([...path, key], `'${v}' is not ${hint ?? pattern.source}`);
+    if (typeof v === 'number' && Number.isInteger(v)) return String(v);
+    if (typeof v !== 'string') this.fail([...path, key], 'must be a string');
     return v;
   }
 
-  hex(o: Obj, key: string, path: (string | number)[], bytes?: { min?: number; max?: number; exact?: number }): string {
+  /** Hex, normalised: separators dropped, upper case (its length is the schema's to check). */
+  hex(o: Obj, key: string, path: (string | number)[]): string {
     const raw = o[key];
     const text = typeof raw === 'number' ? String(raw) : raw;
     if (typeof text !== 'string') this.fail([...path, key], 'must be a hex string');
     const h = text.replace(/[\s:]/g, '').toUpperCase();
     if (!/^([0-9A-F]{2})*$/.test(h)) this.fail([...path, key], `'${text}' is not an even number of hex digits`);
-    const n = h.length / 2;
-    if (bytes?.exact !== undefined && n !== bytes.exact) this.fail([...path, key], `must be ${bytes.exact} bytes, got ${n}`);
-    if (bytes?.min !== undefined && n < bytes.min) this.fail([...path, key], `must be at least ${bytes.min} bytes, got ${n}`);
-    if (bytes?.max !== undefined && n > bytes.max) this.fail([...path, key], `must be at most ${bytes.max} bytes, got ${n}`);
     return h;
   }
 
-  int(o: Obj, key: string, path: (string | number)[], min: number, max: number): number {
+  int(o: Obj, key: string, path: (string | number)[]): number {
     const v = o[key];
     if (typeof v !== 'number' || !Number.isInteger(v)) this.fail([...path, key], 'must be an integer');
-    if (v < min || v > max) this.fail([...path, key], `${v} is outside ${min}..${max}`);
     return v;
   }
 
@@ -77,8 +79,6 @@ class Checker {
   }
 }
 
-const DATE = /^\d{2}(0[1-9]|1[0-2])(\d{2})?$/;
-
 /** YYMM -> YYMMDD: expiry at the end of the month, effective at its start. */
 function fullDate(d: string, end: boolean): string {
   if (d.length === 6) return d;
@@ -100,15 +100,15 @@ function faultRule(c: Checker, v: unknown, path: (string | number)[]): FaultRule
     rule.ins = ins;
   }
   for (const k of ['cla', 'ins', 'p1', 'p2'] as const) {
-    if (o[k] !== undefined) rule[k] = parseInt(c.hex(o, k, path, { exact: 1 }), 16);
+    if (o[k] !== undefined) rule[k] = parseInt(c.hex(o, k, path), 16);
   }
-  if (o.sw !== undefined) rule.sw = parseInt(c.hex(o, 'sw', path, { exact: 2 }), 16);
+  if (o.sw !== undefined) rule.sw = parseInt(c.hex(o, 'sw', path), 16);
   if (action === 'status' && rule.sw === undefined) c.fail([...path, 'sw'], "a 'status' fault needs sw (e.g. 6F00)");
-  if (o.occurrence !== undefined) rule.occurrence = c.int(o, 'occurrence', path, 1, 1_000_000);
-  if (o.times !== undefined) rule.times = c.int(o, 'times', path, 0, 1_000_000);
-  if (o.delayMs !== undefined) rule.delayMs = c.int(o, 'delayMs', path, 0, 600_000);
-  if (o.keepBytes !== undefined) rule.keepBytes = c.int(o, 'keepBytes', path, 0, 65_536);
-  if (o.offset !== undefined) rule.offset = c.int(o, 'offset', path, 0, 65_536);
+  if (o.occurrence !== undefined) rule.occurrence = c.int(o, 'occurrence', path);
+  if (o.times !== undefined) rule.times = c.int(o, 'times', path);
+  if (o.delayMs !== undefined) rule.delayMs = c.int(o, 'delayMs', path);
+  if (o.keepBytes !== undefined) rule.keepBytes = c.int(o, 'keepBytes', path);
+  if (o.offset !== undefined) rule.offset = c.int(o, 'offset', path);
   return rule;
 }
 
@@ -126,21 +126,19 @@ function dolLists(dolHex: string, tag: string, length: number): boolean {
   return parseDol(dolHex).some((e) => e.tag === tag && e.length === length);
 }
 
-const MMYY = /^(0[1-9]|1[0-2])\d{2}$/;
 
 /** The `certificates` mapping: MMYY dates as the certificates hold them (Book 2 Tables 13, 14) and the CA index (8F). */
 function certificateSettings(c: Checker, v: unknown, oda: OdaMethod): CertificateSettings {
   const p = ['certificates'];
   const o = c.obj(v, p);
-  for (const k of Object.keys(o)) if (!['issuerExpiry', 'iccExpiry', 'caIndex'].includes(k)) c.fail([...p, k], 'unknown field (issuerExpiry, iccExpiry, caIndex)');
   if (oda === 'none') c.fail(p, "the card has no certificates: oda is 'none'");
   const out: CertificateSettings = {};
-  if (o.issuerExpiry !== undefined) out.issuerExpiry = c.str(o, 'issuerExpiry', p, MMYY, 'a month MMYY (e.g. 1219 = December 2019)');
+  if (o.issuerExpiry !== undefined) out.issuerExpiry = c.str(o, 'issuerExpiry', p);
   if (o.iccExpiry !== undefined) {
     if (oda === 'sda') c.fail([...p, 'iccExpiry'], 'an SDA card has no ICC public key certificate (oda: dda or cda)');
-    out.iccExpiry = c.str(o, 'iccExpiry', p, MMYY, 'a month MMYY (e.g. 1219 = December 2019)');
+    out.iccExpiry = c.str(o, 'iccExpiry', p);
   }
-  if (o.caIndex !== undefined) out.caIndex = c.hex(o, 'caIndex', p, { exact: 1 });
+  if (o.caIndex !== undefined) out.caIndex = c.hex(o, 'caIndex', p);
   return out;
 }
 
@@ -156,14 +154,14 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
     const p = ['applications', i];
     const ao = c.obj(a, p);
     const entry: ApplicationEntry = {
-      aid: c.hex(ao, 'aid', p, { min: 5, max: 16 }),
-      label: c.str(ao, 'label', p, /^[\x20-\x7e]{1,16}$/, '1 to 16 printable ASCII characters'),
-      priority: c.int(ao, 'priority', p, 0, 255),
+      aid: c.hex(ao, 'aid', p),
+      label: c.str(ao, 'label', p),
+      priority: c.int(ao, 'priority', p),
     };
-    if (ao.preferredName !== undefined) entry.preferredName = c.str(ao, 'preferredName', p, /^[\x20-\x7e]{1,16}$/, '1 to 16 characters');
+    if (ao.preferredName !== undefined) entry.preferredName = c.str(ao, 'preferredName', p);
     if (ao.contactless !== undefined) entry.contactless = c.bool(ao, 'contactless', p);
-    if (ao.kernelId !== undefined) entry.kernelId = c.hex(ao, 'kernelId', p, { min: 1, max: 8 });
-    if (ao.extendedSelection !== undefined) entry.extendedSelection = c.hex(ao, 'extendedSelection', p, { min: 1, max: 11 });
+    if (ao.kernelId !== undefined) entry.kernelId = c.hex(ao, 'kernelId', p);
+    if (ao.extendedSelection !== undefined) entry.extendedSelection = c.hex(ao, 'extendedSelection', p);
     return entry;
   });
 
@@ -172,16 +170,16 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   const imk = c.obj(cg.issuerMasterKeys, [...cp, 'issuerMasterKeys']);
   const ip = [...cp, 'issuerMasterKeys'];
   const cryptogram: CryptogramProfile = {
-    cvn: c.int(cg, 'cvn', cp, 0, 255),
-    dki: c.int(cg, 'dki', cp, 0, 255),
+    cvn: c.int(cg, 'cvn', cp),
+    dki: c.int(cg, 'dki', cp),
     derivation: c.oneOf(cg, 'derivation', cp, ['A', 'B'] as const),
     sessionKey: c.oneOf(cg, 'sessionKey', cp, ['common', 'master', 'mastercard'] as const),
     padding: c.oneOf(cg, 'padding', cp, [1, 2] as const),
     arpcMethod: c.oneOf(cg, 'arpcMethod', cp, [1, 2] as const),
     arpcKey: c.oneOf(cg, 'arpcKey', cp, ['session', 'master'] as const),
-    arpcProprietaryDataLength: cg.arpcProprietaryDataLength === undefined ? 0 : c.int(cg, 'arpcProprietaryDataLength', cp, 0, 8),
-    issuerMasterKeys: { ac: c.hex(imk, 'ac', ip, { exact: 16 }), smi: c.hex(imk, 'smi', ip, { exact: 16 }), smc: c.hex(imk, 'smc', ip, { exact: 16 }) },
-    scriptMacLength: c.int(cg, 'scriptMacLength', cp, 4, 8),
+    arpcProprietaryDataLength: cg.arpcProprietaryDataLength === undefined ? 0 : c.int(cg, 'arpcProprietaryDataLength', cp),
+    issuerMasterKeys: { ac: c.hex(imk, 'ac', ip), smi: c.hex(imk, 'smi', ip), smc: c.hex(imk, 'smc', ip) },
+    scriptMacLength: c.int(cg, 'scriptMacLength', cp),
     scriptKeys: c.oneOf(cg, 'scriptKeys', cp, ['common', 'visa'] as const),
     scriptEncryption: c.oneOf(cg, 'scriptEncryption', cp, ['emv', 'mastercard', 'visa'] as const),
     pinChangeBlock: c.oneOf(cg, 'pinChangeBlock', cp, ['iso2', 'vis'] as const),
@@ -190,9 +188,9 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   const rk = c.obj(o.risk, ['risk']);
   const rp = ['risk'];
   const risk: RiskProfile = {
-    lowerConsecutiveOfflineLimit: c.int(rk, 'lowerConsecutiveOfflineLimit', rp, 0, 255),
-    upperConsecutiveOfflineLimit: c.int(rk, 'upperConsecutiveOfflineLimit', rp, 0, 255),
-    cumulativeOfflineAmountLimit: c.int(rk, 'cumulativeOfflineAmountLimitMinor', rp, 0, 999_999_999_999),
+    lowerConsecutiveOfflineLimit: c.int(rk, 'lowerConsecutiveOfflineLimit', rp),
+    upperConsecutiveOfflineLimit: c.int(rk, 'upperConsecutiveOfflineLimit', rp),
+    cumulativeOfflineAmountLimit: c.int(rk, 'cumulativeOfflineAmountLimitMinor', rp),
     onlineIfIssuerAuthFailed: c.bool(rk, 'onlineIfIssuerAuthFailed', rp),
     onlineIfPinTryLimitExceeded: c.bool(rk, 'onlineIfPinTryLimitExceeded', rp),
     declineIfPinTryLimitExceeded: c.bool(rk, 'declineIfPinTryLimitExceeded', rp),
@@ -201,58 +199,60 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
     newCardOnline: c.bool(rk, 'newCardOnline', rp),
     blockApplicationOnPinTryLimitExceeded: c.bool(rk, 'blockApplicationOnPinTryLimitExceeded', rp),
   };
+  // Checks across fields (each field's own type and range is the schema's, checked per layer).
   if (risk.upperConsecutiveOfflineLimit < risk.lowerConsecutiveOfflineLimit) {
     c.fail(['risk', 'upperConsecutiveOfflineLimit'], 'must not be below lowerConsecutiveOfflineLimit');
   }
 
   const iacO = c.obj(o.iac, ['iac']);
-  const pinTryLimit = c.int(o, 'pinTryLimit', [], 1, 15);
-  const panLength = c.int(o, 'panLength', [], 12, 19);
+  const pinTryLimit = c.int(o, 'pinTryLimit', []);
+  const panLength = c.int(o, 'panLength', []);
   const profile: CardProfile = {
-    name: c.str(o, 'name', [], /^[A-Za-z0-9._-]+$/, 'a name of letters, digits, ".", "_" and "-"'),
+    name: c.str(o, 'name', []),
     description: typeof o.description === 'string' ? o.description : '',
     protocol: c.oneOf(o, 'protocol', [], ['T=0', 'T=1'] as const),
     pse: c.bool(o, 'pse', []),
     ...(o.ppse !== undefined ? { ppse: c.bool(o, 'ppse', []) } : {}),
     applications,
-    languagePreference: c.str(o, 'languagePreference', [], /^([a-z]{2}){1,4}$/, '1 to 4 ISO 639 codes like "deen"'),
-    issuerCodeTableIndex: c.int(o, 'issuerCodeTableIndex', [], 1, 10),
-    panPrefix: c.str(o, 'panPrefix', [], /^\d{1,11}$/, '1 to 11 digits'),
+    languagePreference: c.str(o, 'languagePreference', []),
+    issuerCodeTableIndex: c.int(o, 'issuerCodeTableIndex', []),
+    panPrefix: c.str(o, 'panPrefix', []),
     panLength,
-    panSequenceNumber: c.str(o, 'panSequenceNumber', [], /^\d{2}$/, 'two digits'),
-    expiry: fullDate(c.str(o, 'expiry', [], DATE, 'YYMM or YYMMDD'), true),
-    effective: fullDate(c.str(o, 'effective', [], DATE, 'YYMM or YYMMDD'), false),
-    cardholderName: c.str(o, 'cardholderName', [], /^[\x20-\x7e]{2,26}$/, '2 to 26 printable characters'),
-    serviceCode: c.str(o, 'serviceCode', [], /^\d{3}$/, 'three digits'),
-    issuerCountry: c.str(o, 'issuerCountry', [], /^\d{4}$/, 'four digits (ISO 3166 numeric, e.g. 0276)'),
-    currency: c.str(o, 'currency', [], /^\d{4}$/, 'four digits (ISO 4217 numeric, e.g. 0978)'),
-    currencyExponent: c.int(o, 'currencyExponent', [], 0, 3),
-    pin: c.str(o, 'pin', [], /^\d{4,12}$/, '4 to 12 digits'),
+    panSequenceNumber: c.str(o, 'panSequenceNumber', []),
+    expiry: fullDate(c.str(o, 'expiry', []), true),
+    effective: fullDate(c.str(o, 'effective', []), false),
+    cardholderName: c.str(o, 'cardholderName', []),
+    serviceCode: c.str(o, 'serviceCode', []),
+    issuerCountry: c.str(o, 'issuerCountry', []),
+    currency: c.str(o, 'currency', []),
+    currencyExponent: c.int(o, 'currencyExponent', []),
+    pin: c.str(o, 'pin', []),
     pinTryLimit,
-    pinTryCounter: o.pinTryCounter === undefined ? pinTryLimit : c.int(o, 'pinTryCounter', [], 0, pinTryLimit),
-    applicationVersion: c.hex(o, 'applicationVersion', [], { exact: 2 }),
-    auc: c.hex(o, 'auc', [], { exact: 2 }),
+    pinTryCounter: o.pinTryCounter === undefined ? pinTryLimit : c.int(o, 'pinTryCounter', []),
+    applicationVersion: c.hex(o, 'applicationVersion', []),
+    auc: c.hex(o, 'auc', []),
     oda: c.oneOf(o, 'oda', [], ['none', 'sda', 'dda', 'cda'] as const) as OdaMethod,
     pinEncipherment: c.bool(o, 'pinEncipherment', []),
     pinEnciphermentKey: c.bool(o, 'pinEnciphermentKey', []),
-    cvmList: o.cvmList === null ? null : c.hex(o, 'cvmList', [], { min: 10, max: 252 }),
-    iac: { default: c.hex(iacO, 'default', ['iac'], { exact: 5 }), denial: c.hex(iacO, 'denial', ['iac'], { exact: 5 }), online: c.hex(iacO, 'online', ['iac'], { exact: 5 }) },
+    cvmList: o.cvmList === null ? null : c.hex(o, 'cvmList', []),
+    iac: { default: c.hex(iacO, 'default', ['iac']), denial: c.hex(iacO, 'denial', ['iac']), online: c.hex(iacO, 'online', ['iac']) },
     pdol: o.pdol === '' || o.pdol === null ? '' : c.dol(o, 'pdol', [], DOL_DATA_MAX.pdol),
     cdol1: c.dol(o, 'cdol1', [], DOL_DATA_MAX.cdol),
     cdol2: c.dol(o, 'cdol2', [], DOL_DATA_MAX.cdol),
     ddol: c.dol(o, 'ddol', [], DOL_DATA_MAX.cdol),
-    sdaTagList: o.sdaTagList === '' || o.sdaTagList === null ? '' : c.hex(o, 'sdaTagList', [], { max: 16 }),
+    sdaTagList: o.sdaTagList === '' || o.sdaTagList === null ? '' : c.hex(o, 'sdaTagList', []),
     gpoFormat: c.oneOf(o, 'gpoFormat', [], [1, 2] as const),
     generateAcFormat: c.oneOf(o, 'generateAcFormat', [], [1, 2] as const),
     cryptogram,
     risk,
-    logRecords: c.int(o, 'logRecords', [], 0, 30),
-    iccKeyBits: c.int(o, 'iccKeyBits', [], 512, 1408),
+    logRecords: c.int(o, 'logRecords', []),
+    iccKeyBits: c.int(o, 'iccKeyBits', []),
     extraData: {},
     applicationBlocked: c.bool(o, 'applicationBlocked', []),
     cardBlocked: c.bool(o, 'cardBlocked', []),
     faults: [],
   };
+  if (profile.pinTryCounter > profile.pinTryLimit) c.fail(['pinTryCounter'], `${profile.pinTryCounter} is outside 0..${profile.pinTryLimit} (pinTryLimit)`);
   if (cryptogram.sessionKey === 'mastercard' && !dolLists(profile.cdol1, '9F37', 4)) {
     c.fail(['cryptogram', 'sessionKey'], "'mastercard' derives the session key from the unpredictable number: cdol1 must list 9F37 04");
   }
@@ -267,9 +267,9 @@ export function validateProfile(merged: unknown, locate: Locate): CardProfile {
   if (profile.pinEnciphermentKey && profile.oda === 'none') c.fail(['pinEnciphermentKey'], "the 9F2D certificate is signed by the issuer key: oda must not be 'none'");
   if (profile.cvmList !== null && profile.cvmList.length % 4 !== 0) c.fail(['cvmList'], 'must be 8 bytes of amounts then 2-byte rules');
   if (o.pan !== undefined && o.pan !== null) {
-    profile.pan = c.str(o, 'pan', [], /^\d{12,19}$/, '12 to 19 digits');
+    profile.pan = c.str(o, 'pan', []);
   }
-  if (o.aip !== undefined && o.aip !== null) profile.aip = c.hex(o, 'aip', [], { exact: 2 });
+  if (o.aip !== undefined && o.aip !== null) profile.aip = c.hex(o, 'aip', []);
   const extra = c.obj(o.extraData ?? {}, ['extraData']);
   for (const tag of Object.keys(extra)) {
     if (!/^[0-9A-Fa-f]{2,6}$/.test(tag) || !isWholeTag(tag)) c.fail(['extraData', tag], 'not a BER-TLV tag in hex (Book 3 Annex B1: a first byte xF/1F needs the following tag bytes)');

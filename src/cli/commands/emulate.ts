@@ -5,6 +5,7 @@
  * inserts them again; Ctrl-C stops (card files keep their state).
  */
 import type { CommandModule } from 'yargs';
+import { untilInterrupted } from '../streams.js';
 import { DocumentError } from '../../apdu/errors.js';
 
 interface EmulateArgs {
@@ -67,13 +68,8 @@ export const emulateCommand: CommandModule<object, EmulateArgs> = {
     const onInsert = () => { for (const b of bridges) void b.insert().catch((e: Error) => out(e.message)); };
     process.on('SIGUSR1', onRemove);
     process.on('SIGUSR2', onInsert);
-    // Signal listeners do not keep Node alive; with every card removed nothing else would.
-    const keepAlive = setInterval(() => {}, 1 << 30);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    clearInterval(keepAlive);
+    // With every card removed nothing else would keep Node alive: untilInterrupted does.
+    await untilInterrupted(true);
     process.off('SIGUSR1', onRemove);
     process.off('SIGUSR2', onInsert);
     for (const b of bridges) await b.stop();

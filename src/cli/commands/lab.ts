@@ -8,6 +8,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { DocumentError } from '../../apdu/errors.js';
+import { untilInterrupted } from '../streams.js';
 
 interface RunArgs {
   plan: string;
@@ -131,11 +132,8 @@ const serveSubcommand: CommandModule<object, ServeArgs> = {
     const server = new LabServer({ ...(argv['reader-slot'] !== undefined ? { slot: argv['reader-slot'] } : {}), defaultTimeoutMs: argv.timeout, log: (l) => process.stderr.write(`${l}\n`) });
     const address = await server.listen(argv.port, argv.host);
     process.stdout.write(`emvsim lab server on ${address.address}:${address.port} (${argv['in-process'] ? 'in-process kernel' : `vpcd slot ${argv['reader-slot']}`}); JSON lines, see docs/lab.md\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => void server.close().then(resolve);
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await untilInterrupted(false); // the server keeps Node alive
+    await server.close();
   },
 };
 

@@ -1,5 +1,6 @@
 /** `emvsim watch`: reader and card events as they happen, until Ctrl-C. Survives pcscd restarts. */
 import type { CommandModule } from 'yargs';
+import { untilInterrupted } from '../streams.js';
 
 interface WatchArgs {
   json: boolean;
@@ -21,12 +22,7 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       process.stdout.write(argv.json ? JSON.stringify({ time: new Date().toISOString(), ...e }) + '\n' : `${stamp()}  ${describeEvent(e)}\n`);
     });
     if (!argv.json) process.stderr.write('watching PC/SC readers; Ctrl-C to stop\n');
-    const keepAlive = setInterval(() => {}, 1 << 30);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    clearInterval(keepAlive);
+    await untilInterrupted(true);
     await watch.stop();
   },
 };

@@ -6,6 +6,7 @@ import { IssuerHost, type DecisionEvent } from '../../issuer/issuer-host.js';
 import { loadRules } from '../../issuer/rules/load.js';
 import { Iso8583Server } from '../../issuer/server.js';
 import { println } from '../output.js';
+import { untilInterrupted } from '../streams.js';
 import { type Bytes, fromHex } from '../../apdu/bytes.js';
 import { DocumentError } from '../../apdu/errors.js';
 import { projectRoot } from '../../documents/index.js';
@@ -122,15 +123,9 @@ export async function serve(args: ServeArgs): Promise<void> {
   const shown = rulesFile && !relative(process.cwd(), rulesFile).startsWith('..') ? relative(process.cwd(), rulesFile) : rulesFile;
   const rulesText = rulesFile ? `${rules.length} risk rules from ${shown}${rulesFile === shippedRulesPath() ? ' (shipped default; --no-rules for none)' : ''}` : 'no risk rules (--rules none / --no-rules)';
   println(`database ${args.db}: ${cards} cards; ${rulesText}; Ctrl-C stops`);
-  const interrupted = new Promise<void>((resolve) => {
-    const stop = () => {
-      void server.close().then(() => {
-        if (db.open) db.close();
-        resolve();
-      });
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  const interrupted = untilInterrupted(false).then(async () => {
+    await server.close();
+    if (db.open) db.close();
   });
   await Promise.race([interrupted, stopped]);
 }

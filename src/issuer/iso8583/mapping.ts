@@ -7,10 +7,9 @@
  */
 import { type Bytes, toHex } from '../../apdu/index.js';
 import { decodeTlv, encodeTlv, encodeTlvList, flattenTlv } from '../../apdu/index.js';
-import { TlvError } from '../../apdu/index.js';
+import { TlvError, isTrack2Problem, splitTrack2, track2EquivalentHex } from '../../apdu/index.js';
 import type { AuthorisationRequest, AuthorisationResponse, MessageKind } from '../../terminal/index.js';
 import type { IssuerRequest } from '../request-identity.js';
-import { parseTrack2 } from '../track2.js';
 import { Iso8583Error, type Iso8583Message, optionalBytes, optionalText, textField } from './codec.js';
 
 const REQUEST_MTI: Record<MessageKind, string> = { authorisation: '0100', financial: '0200', reversal: '0400' };
@@ -162,10 +161,10 @@ export function messageToRequest(message: Iso8583Message, today: string): Issuer
   const track2 = optionalText(message, 35);
   if (track2 !== undefined) {
     // ISO/IEC 7813: exactly one separator, and the PAN before it is the card's (field 2).
-    const parsed = parseTrack2(track2);
-    if ('error' in parsed) throw new Iso8583Error(35, parsed.error, 0, message);
+    const parsed = splitTrack2(track2);
+    if (isTrack2Problem(parsed)) throw new Iso8583Error(35, parsed.error, 0, message);
     if (parsed.pan !== pan) throw new Iso8583Error(35, `PAN ${parsed.pan} in track 2 differs from field 2 ${pan}`, 0, message);
-    request.track2 = track2.replace('=', 'D') + (track2.length % 2 ? 'F' : '');
+    request.track2 = track2EquivalentHex(track2);
   }
   const rrn = optionalText(message, 37);
   if (rrn !== undefined) request.rrn = rrn;

@@ -7,7 +7,8 @@
  * of such a card at a chip terminal is a fallback, which the kernel flags
  * (POS entry mode 80) and the liability rules treat differently.
  */
-import { ParseError } from '../../apdu/index.js';
+import { ParseError, isChipServiceCode, isTrack2Problem, splitTrack2 } from '../../apdu/index.js';
+import { isLuhnValid } from '../../crypto/index.js';
 
 /** A track that does not follow ISO/IEC 7813; `offset` is the character index. */
 export class TrackError extends ParseError {
@@ -36,25 +37,11 @@ export interface SwipedCard extends TrackData {
   problems: string[];
 }
 
-/** ISO/IEC 7812-1 Annex B: the Luhn check over all digits, check digit included. */
-export function luhnValid(digits: string): boolean {
-  if (!/^[0-9]{2,}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+/** ISO/IEC 7812-1 Annex B: the Luhn check over all digits, check digit included (src/crypto/luhn.ts). */
+export const luhnValid: (digits: string) => boolean = isLuhnValid;
 
 /** ISO/IEC 7813 service code, position 1: 2 (international) and 6 (national) mean "integrated circuit card". */
-export function isChipCard(serviceCode: string): boolean {
-  return serviceCode.length === 3 && (serviceCode[0] === '2' || serviceCode[0] === '6');
-}
+export const isChipCard: (serviceCode: string) => boolean = isChipServiceCode;
 
 /** Service code, position 3 (PIN requirements and allowed services), ISO/IEC 7813 Table 8. */
 export function serviceRestriction(serviceCode: string): string {
@@ -86,19 +73,15 @@ function unwrap(track: 'track 1' | 'track 2', text: string, start: string): stri
   return text.slice(1, end);
 }
 
-/** Track 2: ;PAN=YYMMSSS discretionary? (ISO/IEC 7813 §10, at most 40 characters). */
+/** Track 2: ;PAN=YYMMSSS discretionary? (ISO/IEC 7813 §10, at most 40 characters); the fields by splitTrack2. */
 export function parseTrack2(text: string): TrackData {
   const body = unwrap('track 2', text, ';');
   if (text.length > 40) throw new TrackError('track 2', `${text.length} characters exceed 40`, 40);
-  const sep = body.indexOf('=');
-  if (sep < 0) throw new TrackError('track 2', "missing field separator '='", text.length);
-  const pan = body.slice(0, sep);
-  if (!/^[0-9]{12,19}$/.test(pan)) throw new TrackError('track 2', `PAN '${pan}' is not 12..19 digits`, 1);
-  const rest = body.slice(sep + 1);
-  if (!/^[0-9]*$/.test(rest)) throw new TrackError('track 2', 'non-digit after the separator', sep + 2 + rest.search(/[^0-9]/));
-  if (rest.length < 7) throw new TrackError('track 2', 'expiry and service code missing', sep + 2 + rest.length);
-  checkExpiry('track 2', rest.slice(0, 4), sep + 2);
-  return { pan, expiry: rest.slice(0, 4), serviceCode: rest.slice(4, 7), discretionary: rest.slice(7) };
+  // On the stripe the separator is '=' only ('D' is EMV's nibble form).
+  if (/D/i.test(body)) throw new TrackError('track 2', "'D' on a stripe (the separator is '=')", 1 + body.search(/D/i));
+  const fields = splitTrack2(body);
+  if (isTrack2Problem(fields)) throw new TrackError('track 2', fields.error, 1 + fields.offset); // + the start sentinel
+  return fields;
 }
 
 /** Track 1 format B: %B PAN ^ NAME ^ YYMM SSS discretionary ? (ISO/IEC 7813 §9, at most 79 characters). */

@@ -17,9 +17,9 @@ function status(sw: string): string {
   return `${sw} (${describeStatusWord(parseInt(sw, 16)).meaning})`;
 }
 
-function tree(list: Tlv[] | undefined, indent: string): string[] {
+function tree(list: Tlv[] | undefined, indent: string, aid?: string): string[] {
   if (!list) return [];
-  return formatTlvTree(list).split('\n').map((l) => indent + l);
+  return formatTlvTree(list, '  ', { aid }).split('\n').map((l) => indent + l);
 }
 
 export function formatExplore(r: ExploreResult): string {
@@ -32,14 +32,14 @@ export function formatExplore(r: ExploreResult): string {
   for (const app of r.applications) {
     const name = aidName(app.aid);
     out.push('', `Application ${app.aid}${name ? ` (${name})` : ''}`, `  SELECT: ${status(app.selectStatus)}`);
-    out.push(...tree(app.fci, '    '));
+    out.push(...tree(app.fci, '    ', app.aid));
     if (app.gpoStatus) {
       out.push(`  GET PROCESSING OPTIONS: ${status(app.gpoStatus)}`);
-      out.push(...tree(app.gpo, '    '));
+      out.push(...tree(app.gpo, '    ', app.aid));
     }
     for (const rec of app.records) {
       out.push(`  record ${rec.record}, SFI ${rec.sfi}${rec.tlv ? '' : `: ${rec.hex}`}`);
-      out.push(...tree(rec.tlv, '    '));
+      out.push(...tree(rec.tlv, '    ', app.aid));
     }
     for (const [tag, value] of Object.entries(app.data)) {
       const n = tag === '9F4F' ? value : `${value} = ${parseInt(value, 16)}`;
@@ -54,7 +54,7 @@ export function formatExplore(r: ExploreResult): string {
 }
 
 export function exploreToJson(r: ExploreResult): unknown {
-  const t = (l: Tlv[] | undefined) => (l ? tlvToJson(l) : undefined);
+  const t = (l: Tlv[] | undefined, aid?: string) => (l ? tlvToJson(l, { aid }) : undefined);
   return {
     atr: r.atr,
     protocol: r.protocol,
@@ -63,9 +63,9 @@ export function exploreToJson(r: ExploreResult): unknown {
       aid: a.aid,
       name: aidName(a.aid),
       select: a.selectStatus,
-      fci: t(a.fci),
-      gpo: a.gpoStatus ? { status: a.gpoStatus, tlv: t(a.gpo) } : undefined,
-      records: a.records.map((rec) => ({ sfi: rec.sfi, record: rec.record, hex: rec.hex, tlv: t(rec.tlv) })),
+      fci: t(a.fci, a.aid),
+      gpo: a.gpoStatus ? { status: a.gpoStatus, tlv: t(a.gpo, a.aid) } : undefined,
+      records: a.records.map((rec) => ({ sfi: rec.sfi, record: rec.record, hex: rec.hex, tlv: t(rec.tlv, a.aid) })),
       data: a.data,
       log: a.log,
     })),

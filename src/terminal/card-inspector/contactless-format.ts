@@ -5,12 +5,12 @@
  * digits literally.
  */
 import { fromHex, toHex } from '../../apdu/index.js';
-import { formatTlvTree, tlvToJson } from '../../apdu/index.js';
+import { decodeValue, formatTlvTree, tlvToJson } from '../../apdu/index.js';
 import { describeStatusWord } from '../../apdu/index.js';
 import { aidName } from '../../apdu/index.js';
 import { type Tlv, flattenTlv } from '../../apdu/index.js';
 import { MESSAGE_TEXT, encodeOutcomeParameterSet } from '../entry-point/index.js';
-import { explainContactlessTag } from './contactless-bits.js';
+import { maskPan } from '../outcome.js';
 import type { ContactlessInspection } from './contactless-inspector.js';
 
 export interface FormatOptions {
@@ -33,22 +33,24 @@ function panOf(r: ContactlessInspection): string | undefined {
 /** `text` with every occurrence of `pan` replaced by its masked form. */
 export function maskPanEverywhere(text: string, pan: string | undefined): string {
   if (!pan || pan.length < 11) return text;
-  const masked = pan.slice(0, 6) + '*'.repeat(pan.length - 10) + pan.slice(-4);
-  return text.split(pan).join(masked);
+  return text.split(pan).join(maskPan(pan));
 }
 
 function status(s: string): string {
   return s ? `${s} (${describeStatusWord(parseInt(s, 16)).meaning})` : '(not sent)';
 }
 
+/** The tree with the scheme-specific tags (9F66, 9F6C, 9F6E, ...) read by the selected AID's scheme. */
 function tree(list: Tlv[] | undefined, indent: string, aid: string | undefined): string[] {
   if (!list) return [];
-  const out = formatTlvTree(list).split('\n').map((l) => indent + l);
-  for (const [tag, value] of flattenTlv(list)) {
-    const lines = explainContactlessTag(tag, value, aid);
-    if (lines) out.push(`${indent}${tag} bits: ${lines.join('; ') || 'none set'}`);
-  }
-  return out;
+  return formatTlvTree(list, '  ', { aid }).split('\n').map((l) => indent + l);
+}
+
+/** One terminal data element sent in the PDOL, decoded as the tree decodes it. */
+function terminalDataLine(tag: string, hex: string, aid: string): string {
+  const decoded = /^([0-9A-F]{2})*$/.test(hex) ? decodeValue(tag, fromHex(hex), { aid }) : {};
+  const parts = [decoded.summary, ...(decoded.details ?? [])].filter((p) => p !== undefined);
+  return `${tag} = ${hex}${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`;
 }
 
 export function formatInspection(r: ContactlessInspection, options: FormatOptions = {}): string {
@@ -69,10 +71,7 @@ export function formatInspection(r: ContactlessInspection, options: FormatOption
     out.push(...tree(app.fci, '    ', app.adfName));
     if (app.pdol) {
       out.push(`  PDOL ${app.pdol}; terminal data sent:`);
-      for (const [tag, v] of Object.entries(app.terminalData)) {
-        const bits = /^[0-9A-F]+$/.test(v) ? explainContactlessTag(tag, fromHex(v), app.adfName) : undefined;
-        out.push(`    ${tag} = ${v}${bits ? ` (${bits.join('; ') || 'no bits set'})` : ''}`);
-      }
+      for (const [tag, v] of Object.entries(app.terminalData)) out.push(`    ${terminalDataLine(tag, v, app.adfName)}`);
     }
     if (app.gpo.error) out.push(`  ${app.gpo.error}`);
     out.push(`  GET PROCESSING OPTIONS (83 ${app.pdolData || 'empty'}): ${status(app.gpo.sw)}`);
@@ -98,7 +97,7 @@ export function formatInspection(r: ContactlessInspection, options: FormatOption
 }
 
 export function inspectionToJson(r: ContactlessInspection, options: FormatOptions = {}): unknown {
-  const t = (l: Tlv[] | undefined) => (l ? tlvToJson(l) : undefined);
+  const t = (l: Tlv[] | undefined) => (l ? tlvToJson(l, { aid: r.application?.adfName }) : undefined);
   const ep = r.entryPoint;
   const json = {
     label: r.label,

@@ -11,7 +11,7 @@
  * public) are not implemented, see docs/contactless.md.
  */
 import { randomBytes } from 'node:crypto';
-import { type Bytes, bcd, fromHex, toHex } from '../../apdu/index.js';
+import { type Bytes, bcd, fromHex, toHex, yymmdd } from '../../apdu/index.js';
 import { buildDolData, parseDol } from '../../apdu/index.js';
 import { exchange } from '../../apdu/index.js';
 import { tryDecodeTlv } from '../../apdu/index.js';
@@ -116,10 +116,6 @@ export interface InspectOptions {
 const tryTlv = tryDecodeTlv;
 
 const sw = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
-
-function yymmdd(d: Date): string {
-  return [d.getUTCFullYear() % 100, d.getUTCMonth() + 1, d.getUTCDate()].map((v) => String(v).padStart(2, '0')).join('');
-}
 
 /** The terminal data source for DOLs (Book 3 §5.4: the DOL builder pads or truncates). */
 function terminalSource(t: InspectorTerminalData, ttq: Bytes, un: Bytes, date: string): (tag: string) => Bytes | undefined {

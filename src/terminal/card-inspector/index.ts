@@ -9,6 +9,5 @@ export { exploreCard, type ExploreResult, type ExploredApplication, type Explore
 export { exploreToJson, formatExplore } from './contact-format.js';
 export { DEFAULT_TERMINAL_DATA, INSPECTOR_LABEL, defaultCombinations, inspectContactless, type CombinationLimits, type ContactlessInspection, type InspectOptions, type InspectedApplication, type InspectorTerminalData } from './contactless-inspector.js';
 export { formatInspection, inspectionToJson, maskPanEverywhere } from './contactless-format.js';
-export { CTQ_BITS, TTQ_BITS, explainContactlessTag } from './contactless-bits.js';
 export type { InspectorOda } from './inspector-oda.js';
 export { type ContactlessAtrKind, NotIsoDepCardError, classifyContactlessAtr } from './contactless-atr.js';

@@ -29,8 +29,11 @@ describe('replayed public Debit Mastercard contactless session', () => {
     const text = formatInspection(r);
     expect(text).toContain('537505******0110');
     expect(text).not.toContain('5375050000160110');
-    // 9F6C and 9F66 in a Mastercard record are not the Visa CTQ / the TTQ: not decoded as such.
-    expect(text).not.toContain('9F6C bits');
-    expect(text).not.toContain('9F66 bits');
+    // 9F6C and 9F66 in a Mastercard record are not the Visa CTQ / the TTQ (Book C-2 Annex A): the
+    // mag-stripe application version number and PUNATC(Track2), by the selected AID (the record has no 4F).
+    expect(text).toMatch(/ 9F6C [^\n]*\(2\): 0001 {2}-> mag-stripe application version 0001 \(Mastercard Mag-stripe Application Version Number \(Card\)\)\n/);
+    expect(text).toMatch(/ 9F66 [^\n]*\(2\): 00FE {2}-> PUNATC\(Track2\) 00FE/);
+    expect(text).not.toMatch(/Card Transaction Qualifiers \(CTQ\) \(Visa\)[^\n]*\n\s+(Online PIN required|Switch interface|if CTQ)/);
+    expect(text).not.toContain('warning: length');
   });
 });

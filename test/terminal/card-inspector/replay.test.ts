@@ -34,8 +34,10 @@ describe('replayed public Visa contactless session', () => {
     expect(app.oda?.recovered?.iccDynamicNumber).toBe('03AA');
     expect(app.oda?.recovered?.signedDataFormat).toBe('95');
     const text = formatInspection(r);
-    expect(text).toContain('9F6C bits: Switch interface if offline data authentication fails');
-    expect(text).toContain('form factor: card');
+    // 9F6C read as Visa's CTQ (the selected AID is Visa's), printed once, under its own line.
+    expect(text).toMatch(/ 9F6C [^\n]*\(2\): 1600\n\s+Switch interface if offline data authentication fails and reader supports contact chip\n/);
+    expect(text.split('Switch interface for cash transactions').length - 1).toBe(1);
+    expect(text).toContain('Visa form factor indicator, version 1: card');
     expect(text).toContain('492182******6752');
     expect(text).not.toContain('4921828094896752');
   });

@@ -1,7 +1,8 @@
 /**
  * The package root (the directory of emvsim's package.json), from src/ (tsx), dist/src/ (built) or
- * dist/bundle/ (the CLI bundle). Apart from capk.ts so that the CLI's start-up can find it without
- * loading node:crypto (~4 ms).
+ * dist/bundle/ (the CLI bundle): the one place that finds it, for the shipped documents
+ * (src/documents/paths.ts), the CAPK and test CA files (src/crypto) and the build's compiled documents
+ * (src/cli). Node built-ins only, so that the CLI's start-up can find it without loading node:crypto.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
