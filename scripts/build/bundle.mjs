@@ -221,7 +221,7 @@ const cli = await build({
 });
 const worker = await build({
   ...common,
-  entryPoints: { worker: 'src/conformance/worker.ts' },
+  entryPoints: { worker: 'src/cli/conform-worker.ts' },
   outdir: 'dist/bundle',
   format: 'esm',
   // CommonJS packages inside the bundle (cli-progress) call require(); ESM output has none of its own.

@@ -40,10 +40,12 @@ export function getResponseCommand(le: number): Bytes {
   return Uint8Array.of(0x00, INS_GET_RESPONSE, 0x00, 0x00, le & 0xff);
 }
 
-function toCommand(input: CommandApdu | Bytes | string): DecodedCommand {
-  if (typeof input === 'string') return decodeCommand(fromHex(input));
-  if (input instanceof Uint8Array) return decodeCommand(input);
-  return decodeCommand(encodeCommand(input));
+/** The command decoded, and its bytes when they came from encodeCommand (then they are what the protocol mapping would encode again). */
+function toCommand(input: CommandApdu | Bytes | string): { cmd: DecodedCommand; encoded?: Bytes } {
+  if (typeof input === 'string') return { cmd: decodeCommand(fromHex(input)) };
+  if (input instanceof Uint8Array) return { cmd: decodeCommand(input) };
+  const encoded = encodeCommand(input);
+  return { cmd: decodeCommand(encoded), encoded };
 }
 
 /** The bytes actually sent for `cmd` on `protocol` (EMV Book 1 §9.3.1.1). */
@@ -70,7 +72,7 @@ export async function exchange(
   options: ExchangeOptions = {},
 ): Promise<ResponseApdu> {
   const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS;
-  const cmd = toCommand(command);
+  const { cmd, encoded } = toCommand(command);
   const t0 = transport.protocol === 'T=0';
   let rounds = 0;
   const send = async (bytes: Bytes): Promise<ResponseApdu> => {
@@ -90,7 +92,9 @@ export async function exchange(
   };
 
   let current = cmd;
-  let response = await send(mapCommandForProtocol(current, transport.protocol));
+  // encodeCommand(decodeCommand(encodeCommand(x))) is encodeCommand(x): only T=0 case 4 and extended commands map differently.
+  const unchanged = encoded !== undefined && !(t0 && (cmd.case === '4S' || cmd.extended));
+  let response = await send(unchanged ? encoded : mapCommandForProtocol(current, transport.protocol));
 
   // 6Cxx: wrong Le; repeat the command with the exact length (Book 1 §9.3.1.2, Annex A3).
   while (response.sw1 === 0x6c) {

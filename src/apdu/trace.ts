@@ -156,10 +156,40 @@ export interface TracingOptions {
   onRecord?: (record: TraceRecord) => void;
 }
 
-/** A CardTransport that records everything that passes through `inner`. */
+/**
+ * An exchange as recorded: the bytes, kept until someone reads the trace. A secret data field
+ * (hasSecretData) is zeroed in this copy when it is recorded, so the PIN never stays in memory;
+ * the record shows those bytes as 'XX' (the rule depends only on the header and Lc, which stay).
+ */
+interface RawExchange {
+  type: 'raw';
+  index: number;
+  time: Date;
+  durationMs: number;
+  command: Bytes;
+  response: Bytes;
+}
+
+/** A copy of `command` with the bytes maskCommandHex would mask set to 00. */
+function withoutSecrets(command: Bytes): Bytes {
+  const copy = command.slice();
+  if (copy.length <= 5 || !hasSecretData(copy)) return copy;
+  const lc = copy[4]!;
+  const shortOk = lc !== 0 && (copy.length === 5 + lc || copy.length === 6 + lc);
+  // Same range as maskCommandHex: the data field, or everything after the header when Lc is odd.
+  // Without a short Lc, Lc is zeroed too, and Lc 00 again selects "everything after the header".
+  copy.fill(0, shortOk ? 5 : 4, shortOk ? 5 + lc : copy.length);
+  return copy;
+}
+
+/**
+ * A CardTransport that records everything that passes through `inner`. Records are rendered
+ * (hex, names, status text, ISO time) when the trace is read, or at once when `onRecord`
+ * streams them: a kernel run whose trace nobody reads does not pay for it.
+ */
 export class TracingTransport implements CardTransport {
   readonly #inner: CardTransport;
-  readonly #records: TraceRecord[] = [];
+  readonly #records: (TraceRecord | RawExchange)[] = [];
   readonly #clock: () => Date;
   readonly #onRecord: ((r: TraceRecord) => void) | undefined;
 
@@ -179,14 +209,24 @@ export class TracingTransport implements CardTransport {
 
   /** The records so far (a copy). */
   get records(): TraceRecord[] {
-    return [...this.#records];
+    return this.#rendered(this.#records.length);
+  }
+
+  /** The records made so far, rendered only when the returned function is called (the same array every call). */
+  recordsSoFar(): () => TraceRecord[] {
+    const count = this.#records.length;
+    let out: TraceRecord[] | undefined;
+    return () => (out ??= this.#rendered(count));
   }
 
   async transmit(command: Bytes): Promise<Bytes> {
     const time = this.#clock();
     const start = performance.now();
     const response = await this.#inner.transmit(command);
-    this.#push(recordExchange(this.#records.length, time, performance.now() - start, command, response));
+    const durationMs = performance.now() - start;
+    const index = this.#records.length;
+    if (this.#onRecord) this.#push(recordExchange(index, time, durationMs, command, response));
+    else this.#records.push({ type: 'raw', index, time, durationMs, command: withoutSecrets(command), response: response.slice() });
     return response;
   }
 
@@ -204,7 +244,17 @@ export class TracingTransport implements CardTransport {
 
   /** The trace as JSON lines. */
   toJsonl(): string {
-    return toJsonl(this.#records);
+    return toJsonl(this.records);
+  }
+
+  #rendered(count: number): TraceRecord[] {
+    const out: TraceRecord[] = [];
+    for (let i = 0; i < count; i++) {
+      let r = this.#records[i]!;
+      if (r.type === 'raw') this.#records[i] = r = recordExchange(r.index, r.time, r.durationMs, r.command, r.response);
+      out.push(r);
+    }
+    return out;
   }
 
   async #reset(kind: 'cold' | 'warm', doReset: () => Promise<Bytes>): Promise<Bytes> {

@@ -15,7 +15,7 @@ import { contactlessAtr } from './os/ppse.js';
 import type { CardInterface } from './profile/types.js';
 import { CardEngine } from './engine.js';
 import { type CardImage, parseCardImage } from './factory.js';
-import { FaultInjector, assertCardReady, exchangeWithFaults } from './faults.js';
+import { FaultInjector, assertCardReady, closedError, exchangeWithFaults } from './faults.js';
 // The purse applet module, not src/card/geldkarte/index.js: purse-card.ts imports this file
 // (loadCard), and purse-applet.ts / purse-files.ts import nothing that leads back here.
 import { purseApplet } from './geldkarte/purse-applet.js';
@@ -138,6 +138,7 @@ export class EmulatedCard implements CardTransport {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.faults.cancelDelays(closedError(this.name));
   }
 
   /** A copy of the non-volatile state (counters, flags, log). */

@@ -66,6 +66,8 @@ interface ArmedRule {
 /** The fault rules of one card and how often each has matched. */
 export class FaultInjector {
   private rules: ArmedRule[] = [];
+  /** Delay faults still waiting (cancelDelays ends them when the card is closed). */
+  private readonly waiting = new Set<{ timer: ReturnType<typeof setTimeout>; reject: (err: Error) => void }>();
 
   constructor(rules: readonly FaultRule[] = []) {
     for (const r of rules) this.add(r);
@@ -77,6 +79,33 @@ export class FaultInjector {
 
   clear(): void {
     this.rules = [];
+  }
+
+  /** The wait of a delay fault: `ms`, or until cancelDelays. */
+  delay(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const wait = {
+        timer: setTimeout(() => {
+          this.waiting.delete(wait);
+          resolve();
+        }, ms),
+        reject,
+      };
+      this.waiting.add(wait);
+    });
+  }
+
+  /**
+   * Ends every delay still waiting with `err`, before the delayed command runs: a closed card
+   * executes nothing more, and a process need not wait for an answer nobody will read (a
+   * terminal that timed out and closed the card).
+   */
+  cancelDelays(err: Error): void {
+    for (const wait of this.waiting) {
+      clearTimeout(wait.timer);
+      wait.reject(err);
+    }
+    this.waiting.clear();
   }
 
   get list(): readonly FaultRule[] {
@@ -125,6 +154,11 @@ export function applyResponseFault(rule: FaultRule, response: Uint8Array): Uint8
   return response;
 }
 
+/** The error of an exchange on (or cut short by) a closed transport. */
+export function closedError(name: string): TransportError {
+  return new TransportError('CLOSED', `${name}: transport closed`);
+}
+
 export function muteError(): TransportError {
   return new TransportError('MUTE', 'emulated card: no answer (mute card fault): time-out');
 }
@@ -135,7 +169,7 @@ export function tearError(): TransportError {
 
 /** Refuses an exchange on a closed transport, or on a card that lost power (tear) until it is reset. */
 export function assertCardReady(name: string, closed: boolean, powered = true): void {
-  if (closed) throw new TransportError('CLOSED', `${name}: transport closed`);
+  if (closed) throw closedError(name);
   if (!powered) throw new TransportError('NO_POWER', `${name}: the card lost power; reset it first`);
 }
 
@@ -149,7 +183,7 @@ export async function exchangeWithFaults(faults: FaultInjector, command: Uint8Ar
   if (fault) {
     if (fault.action === 'status') return Uint8Array.of((fault.sw ?? 0x6f00) >> 8, (fault.sw ?? 0x6f00) & 0xff);
     if (fault.action === 'mute') throw muteError();
-    if (fault.action === 'delay') await new Promise((r) => setTimeout(r, fault.delayMs ?? 100));
+    if (fault.action === 'delay') await faults.delay(fault.delayMs ?? 100);
   }
   const response = execute(command);
   if (fault?.action === 'tear') {

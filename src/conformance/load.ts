@@ -13,7 +13,7 @@ import { DocumentError } from '../apdu/index.js';
 import { TSI_BITS, TVR_BITS } from '../apdu/index.js';
 import { loadProfile } from '../card/index.js';
 import { checkDocument, documentReason, parseYamlSource, readDocumentText, scenarioSchema, shippedDirectory, type Path, type YamlSource } from '../documents/index.js';
-import { GELDKARTE_PURSE_PROFILE, TERMINAL_DELTAS, buildTerminal, cardOverrides } from './setup.js';
+import { GELDKARTE_PURSE_PROFILE, TERMINAL_DELTAS, cardOverrides, checkedTerminal } from './setup.js';
 import type { BitExpectation, CardScript, CardSetup, ConformanceCase, Scenario, ScriptStep } from './types.js';
 
 export function conformanceDirectory(): string {
@@ -134,7 +134,7 @@ function checkDeltas(src: YamlSource, base: Path, card: CardSetup, terminal: Sce
   }
   if (!terminal) return;
   try {
-    buildTerminal(terminal);
+    checkedTerminal(terminal);
   } catch (e) {
     if (!(e instanceof DocumentError)) throw e;
     if (e.field === 'terminal.profile') throw src.error([...base, 'terminal', 'profile'], documentReason(e));

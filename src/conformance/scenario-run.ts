@@ -49,11 +49,12 @@ export function errorText(err: unknown): string {
 
 export async function runScenario(s: Scenario): Promise<CaseResult> {
   const started = performance.now();
+  let host: ReturnType<typeof buildHost> | undefined;
   try {
     const date = transactionDate(s.transaction.date);
     const card = buildCard(s.card);
     const config = buildTerminal(s.terminal);
-    const host = buildHost(s.host, card, date);
+    host = buildHost(s.host, card, date, { reuseDatabase: true });
     const t = s.transaction;
     const terminal = createTerminal({
       profile: config,
@@ -89,5 +90,7 @@ export async function runScenario(s: Scenario): Promise<CaseResult> {
     });
   } catch (err) {
     return resultOf(s, started, [], s.expect.xfail, { error: errorText(err) });
+  } finally {
+    host?.release();
   }
 }

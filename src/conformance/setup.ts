@@ -8,17 +8,16 @@
  * src/cli where card, terminal and host meet.
  */
 import { existsSync } from 'node:fs';
-import { stringify as stringifyYaml } from 'yaml';
 import { fromHex } from '../apdu/index.js';
 import { DocumentError } from '../apdu/index.js';
 import { COMMAND_INS, createCard, mergeProfileData, type EmulatedCard, type FaultRule } from '../card/index.js';
 import { createPurseCard } from '../card/geldkarte/index.js';
 import { documentPath, readYamlDocument } from '../documents/index.js';
-import { addIssuerKeys, IssuerHost, loadRules, openSeededDatabase, seedCardFromProfile } from '../issuer/index.js';
+import { addIssuerKeys, IssuerHost, loadRules, openSeededDatabase, seedCardFromProfile, seedCards, shippedCardsOfBins, type IssuerDatabase, type SeedCard } from '../issuer/index.js';
 import { acDataForCdol1, checkArqc } from '../issuer/index.js';
 import { issuerScript } from '../issuer/index.js';
 import type { TerminalConfig } from '../terminal/index.js';
-import { parseTerminalProfile } from '../terminal/index.js';
+import { parseTerminalProfileJson } from '../terminal/index.js';
 import type { AuthorisationHost, AuthorisationRequest, AuthorisationResponse } from '../terminal/index.js';
 import { issuerKeysOf, ScriptedHost } from '../testing/index.js';
 import type { CardSetup, HostSetup, IssuerScriptSetup, TerminalSetup } from './types.js';
@@ -83,11 +82,16 @@ const terminalCache = new Map<string, TerminalConfig>();
 export const TERMINAL_DELTAS = " (with the scenario's terminal deltas)";
 
 
-/** The terminal configuration: the profile's YAML with the deltas merged, then the terminal's own validation. */
+/** The terminal configuration: the profile's document with the deltas merged, then the terminal's own validation. */
 export function buildTerminal(setup: TerminalSetup): TerminalConfig {
+  return structuredClone(checkedTerminal(setup));
+}
+
+/** buildTerminal's configuration, shared (not to be changed): for checking a setup when the suite loads. */
+export function checkedTerminal(setup: TerminalSetup): TerminalConfig {
   const key = JSON.stringify(setup);
   const cached = terminalCache.get(key);
-  if (cached) return structuredClone(cached);
+  if (cached) return cached;
   const file = documentPath('terminal', setup.profile);
   if (!existsSync(file)) throw new DocumentError(`no terminal profile '${setup.profile}'`, { file, field: 'terminal.profile' });
   let data = readYamlDocument(file, 'terminal profile').value as Record<string, unknown>;
@@ -101,9 +105,10 @@ export function buildTerminal(setup: TerminalSetup): TerminalConfig {
     if (setup.eachApplication) apps = apps.map((a) => mergeProfileData(a, setup.eachApplication) as Record<string, unknown>);
     data = { ...data, applications: apps };
   }
-  const config = parseTerminalProfile(stringifyYaml(data), `${file}${TERMINAL_DELTAS}`);
+  // JSON, not YAML text: the deltas were checked in their own (YAML) file; this skips the YAML parser.
+  const config = parseTerminalProfileJson(JSON.stringify(data), `${file}${TERMINAL_DELTAS}`);
   terminalCache.set(key, config);
-  return structuredClone(config);
+  return config;
 }
 
 function cryptogramSettings(card: EmulatedCard) {
@@ -155,10 +160,10 @@ export function otherIssuerKey(key: Uint8Array): Uint8Array {
  * ICC master key it derives (Book 2 A1.4) differs from the card's, the ARQC
  * does not verify (Book 2 §8.1.2) and the host declines 05, decided by 'arqc'.
  */
-function simulatorHost(setup: HostSetup, card: EmulatedCard, now: Date): AuthorisationHost {
+function simulatorHost(setup: HostSetup, card: EmulatedCard, now: Date, scratch: Scratch | undefined): AuthorisationHost {
   const seed = seedCardFromProfile(card.engine.profile, card.secrets.pan);
   seed.psn = card.secrets.panSequenceNumber;
-  const db = openSeededDatabase(':memory:', [seed], 'same-bins');
+  const db = scratch ? scratchDatabase(seed, scratch) : openSeededDatabase(':memory:', [seed], 'same-bins');
   if (setup.knowsCardKeys === false) {
     const imk = card.secrets.issuerMasterKeys;
     const prefix = card.secrets.pan.slice(0, 12);
@@ -179,6 +184,48 @@ function simulatorHost(setup: HostSetup, card: EmulatedCard, now: Date): Authori
   });
 }
 
+/**
+ * In-memory issuer databases kept for the scenarios of this thread, one per set of shipped cards
+ * (the cards of the scenario card's BIN). A scenario borrows one inside an outer transaction (the
+ * host's own transactions nest as savepoints) and its release rolls everything back: the next
+ * scenario starts from the same seeded state, without copying a database or preparing its
+ * statements again. A database already lent (scenarios run at the same time) is not shared: that
+ * scenario gets a new database of its own.
+ */
+const scratchDatabases = new Map<string, { db: IssuerDatabase; lent: boolean }>();
+
+/** What a borrowed scratch database needs to be given back (ScenarioHost.release). */
+interface Scratch {
+  release?: () => void;
+}
+
+function scratchDatabase(seed: SeedCard, scratch: Scratch): IssuerDatabase {
+  const shipped = shippedCardsOfBins([seed]);
+  const key = shipped.map((c) => `${c.pan}/${c.psn}`).join(',');
+  let kept = scratchDatabases.get(key);
+  if (kept?.lent) return openSeededDatabase(':memory:', [seed], 'same-bins');
+  if (!kept) {
+    kept = { db: openSeededDatabase(':memory:', shipped, 'same-bins'), lent: false };
+    scratchDatabases.set(key, kept);
+  }
+  const { db } = kept;
+  if (db.inTransaction) db.exec('ROLLBACK'); // never expected: every borrow ends with release()
+  db.exec('BEGIN');
+  kept.lent = true;
+  const lent = kept;
+  scratch.release = () => {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    lent.lent = false;
+  };
+  try {
+    seedCards(db, [seed]);
+  } catch (err) {
+    scratch.release();
+    throw err;
+  }
+  return db;
+}
+
 /** Adds scenario issuer scripts to another host's answers and remembers who decided. */
 class ScriptDeliveringHost implements AuthorisationHost {
   calls = 0;
@@ -188,7 +235,12 @@ class ScriptDeliveringHost implements AuthorisationHost {
     private readonly inner: AuthorisationHost,
     private readonly card: EmulatedCard,
     private readonly scripts: readonly IssuerScriptSetup[],
+    private readonly scratch: Scratch = {},
   ) {}
+
+  release(): void {
+    this.scratch.release?.();
+  }
 
   async authorise(request: AuthorisationRequest): Promise<AuthorisationResponse> {
     this.calls++;
@@ -204,17 +256,23 @@ export interface ScenarioHost extends AuthorisationHost {
   readonly calls: number;
   /** decidedBy of the host's last answer. */
   readonly decidedBy: string | undefined;
+  /** Gives back what the host borrowed (buildHost's `reuseDatabase`); call when the scenario is over. */
+  release(): void;
 }
 
 function rulesPath(rules: string): string {
   return documentPath('issuer', rules);
 }
 
-/** The scenario's host; `now` pins the simulator's clock. */
-export function buildHost(setup: HostSetup, card: EmulatedCard, now: Date): ScenarioHost {
+/**
+ * The scenario's host; `now` pins the simulator's clock. With `reuseDatabase` the simulator borrows
+ * this thread's scratch database (see scratchDatabase): call `release()` once the transaction is over.
+ */
+export function buildHost(setup: HostSetup, card: EmulatedCard, now: Date, options: { reuseDatabase?: boolean } = {}): ScenarioHost {
   let inner: AuthorisationHost;
+  const scratch: Scratch = {};
   if (setup.mode === 'simulator') {
-    inner = simulatorHost(setup, card, now);
+    inner = simulatorHost(setup, card, now, options.reuseDatabase ? scratch : undefined);
   } else {
     const arpc = setup.arpc ?? 'correct';
     inner = new ScriptedHost({
@@ -224,5 +282,5 @@ export function buildHost(setup: HostSetup, card: EmulatedCard, now: Date): Scen
       wrongArpc: arpc === 'wrong',
     });
   }
-  return new ScriptDeliveringHost(inner, card, setup.scripts ?? []);
+  return new ScriptDeliveringHost(inner, card, setup.scripts ?? [], scratch);
 }

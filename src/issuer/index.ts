@@ -28,7 +28,7 @@
  * with the values exactly as sent to the card in the first GENERATE AC.
  */
 import type { AuthorisationRequest } from '../terminal/index.js';
-import { openIssuerDatabase, isEmpty, type IssuerDatabase } from './db/schema.js';
+import { openIssuerDatabase, imageOf, isEmpty, type IssuerDatabase } from './db/schema.js';
 import { IssuerHost, type IssuerHostOptions } from './issuer-host.js';
 import { loadRules } from './rules/load.js';
 import type { RiskRule } from './rules/types.js';
@@ -99,9 +99,28 @@ export function shippedCardsOfBins(cards: readonly SeedCard[]): SeedCard[] {
 
 /** Opens (and seeds when new: the shipped cards, all or those of the BINs of `extra`) an issuer database. */
 export function openSeededDatabase(path: string, extra: readonly SeedCard[] = [], shipped: ShippedSeeding = 'all'): IssuerDatabase {
-  const db = openIssuerDatabase(path);
+  const db = path === ':memory:' ? seededMemoryDatabase(shipped === 'all' ? shippedCards() : shippedCardsOfBins(extra)) : openIssuerDatabase(path);
   if (isEmpty(db)) seedCards(db, shipped === 'all' ? shippedCards() : shippedCardsOfBins(extra));
   if (extra.length > 0) seedCards(db, extra);
+  return db;
+}
+
+/** Images of in-memory databases seeded with a set of shipped cards (the shipped cards do not change in a process). */
+const seededImages = new Map<string, Uint8Array>();
+
+/**
+ * A new in-memory database holding `shippedSet`, copied from an image of the first one seeded with
+ * the same cards: the conformance suite opens one per scenario, and seeding (PIN offsets, keys) cost
+ * more than the copy.
+ */
+function seededMemoryDatabase(shippedSet: readonly SeedCard[]): IssuerDatabase {
+  const key = shippedSet.map((c) => `${c.pan}/${c.psn}`).join(',');
+  const image = seededImages.get(key);
+  if (image) return openIssuerDatabase(':memory:', image);
+  const db = openIssuerDatabase(':memory:');
+  if (shippedSet.length > 0) seedCards(db, shippedSet);
+  const seeded = imageOf(db);
+  if (seeded) seededImages.set(key, seeded);
   return db;
 }
 

@@ -19,13 +19,14 @@ import { type TransactionContext, TransactionTerminated } from './context.js';
 export async function sendCommand(ctx: TransactionContext, cmd: CommandApdu, label: string): Promise<ResponseApdu> {
   const limit = ctx.env.config.cardTimeoutMs ?? DEFAULT_CARD_TIMEOUT_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), limit);
-  });
   try {
     // A bounded wait per command (the terminal profile's cardTimeoutMs): a card that never
     // answers ends the transaction with a defined outcome, never an endless await.
-    const answer = await Promise.race([exchange(ctx.transport, cmd), timeout]);
+    // One promise settled by whichever comes first (cheaper than Promise.race over two).
+    const answer = await new Promise<ResponseApdu | 'timeout'>((resolve, reject) => {
+      timer = setTimeout(() => resolve('timeout'), limit);
+      exchange(ctx.transport, cmd).then(resolve, reject);
+    });
     if (answer === 'timeout') ctx.terminate(`card did not answer ${label} within ${limit} ms (terminal profile cardTimeoutMs)`);
     return answer;
   } catch (err) {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { toHex } from '../apdu/index.js';
 import { DocumentError } from '../apdu/index.js';
-import { FieldReader, checkDocument, documentPath, listShipped, parseYamlSource, projectRoot, readYamlDocument, shippedDirectory, terminalProfileSchema, type YamlSource } from '../documents/index.js';
+import { FieldReader, checkDocument, documentPath, listShipped, parseJsonSource, parseYamlSource, projectRoot, readYamlDocument, shippedDirectory, terminalProfileSchema, type YamlSource } from '../documents/index.js';
 import { DEFAULT_CARD_TIMEOUT_MS, type OnlinePinEncipherment, type Scheme, type SupportedApplication, type TerminalConfig } from './config.js';
 import { loadKeyFile } from './key-file.js';
 
@@ -90,6 +90,11 @@ function onlinePinEncipherment(r: FieldReader, file: string): OnlinePinEncipherm
 
 export function parseTerminalProfile(text: string, file: string): TerminalConfig {
   return terminalProfileOf(parseYamlSource(text, file));
+}
+
+/** A terminal profile given as JSON text (a profile merged with deltas in memory): the same checks, no YAML parser. */
+export function parseTerminalProfileJson(text: string, file: string): TerminalConfig {
+  return terminalProfileOf(parseJsonSource(text, file));
 }
 
 function terminalProfileOf(src: YamlSource): TerminalConfig {

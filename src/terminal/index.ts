@@ -51,7 +51,7 @@ export {
 export { type TerminalConfig, type SupportedApplication, type TerminalActionCodes, type Scheme, terminalTypeInfo, hasCapability } from './config.js';
 export { formatOutcome, formatEvent, eventPrinter, formatAmount } from './report.js';
 // Loaders of the shipped files (terminal profiles, CAPKs, liability tables, key files): kept apart from the steps.
-export { loadTerminalProfile, parseTerminalProfile, listTerminalProfiles, terminalProfilesDirectory, projectRoot } from './config-loader.js';
+export { loadTerminalProfile, parseTerminalProfile, parseTerminalProfileJson, listTerminalProfiles, terminalProfilesDirectory, projectRoot } from './config-loader.js';
 export { capksForTerminal, capkLookup } from './capk-lookup.js';
 export { loadLiabilityTable, liabilityTablePath, liabilityRules } from './liability-file.js';
 export { type KeyFile, loadKeyFile, parseKeyFile, keyFilePath, keysDirectory } from './key-file.js';

@@ -185,7 +185,7 @@ export async function runTransaction(env: KernelEnvironment, request: Transactio
   }
   m.done(`${outcome}: ${reason}`);
   env.cardholder.display(outcome === 'approved' ? 'APPROVED' : outcome === 'declined' ? 'DECLINED' : 'NOT ACCEPTED');
-  const result = buildOutcome(ctx, outcome, reason, liability, tracing.records);
+  const result = buildOutcome(ctx, outcome, reason, liability, tracing.recordsSoFar());
   if (defect) result.error = defect;
   return result;
 }

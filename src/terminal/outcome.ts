@@ -134,11 +134,11 @@ export function buildOutcome(
   outcome: TransactionOutcome['outcome'],
   reason: string,
   liability: (facts: LiabilityFacts) => LiabilityDetermination,
-  trace: TraceRecord[],
+  trace: TraceRecord[] | (() => TraceRecord[]),
 ): TransactionOutcome {
   const facts = liabilityFacts(ctx, outcome);
   const pan = ctx.tag('5A');
-  return {
+  const result: Omit<TransactionOutcome, 'trace'> = {
     outcome,
     reason,
     cryptogram: decisionCryptogram(ctx, outcome),
@@ -159,6 +159,17 @@ export function buildOutcome(
     steps: ctx.steps,
     transitions: ctx.transitions,
     facts,
-    trace,
   };
+  if (typeof trace !== 'function') return { ...result, trace };
+  // The trace is rendered on first read (hex, command names, status texts): most callers of an
+  // in-process kernel never read it. It stays an ordinary enumerable field for JSON, spread and clone.
+  let rendered: TraceRecord[] | undefined;
+  return Object.defineProperty(result, 'trace', {
+    enumerable: true,
+    configurable: true,
+    get: () => (rendered ??= trace()),
+    set: (v: TraceRecord[]) => {
+      rendered = v;
+    },
+  }) as TransactionOutcome;
 }

@@ -93,6 +93,31 @@ describe('TracingTransport', () => {
     expect(formatTrace(traced.records)).toContain('8 bytes masked (PIN)');
   });
 
+  it('renders records when read, the same as recording them at once (onRecord), PIN masked either way', async () => {
+    const streamed: unknown[] = [];
+    const eager = new TracingTransport(fakeCard({ '00200080': '9000', '00A40400': FCI + '9000' }), { clock: fixedClock, onRecord: (r) => streamed.push(r) });
+    const lazy = new TracingTransport(fakeCard({ '00200080': '9000', '00A40400': FCI + '9000' }), { clock: fixedClock });
+    // A VERIFY whose Lc does not add up (everything after the header is masked) and a well-formed one.
+    const odd = fromHex('0020008009' + PIN_BLOCK);
+    for (const t of [eager, lazy]) {
+      await t.transmit(fromHex(VERIFY));
+      await t.transmit(odd);
+      await t.transmit(fromHex('00A404000E315041592E5359532E444446303100'));
+    }
+    odd.fill(0x77); // the caller reuses its buffer: the trace keeps what was sent
+    const timeless = (records: unknown[]) => records.map((r) => ({ ...(r as TraceExchange), durationMs: 0 }));
+    expect(timeless(lazy.records)).toEqual(timeless(eager.records));
+    expect(timeless(eager.records)).toEqual(timeless(streamed));
+    expect((lazy.records[1] as TraceExchange).command).toBe('00200080' + 'XX'.repeat(9));
+    expect(JSON.stringify(lazy.records)).not.toContain('7391');
+    // A snapshot covers the records made before it, rendered once.
+    const snapshot = lazy.recordsSoFar();
+    await lazy.transmit(fromHex('00A404000E315041592E5359532E444446303100'));
+    expect(snapshot()).toHaveLength(3);
+    expect(snapshot()).toBe(snapshot());
+    expect(lazy.records).toHaveLength(4);
+  });
+
   it('masks PIN CHANGE, CHANGE REFERENCE DATA and RESET RETRY COUNTER data, not PIN UNBLOCK (MAC only)', () => {
     expect(maskCommandHex(fromHex('8424000208' + PIN_BLOCK + '00')).hex).toBe('8424000208' + 'XX'.repeat(8) + '00');
     expect(maskCommandHex(fromHex('0024000110' + PIN_BLOCK + PIN_BLOCK)).masked).toBe(true);

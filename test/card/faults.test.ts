@@ -45,6 +45,15 @@ describe('fault injection', () => {
     expect(performance.now() - t).toBeGreaterThanOrEqual(55);
   });
 
+  it('closing the card ends a delayed exchange with CLOSED, and the delayed command never runs', async () => {
+    const card = createCard({ seed: 'f3b' });
+    card.faults.add({ action: 'delay', delayMs: 60_000 });
+    const pending = card.transmit(Buffer.from(selectCommand('A0000000031010'), 'hex'));
+    await card.close();
+    expect((await transportError(pending)).code).toBe('CLOSED');
+    expect(card.engine.selectedApplication).toBeUndefined();
+  });
+
   it('truncates and corrupts response data, keeping the status word', async () => {
     const card = createCard({ seed: 'f4' });
     card.faults.add({ action: 'truncate', ins: 0xa4, keepBytes: 3 });

@@ -109,6 +109,21 @@ describe('conformance runner', () => {
     expect(() => parseShard('4/3')).toThrow(/i must be 1..n/);
   });
 
+  it('scenarios run at the same time in one thread judge as when run one after another (issuer databases are not shared)', async () => {
+    const { cases } = loadSuite([join(process.cwd(), 'scripts', 'conformance', '10-online-processing')]);
+    const scenarios = cases.filter((c) => c.kind === 'scenario' && c.host.mode === 'simulator').slice(0, 6);
+    expect(scenarios.length).toBeGreaterThan(3);
+    const view = (r: Awaited<ReturnType<typeof runCase>>) => [r.id, r.status, JSON.stringify(r.actual)];
+    const sequential = [];
+    for (const c of scenarios) sequential.push(view(await runCase(c)));
+    const together = (await Promise.all(scenarios.map((c) => runCase(c)))).map(view);
+    expect(together).toEqual(sequential);
+    // And again one after another: each borrowed database was rolled back to the seeded state.
+    const again = [];
+    for (const c of scenarios) again.push(view(await runCase(c)));
+    expect(again).toEqual(sequential);
+  });
+
   it('gives the same results, in the same order, and the same exit code with --jobs 2', async () => {
     const paths = [join(dir, 'mixed.yaml')];
     const one = await conform({ paths, reporter: 'json', filter: [], jobs: 1, progress: false, write: () => {} });

@@ -45,6 +45,24 @@ describe('raw RSA operations', () => {
     const key = fixtureKey('icc', 1024, 3);
     expect(() => rsaPublicOperation(key, new Uint8Array(127))).toThrow(RsaError);
     expect(() => rsaPublicOperation(key, new Uint8Array(128).fill(0xff))).toThrow(/not smaller than the modulus/);
+    expect(() => rsaPublicOperation(key, key.modulus.slice())).toThrow(/not smaller than the modulus/);
+    const below = key.modulus.slice();
+    below[below.length - 1]! -= 1;
+    expect(rsaPublicOperation(key, below).length).toBe(128);
+  });
+
+  it('a key OpenSSL refuses (even modulus) still gets the public operation, from BigInt: x^e mod n', () => {
+    // n = 2^1023 + 2 (even: no Montgomery arithmetic in OpenSSL); e = 65537 and 3 (two code paths).
+    const modulus = new Uint8Array(128);
+    modulus[0] = 0x80;
+    modulus[127] = 0x02;
+    const x = new Uint8Array(128).fill(0x11);
+    const n = big(modulus);
+    let x65537 = big(x);
+    for (let i = 0; i < 16; i++) x65537 = (x65537 * x65537) % n; // x^(2^16)
+    x65537 = (x65537 * big(x)) % n;
+    expect(big(rsaPublicOperation({ modulus, exponent: fromHex('010001') }, x))).toBe(x65537);
+    expect(big(rsaPublicOperation({ modulus, exponent: fromHex('03') }, x))).toBe(big(x) ** 3n % n);
   });
 });
 

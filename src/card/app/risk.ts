@@ -20,7 +20,7 @@
  * Decisions, never stronger than requested (Book 3 §9.3: AAC < TC < ARQC in "strength" of
  * what the card grants: asked TC -> TC, ARQC or AAC; asked ARQC -> ARQC or AAC; asked AAC -> AAC).
  */
-import { type Bytes, concat, fromHex, readUint, VISA_CVR } from '../../apdu/index.js';
+import { type Bytes, concat, fromHex, readUint, toHex, VISA_CVR } from '../../apdu/index.js';
 import { dolValue } from '../dol-view.js';
 import type { CardEngine } from '../engine.js';
 
@@ -63,14 +63,14 @@ export function riskLimits(card: CardEngine): RiskLimits {
 export function amountOf(card: CardEngine, view: Parameters<typeof dolValue>[0], data: Bytes): number {
   const v = dolValue(view, data, '9F02');
   if (!v) return 0;
-  const hex = Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = toHex(v);
   return /^[0-9]+$/.test(hex) ? Number(hex) : Number.MAX_SAFE_INTEGER;
 }
 
 function sameCurrency(card: CardEngine, data: Bytes): boolean {
   const v = dolValue(card.layout.cdol1, data, '5F2A');
   if (!v) return true;
-  return Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('') === card.profile.currency;
+  return toHex(v).toLowerCase() === card.profile.currency;
 }
 
 /**

@@ -12,7 +12,7 @@ import { decodeCommand } from '../../apdu/index.js';
 import { ApduError, DocumentError, TransportError } from '../../apdu/index.js';
 import type { CardTransport, Protocol } from '../../apdu/index.js';
 import { answerToReset } from '../atr.js';
-import { FaultInjector, assertCardReady, exchangeWithFaults } from '../faults.js';
+import { FaultInjector, assertCardReady, closedError, exchangeWithFaults } from '../faults.js';
 import { writeFileAtomic } from '../persistence.js';
 import { type MerchantContext, type MerchantSession, merchantCommand } from './merchant-commands.js';
 import { DEMO_MERCHANT, type MerchantPersonalisation, type MerchantState, parseMerchantState, personaliseMerchant } from './merchant-state.js';
@@ -104,6 +104,7 @@ export class MerchantCard implements CardTransport {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.faults.cancelDelays(closedError(this.name));
   }
 
   save(file = this.file): void {

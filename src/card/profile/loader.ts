@@ -86,9 +86,29 @@ export interface LoadProfileOptions {
   relativeTo?: string;
 }
 
+/**
+ * Resolved profiles whose every layer is a shipped file, by file and overrides: the conformance
+ * suite resolves each scenario's profile when it loads and again when the case runs. Copies go out
+ * (callers may change what they get). Bounded: cleared when it holds RESOLVED_KEPT profiles.
+ */
+const resolvedShipped = new Map<string, CardProfile>();
+const RESOLVED_KEPT = 1024;
+
 /** Loads and validates a profile by name (scripts/cards/NAME.yaml) or path. */
 export function loadProfile(nameOrPath: string, options: LoadProfileOptions = {}): CardProfile {
-  return resolveLayers(readLayer(profilePath(nameOrPath, options.relativeTo)), options.overrides);
+  const file = profilePath(nameOrPath, options.relativeTo);
+  const key = `${file}\n${options.overrides ? JSON.stringify(options.overrides) : ''}`;
+  const known = resolvedShipped.get(key);
+  if (known) return structuredClone(known);
+  const top = readLayer(file);
+  checkOverrides(options.overrides);
+  const chain = layerChain(top);
+  const profile = mergeLayers(chain, options.overrides);
+  if (chain.every((layer) => shippedLayers.get(layer.file) === layer)) {
+    if (resolvedShipped.size >= RESOLVED_KEPT) resolvedShipped.clear();
+    resolvedShipped.set(key, structuredClone(profile));
+  }
+  return profile;
 }
 
 /** Loads a profile from YAML text (for tests and `--profile -`). */
@@ -97,11 +117,20 @@ export function parseProfile(text: string, file = '<profile>', overrides?: Recor
 }
 
 function resolveLayers(top: Layer, overrides: Record<string, unknown> | undefined): CardProfile {
+  checkOverrides(overrides);
+  return mergeLayers(layerChain(top), overrides);
+}
+
+function checkOverrides(overrides: Record<string, unknown> | undefined): void {
   if (overrides) {
     // Programmatic overrides are a layer too: the same schema, errors named '<overrides>'.
     const violation = validatorOf(cardProfileSchema).validate(overrides);
     if (violation) throw new DocumentError(violation.message, { file: '<overrides>', field: violation.path.join('.') || '$' });
   }
+}
+
+/** The profile file and the files it names as `base`, top first. */
+function layerChain(top: Layer): Layer[] {
   const chain: Layer[] = [top];
   const seen = new Set([resolve(top.file)]);
   for (let layer = top; typeof layer.data.base === 'string'; ) {
@@ -121,6 +150,12 @@ function resolveLayers(top: Layer, overrides: Record<string, unknown> | undefine
     }
     chain.push(layer);
   }
+  return chain;
+}
+
+/** Defaults, then the layers from the last base to the top, then the overrides; validated. */
+function mergeLayers(chain: readonly Layer[], overrides: Record<string, unknown> | undefined): CardProfile {
+  const top = chain[0]!;
   let merged: unknown = { ...PROFILE_DEFAULTS, name: undefined };
   for (const layer of [...chain].reverse()) merged = mergeProfileData(merged, layer.data);
   if (overrides) merged = mergeProfileData(merged, overrides);

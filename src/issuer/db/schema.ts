@@ -27,6 +27,8 @@ export interface IssuerDatabase {
   /** A function that runs `fn` in a transaction (BEGIN; .immediate: BEGIN IMMEDIATE). */
   transaction<F extends (...args: never[]) => unknown>(fn: F): F & { deferred: F; immediate: F; exclusive: F };
   close(): unknown;
+  /** The database as an image (`new Database(image)` opens a copy in memory); see imageOf for node:sqlite. */
+  serialize(): Uint8Array;
   readonly open: boolean;
   readonly name: string;
   readonly inTransaction: boolean;
@@ -34,7 +36,7 @@ export interface IssuerDatabase {
 }
 
 /** A SQLite constructor: a file path, ':memory:', or a serialized database image (an in-memory copy). */
-type SqliteConstructor = new (source: string | Uint8Array) => IssuerDatabase & { serialize(): Uint8Array };
+type SqliteConstructor = new (source: string | Uint8Array) => IssuerDatabase;
 
 export type SqliteBackend = 'better-sqlite3' | 'node:sqlite';
 
@@ -205,10 +207,17 @@ function migrate(db: IssuerDatabase): void {
 const emptyMemoryImages = new Map<SqliteBackend, Uint8Array>();
 
 /** Opens (creating when new) the issuer database; `':memory:'` for an in-process host. */
-export function openIssuerDatabase(path: string): IssuerDatabase {
+export function openIssuerDatabase(path: string, memoryImage?: Uint8Array): IssuerDatabase {
   const backend = sqliteBackend();
   const Database = sqlite(backend);
   const memory = path === ':memory:';
+  if (memory && memoryImage) {
+    // A copy of a database this process built and serialised (schema and migrations included).
+    // Private to this connection and never on disk: synchronous and busy_timeout change nothing here.
+    const copy = new Database(memoryImage);
+    copy.pragma('foreign_keys = ON');
+    return copy;
+  }
   const image = memory ? emptyMemoryImages.get(backend) : undefined;
   const db = new Database(image ?? path);
   if (!memory) db.pragma('journal_mode = WAL');
@@ -216,8 +225,17 @@ export function openIssuerDatabase(path: string): IssuerDatabase {
   if (image) return db;
   db.exec(SCHEMA);
   migrate(db);
-  if (memory && (backend === 'better-sqlite3' || NodeSqliteDatabase.canSerialize)) emptyMemoryImages.set(backend, db.serialize());
+  const empty = memory ? imageOf(db) : undefined;
+  if (empty) emptyMemoryImages.set(backend, empty);
   return db;
+}
+
+/**
+ * The database as an image to open copies from (`openIssuerDatabase(':memory:', image)`), or undefined
+ * where the binding makes none: node:sqlite on Node 22 and early 24 (measured: 24.10 has no serialize, 24.18.1 has).
+ */
+export function imageOf(db: IssuerDatabase): Uint8Array | undefined {
+  return db instanceof NodeSqliteDatabase && !NodeSqliteDatabase.canSerialize ? undefined : db.serialize();
 }
 
 const statements = new WeakMap<IssuerDatabase, Map<string, SqlStatement>>();
