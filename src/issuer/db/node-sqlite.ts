@@ -176,7 +176,7 @@ export class NodeSqliteDatabase {
     return Object.assign(variant('BEGIN'), { deferred: variant('BEGIN'), immediate: variant('BEGIN IMMEDIATE'), exclusive: variant('BEGIN EXCLUSIVE') });
   }
 
-  /** BEGIN, COMMIT, SAVEPOINT...: prepared once each, as better-sqlite3 does (a prepared BEGIN is faster than exec). */
+  /** BEGIN, COMMIT, SAVEPOINT...: prepared once each and run, as better-sqlite3 does, not parsed again by exec. */
   private readonly control = new Map<string, NodeStatement>();
 
   private runControl(sql: string): void {
