@@ -92,7 +92,7 @@ function nativeModuleProblem(err: unknown): string | undefined {
   return undefined;
 }
 
-/** SQLite errors from better-sqlite3 (SqliteError, code SQLITE_*): a database that is not one, locked, read-only. */
+/** SQLite errors (code SQLITE_*, from better-sqlite3 or the node:sqlite adapter): a database that is not one, locked, read-only. */
 function sqliteProblem(err: unknown): string | undefined {
   if (!(err instanceof Error)) return undefined;
   const code = (err as { code?: unknown }).code;

@@ -28,7 +28,7 @@
  * with the values exactly as sent to the card in the first GENERATE AC.
  */
 import type { AuthorisationRequest } from '../terminal/index.js';
-import { openIssuerDatabase, isEmpty, type IssuerDatabase } from './db/schema.js';
+import { openIssuerDatabase, imageOf, isEmpty, type IssuerDatabase } from './db/schema.js';
 import { IssuerHost, type IssuerHostOptions } from './issuer-host.js';
 import { loadRules } from './rules/load.js';
 import type { RiskRule } from './rules/types.js';
@@ -106,7 +106,7 @@ export function openSeededDatabase(path: string, extra: readonly SeedCard[] = []
 }
 
 /** Images of in-memory databases seeded with a set of shipped cards (the shipped cards do not change in a process). */
-const seededImages = new Map<string, Buffer>();
+const seededImages = new Map<string, Uint8Array>();
 
 /**
  * A new in-memory database holding `shippedSet`, copied from an image of the first one seeded with
@@ -119,7 +119,8 @@ function seededMemoryDatabase(shippedSet: readonly SeedCard[]): IssuerDatabase {
   if (image) return openIssuerDatabase(':memory:', image);
   const db = openIssuerDatabase(':memory:');
   if (shippedSet.length > 0) seedCards(db, shippedSet);
-  seededImages.set(key, db.serialize());
+  const seeded = imageOf(db);
+  if (seeded) seededImages.set(key, seeded);
   return db;
 }
 

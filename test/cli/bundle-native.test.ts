@@ -30,8 +30,10 @@ function copySqlite(nodeModules: string): string {
   return to;
 }
 
-function transact(bin: string) {
-  return spawnSync(process.execPath, [bin, 'transact', '--amount', '12.34', '--pin', '1234'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+/** `binding`: EMVSIM_SQLITE, so that the ledger loads better-sqlite3 on Node 24 too (where it is node:sqlite by default). */
+function transact(bin: string, binding?: 'better-sqlite3') {
+  const env = { ...process.env, NO_COLOR: '1', ...(binding ? { EMVSIM_SQLITE: binding } : {}) };
+  return spawnSync(process.execPath, [bin, 'transact', '--amount', '12.34', '--pin', '1234'], { encoding: 'utf8', env });
 }
 
 beforeAll(() => {
@@ -51,8 +53,15 @@ describe('better-sqlite3 inside the CLI bundle', () => {
     expect(r.stdout).toMatch(/^OUTCOME {6}APPROVED/m);
   });
 
+  it.skipIf(Number(process.versions.node.split('.')[0]) < 24)('Node >= 24: works with no better-sqlite3 at all (the ledger is node:sqlite)', () => {
+    const r = transact(installed('node-sqlite', () => {}));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^OUTCOME {6}APPROVED/m);
+  });
+
   it('package missing: one line naming it, exit 3', () => {
-    const r = transact(installed('missing', () => {}));
+    const r = transact(installed('missing', () => {}), 'better-sqlite3');
     expect(r.stderr).toMatch(oneLine);
     expect(r.status).toBe(3);
   });
@@ -61,7 +70,7 @@ describe('better-sqlite3 inside the CLI bundle', () => {
     const bin = installed('broken', (nm) => {
       writeFileSync(join(copySqlite(nm), 'build', 'Release', 'better_sqlite3.node'), 'not an ELF file');
     });
-    const r = transact(bin);
+    const r = transact(bin, 'better-sqlite3');
     expect(r.stderr).toMatch(oneLine);
     expect(r.status).toBe(3);
   });

@@ -6,6 +6,8 @@
  * in minor units; nothing is ever a float.
  */
 import { createRequire } from 'node:module';
+import { EnvironmentError } from '../../apdu/index.js';
+import { NodeSqliteDatabase } from './node-sqlite.js';
 
 /** A prepared statement: the part of better-sqlite3's Statement the issuer uses. */
 export interface SqlStatement {
@@ -25,19 +27,34 @@ export interface IssuerDatabase {
   /** A function that runs `fn` in a transaction (BEGIN; .immediate: BEGIN IMMEDIATE). */
   transaction<F extends (...args: never[]) => unknown>(fn: F): F & { deferred: F; immediate: F; exclusive: F };
   close(): unknown;
-  /** The database as an image (`new Database(image)` opens a copy in memory). */
-  serialize(): Buffer;
+  /** The database as an image (`new Database(image)` opens a copy in memory); see imageOf for node:sqlite. */
+  serialize(): Uint8Array;
   readonly open: boolean;
   readonly name: string;
   readonly inTransaction: boolean;
   readonly memory: boolean;
 }
 
-/** better-sqlite3, loaded on the first database opened: importing the issuer loads no native addon. */
-/** better-sqlite3's constructor: a file path, ':memory:', or a serialized database image (an in-memory copy). */
-type SqliteConstructor = new (source: string | Buffer) => IssuerDatabase;
+/** A SQLite constructor: a file path, ':memory:', or a serialized database image (an in-memory copy). */
+type SqliteConstructor = new (source: string | Uint8Array) => IssuerDatabase;
 
-function sqlite(): SqliteConstructor {
+export type SqliteBackend = 'better-sqlite3' | 'node:sqlite';
+
+/**
+ * Which SQLite binding holds the issuer database: better-sqlite3 on Node 20 and 22, Node's own node:sqlite
+ * from Node 24 on, where better-sqlite3 12 aborts the process (node-sqlite.ts says why; better-sqlite3 13
+ * needs Node 22, so no one version serves 20 to 24). EMVSIM_SQLITE=better-sqlite3 or node:sqlite chooses.
+ */
+export function sqliteBackend(env: NodeJS.ProcessEnv = process.env, nodeMajor = Number(process.versions.node.split('.')[0])): SqliteBackend {
+  const chosen = env.EMVSIM_SQLITE;
+  if (chosen === 'better-sqlite3' || chosen === 'node:sqlite') return chosen;
+  if (chosen) throw new EnvironmentError(`EMVSIM_SQLITE: '${chosen}' is neither better-sqlite3 nor node:sqlite`);
+  return nodeMajor >= 24 ? 'node:sqlite' : 'better-sqlite3';
+}
+
+/** The SQLite binding, loaded on the first database opened: importing the issuer loads no native addon. */
+function sqlite(backend: SqliteBackend): SqliteConstructor {
+  if (backend === 'node:sqlite') return NodeSqliteDatabase;
   return createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor;
 }
 
@@ -187,11 +204,12 @@ function migrate(db: IssuerDatabase): void {
  * A new in-memory database with the schema, as an image: an in-process host (one per conformance
  * scenario) starts from a copy of it instead of running the schema's DDL again (0.1 ms, not 1.6).
  */
-let emptyMemoryImage: Buffer | undefined;
+const emptyMemoryImages = new Map<SqliteBackend, Uint8Array>();
 
 /** Opens (creating when new) the issuer database; `':memory:'` for an in-process host. */
-export function openIssuerDatabase(path: string, memoryImage?: Buffer): IssuerDatabase {
-  const Database = sqlite();
+export function openIssuerDatabase(path: string, memoryImage?: Uint8Array): IssuerDatabase {
+  const backend = sqliteBackend();
+  const Database = sqlite(backend);
   const memory = path === ':memory:';
   if (memory && memoryImage) {
     // A copy of a database this process built and serialised (schema and migrations included).
@@ -200,14 +218,24 @@ export function openIssuerDatabase(path: string, memoryImage?: Buffer): IssuerDa
     copy.pragma('foreign_keys = ON');
     return copy;
   }
-  const db = new Database(memory && emptyMemoryImage ? emptyMemoryImage : path);
+  const image = memory ? emptyMemoryImages.get(backend) : undefined;
+  const db = new Database(image ?? path);
   if (!memory) db.pragma('journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000'); // one call, not three prepared statements
-  if (memory && emptyMemoryImage) return db;
+  if (image) return db;
   db.exec(SCHEMA);
   migrate(db);
-  if (memory) emptyMemoryImage = db.serialize();
+  const empty = memory ? imageOf(db) : undefined;
+  if (empty) emptyMemoryImages.set(backend, empty);
   return db;
+}
+
+/**
+ * The database as an image to open copies from (`openIssuerDatabase(':memory:', image)`), or undefined
+ * where the binding makes none: node:sqlite on Node 22 and early 24 (measured: 24.10 has no serialize, 24.18.1 has).
+ */
+export function imageOf(db: IssuerDatabase): Uint8Array | undefined {
+  return db instanceof NodeSqliteDatabase && !NodeSqliteDatabase.canSerialize ? undefined : db.serialize();
 }
 
 const statements = new WeakMap<IssuerDatabase, Map<string, SqlStatement>>();
