@@ -12,6 +12,7 @@
 // Usage: node scripts/build/bundle.mjs [--metafile]   (run by `npm run build`, after tsc)
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -227,6 +228,10 @@ const worker = await build({
   // CommonJS packages inside the bundle (cli-progress) call require(); ESM output has none of its own.
   banner: { js: "import { createRequire as __emvsimCreateRequire } from 'node:module'; const require = __emvsimCreateRequire(import.meta.url);" },
 });
+// The bundle's SHA-256, in sha256sum's format: bin/code-cache.js keys its cache by the content (V8 checks
+// only the length, and npm gives every file the same mtime), and reading 64 bytes beats hashing 1.2 MB.
+const bundleBytesRead = readFileSync(join(root, 'dist', 'bundle', 'emvsim.cjs'));
+writeFileSync(join(root, 'dist', 'bundle', 'emvsim.cjs.sha256'), `${createHash('sha256').update(bundleBytesRead).digest('hex')}  emvsim.cjs\n`);
 if (cli.metafile) {
   writeFileSync(join(root, 'dist', 'bundle', 'meta.json'), JSON.stringify({ inputs: { ...cli.metafile.inputs, ...worker.metafile.inputs }, outputs: { ...cli.metafile.outputs, ...worker.metafile.outputs } }));
 }
