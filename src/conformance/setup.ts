@@ -163,24 +163,30 @@ export function otherIssuerKey(key: Uint8Array): Uint8Array {
 function simulatorHost(setup: HostSetup, card: EmulatedCard, now: Date, scratch: Scratch | undefined): AuthorisationHost {
   const seed = seedCardFromProfile(card.engine.profile, card.secrets.pan);
   seed.psn = card.secrets.panSequenceNumber;
+  // Rules first: a rules file that fails to load must not leave a borrowed scratch database locked.
+  const rules = setup.rules !== undefined ? loadRules(rulesPath(setup.rules)).rules : [];
   const db = scratch ? scratchDatabase(seed, scratch) : openSeededDatabase(':memory:', [seed], 'same-bins');
-  if (setup.knowsCardKeys === false) {
-    const imk = card.secrets.issuerMasterKeys;
-    const prefix = card.secrets.pan.slice(0, 12);
-    addIssuerKeys(db, {
-      label: `another issuer's keys for ${prefix}`,
-      binFrom: prefix,
-      binTo: prefix,
-      algorithm: imk.ac.length > 16 ? 'aes' : 'tdes',
-      ac: otherIssuerKey(imk.ac),
-      smi: otherIssuerKey(imk.smi),
-      smc: otherIssuerKey(imk.smc),
-    });
+  try {
+    if (setup.knowsCardKeys === false) addOtherIssuerKeys(db, card);
+    return new IssuerHost({ db, clock: () => now.getTime(), rules });
+  } catch (err) {
+    scratch?.release?.();
+    throw err;
   }
-  return new IssuerHost({
-    db,
-    clock: () => now.getTime(),
-    rules: setup.rules !== undefined ? loadRules(rulesPath(setup.rules)).rules : [],
+}
+
+/** The scenario card's PAN under another issuer's master keys (simulatorHost, `knowsCardKeys: false`). */
+function addOtherIssuerKeys(db: IssuerDatabase, card: EmulatedCard): void {
+  const imk = card.secrets.issuerMasterKeys;
+  const prefix = card.secrets.pan.slice(0, 12);
+  addIssuerKeys(db, {
+    label: `another issuer's keys for ${prefix}`,
+    binFrom: prefix,
+    binTo: prefix,
+    algorithm: imk.ac.length > 16 ? 'aes' : 'tdes',
+    ac: otherIssuerKey(imk.ac),
+    smi: otherIssuerKey(imk.smi),
+    smc: otherIssuerKey(imk.smc),
   });
 }
 
@@ -242,6 +248,10 @@ class ScriptDeliveringHost implements AuthorisationHost {
     this.scratch.release?.();
   }
 
+  get database(): IssuerDatabase | undefined {
+    return this.inner instanceof IssuerHost ? this.inner.db : undefined;
+  }
+
   async authorise(request: AuthorisationRequest): Promise<AuthorisationResponse> {
     this.calls++;
     const answer = await this.inner.authorise(request);
@@ -258,6 +268,8 @@ export interface ScenarioHost extends AuthorisationHost {
   readonly decidedBy: string | undefined;
   /** Gives back what the host borrowed (buildHost's `reuseDatabase`); call when the scenario is over. */
   release(): void;
+  /** The simulator's issuer database (undefined for a scripted host): what a test of the sharing looks at. */
+  readonly database: IssuerDatabase | undefined;
 }
 
 function rulesPath(rules: string): string {

@@ -6,10 +6,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { EnvironmentError } from '../../src/apdu/index.js';
 import { openIssuerDatabase, sqliteBackend, type IssuerDatabase, type SqliteBackend } from '../../src/issuer/db/schema.js';
 
@@ -20,6 +20,9 @@ const nodeMajor = Number(process.versions.node.split('.')[0]);
 
 /** Node 22.13+ has node:sqlite without a flag (asked without loading it, which would print its warning). */
 const hasNodeSqlite = () => isBuiltin('node:sqlite');
+/** The adapter needs DatabaseSync.isTransaction: Node >= 22.16 (NODE_SQLITE_MINIMUM in node-sqlite.ts). */
+const nodeMinor = Number(process.versions.node.split('.')[1]);
+const nodeSqliteRuns = () => hasNodeSqlite() && (nodeMajor > 22 || (nodeMajor === 22 && nodeMinor >= 16));
 
 describe('which binding', () => {
   it('is better-sqlite3 on Node 20 and 22, node:sqlite from Node 24 on', () => {
@@ -42,8 +45,39 @@ describe.skipIf(hasNodeSqlite())('EMVSIM_SQLITE=node:sqlite on a Node without it
     process.env.EMVSIM_SQLITE = 'node:sqlite';
     try {
       expect(() => openIssuerDatabase(':memory:')).toThrow(EnvironmentError);
-      expect(() => openIssuerDatabase(':memory:')).toThrow(/node:sqlite is not available in Node 20\.\d+\.\d+ \(it needs Node >= 22\.13; unset EMVSIM_SQLITE\)/);
+      expect(() => openIssuerDatabase(':memory:')).toThrow(/node:sqlite is not available in Node 20\.\d+\.\d+ \(it needs Node >= 22\.16; unset EMVSIM_SQLITE\)/);
     } finally {
+      delete process.env.EMVSIM_SQLITE;
+    }
+  });
+});
+
+describe.skipIf(!nodeSqliteRuns())('node:sqlite without DatabaseSync.isTransaction (Node 22.13-22.15)', () => {
+  it('is an environment error naming the Node it needs, not a ledger whose transactions never roll back', async () => {
+    type Ctor = new (path: string) => object;
+    const sqlite = createRequire(import.meta.url)('node:sqlite') as { DatabaseSync: Ctor };
+    const Real = sqlite.DatabaseSync;
+    /** A DatabaseSync as Node 22.13-22.15 has it: no isTransaction (it reads undefined). */
+    function WithoutIsTransaction(path: string): object {
+      const real = new Real(path);
+      return new Proxy(real, {
+        get: (target, key) => {
+          if (key === 'isTransaction') return undefined;
+          const value: unknown = Reflect.get(target, key, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    }
+    process.env.EMVSIM_SQLITE = 'node:sqlite';
+    try {
+      sqlite.DatabaseSync = WithoutIsTransaction as unknown as Ctor;
+      vi.resetModules(); // node-sqlite.ts keeps DatabaseSync once loaded: load it as on such a Node
+      const fresh = await import('../../src/issuer/db/schema.js');
+      const apdu = await import('../../src/apdu/index.js');
+      expect(() => fresh.openIssuerDatabase(':memory:')).toThrow(apdu.EnvironmentError);
+      expect(() => fresh.openIssuerDatabase(':memory:')).toThrow(/node:sqlite in Node \d+\.\d+\.\d+ lacks DatabaseSync\.isTransaction \(it needs Node >= 22\.16; unset EMVSIM_SQLITE\)/);
+    } finally {
+      sqlite.DatabaseSync = Real;
       delete process.env.EMVSIM_SQLITE;
     }
   });
@@ -67,12 +101,12 @@ describe.skipIf(!hasNodeSqlite())('node:sqlite in a process of its own', () => {
 });
 
 /**
- * better-sqlite3 runs where it does not abort (Node < 24); node:sqlite where Node has it (>= 22.13 without a
- * flag). The Node 22 run of .ci/other-nodes runs both; the system Node (20) better-sqlite3; Node 24 node:sqlite.
+ * better-sqlite3 runs where it does not abort (Node < 24); node:sqlite where Node has it with isTransaction
+ * (>= 22.16). The Node 22 run of .ci/other-nodes runs both; the system Node (20) better-sqlite3; Node 24 node:sqlite.
  */
 const backends: { backend: SqliteBackend; runs: boolean }[] = [
   { backend: 'better-sqlite3', runs: nodeMajor < 24 },
-  { backend: 'node:sqlite', runs: hasNodeSqlite() },
+  { backend: 'node:sqlite', runs: nodeSqliteRuns() },
 ];
 
 describe.each(backends)('the ledger on $backend', ({ backend, runs }) => {
@@ -156,6 +190,72 @@ describe.each(backends)('the ledger on $backend', ({ backend, runs }) => {
     }).immediate;
     outer();
     expect(meta(d).map((r) => r.key)).toEqual(['t0', 't1', 't3']);
+  });
+
+  it.skipIf(!runs)('inside a raw BEGIN (conform\'s scratch database): an .immediate batch nests as a savepoint, an inner throw undoes only itself, ROLLBACK undoes all', () => {
+    const d = db();
+    const put = (key: string) => d.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(key, 'v');
+    d.exec('BEGIN');
+    put('t0');
+    const inner = d.transaction((key: string) => {
+      put(key);
+      throw new Error('inner');
+    });
+    const batch = d.transaction(() => {
+      put('t1');
+      expect(() => inner('t2')).toThrow('inner');
+      put('t3');
+    }).immediate;
+    batch(); // no "cannot start a transaction within a transaction": it is a savepoint
+    expect(d.inTransaction).toBe(true); // the raw BEGIN is still open
+    expect(meta(d).map((r) => r.key)).toEqual(['t0', 't1', 't3']);
+    d.exec('ROLLBACK');
+    expect(d.inTransaction).toBe(false);
+    expect(meta(d)).toEqual([]);
+  });
+
+  it.skipIf(!runs)('three levels of the same savepoint: a throw at any level undoes that level and those inside it only', () => {
+    const d = db();
+    const put = (key: string) => d.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(key, 'v');
+    const third = d.transaction((key: string, fail: boolean) => {
+      put(key);
+      if (fail) throw new Error(`third ${key}`);
+    });
+    const second = d.transaction((key: string, fail: boolean) => {
+      put(key);
+      third(`${key}.a`, false);
+      expect(() => third(`${key}.b`, true)).toThrow(`third ${key}.b`);
+      third(`${key}.c`, false);
+      if (fail) throw new Error(`second ${key}`);
+    });
+    d.transaction(() => {
+      put('t0');
+      second('t1', false);
+      expect(() => second('t2', true)).toThrow('second t2'); // takes t2, t2.a and t2.c with it
+      second('t3', false);
+      expect(d.inTransaction).toBe(true);
+    })();
+    expect(d.inTransaction).toBe(false);
+    expect(meta(d).map((r) => r.key)).toEqual(['t0', 't1', 't1.a', 't1.c', 't3', 't3.a', 't3.c']);
+  });
+
+  it.skipIf(!runs || backend !== 'node:sqlite')('a rollback that fails itself does not hide the error that caused it (node:sqlite adapter)', () => {
+    const d = db();
+    d.exec('BEGIN');
+    const original = new Error('the original failure');
+    const broken = d.transaction(() => {
+      d.exec('RELEASE emvsim_tx'); // the savepoint is gone: ROLLBACK TO emvsim_tx will fail
+      throw original;
+    });
+    let thrown: unknown;
+    try {
+      broken();
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBe(original);
+    expect(String((thrown as { suppressed?: unknown }).suppressed)).toMatch(/no such savepoint: emvsim_tx/);
+    d.exec('ROLLBACK');
   });
 
   it.skipIf(!runs)('.immediate takes the write lock at BEGIN: a second connection waits, then gives SQLITE_BUSY', () => {

@@ -37,9 +37,13 @@ type NodeDatabaseConstructor = new (path: string) => NodeDatabase;
 
 let DatabaseSync: NodeDatabaseConstructor | undefined;
 
+/** The first Node whose node:sqlite has everything used here: DatabaseSync.isOpen (22.15) and isTransaction (22.16, 24.0). */
+export const NODE_SQLITE_MINIMUM = '22.16';
+
 /** node:sqlite, loaded on the first database opened (Node 20 has none; Node 22 warns that it is experimental). */
 function databaseSync(): NodeDatabaseConstructor {
   if (!DatabaseSync) {
+    let loaded: NodeDatabaseConstructor;
     // Node 22 and 24.0-24.10 (measured; none on 24.18) warn "SQLite is an experimental feature" on the
     // first load: the ledger's binding is ours to choose, so the user is not told, the rest passes on.
     const emitWarning = process.emitWarning;
@@ -49,13 +53,14 @@ function databaseSync(): NodeDatabaseConstructor {
       }
     }) as typeof process.emitWarning;
     try {
-      DatabaseSync = (createRequire(import.meta.url)('node:sqlite') as { DatabaseSync: NodeDatabaseConstructor }).DatabaseSync;
+      loaded = (createRequire(import.meta.url)('node:sqlite') as { DatabaseSync: NodeDatabaseConstructor }).DatabaseSync;
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
-      throw new EnvironmentError(`node:sqlite is not available in Node ${process.versions.node} (it needs Node >= 22.13; unset EMVSIM_SQLITE): ${detail}`);
+      throw new EnvironmentError(`node:sqlite is not available in Node ${process.versions.node} (it needs Node >= ${NODE_SQLITE_MINIMUM}; unset EMVSIM_SQLITE): ${detail}`);
     } finally {
       process.emitWarning = emitWarning;
     }
+    DatabaseSync = loaded;
   }
   return DatabaseSync;
 }
@@ -124,6 +129,14 @@ export class NodeSqliteDatabase {
     this.name = image ? ':memory:' : (source as string);
     this.memory = this.name === ':memory:' || this.name === '';
     this.db = call(() => new Database(this.name));
+    // transaction(), close() and conform's scratch databases ask SQLite itself whether a transaction is
+    // open (a raw exec('BEGIN') counts too): without isTransaction (Node 22.13-22.15) that reads undefined,
+    // a nested transaction() would BEGIN inside BEGIN and a throw would never roll back. (Asked of the
+    // object: Node 24 defines both on each database, not on DatabaseSync.prototype.)
+    if (typeof this.db.isTransaction !== 'boolean' || typeof this.db.isOpen !== 'boolean') {
+      this.db.close();
+      throw new EnvironmentError(`node:sqlite in Node ${process.versions.node} lacks DatabaseSync.isTransaction (it needs Node >= ${NODE_SQLITE_MINIMUM}; unset EMVSIM_SQLITE)`);
+    }
     if (image) call(() => this.db.deserialize!(image));
   }
 
@@ -198,12 +211,17 @@ export class NodeSqliteDatabase {
       return result;
     } catch (err) {
       // A failed COMMIT (SQLITE_BUSY, a disk error) leaves the transaction open: undo it too.
-      if (this.inTransaction) {
-        if (!nested) this.runControl('ROLLBACK');
-        else {
-          this.runControl('ROLLBACK TO emvsim_tx');
-          this.runControl('RELEASE emvsim_tx');
+      try {
+        if (this.inTransaction) {
+          if (!nested) this.runControl('ROLLBACK');
+          else {
+            this.runControl('ROLLBACK TO emvsim_tx');
+            this.runControl('RELEASE emvsim_tx');
+          }
         }
+      } catch (rollbackError) {
+        // The caller needs what went wrong first, not the failed clean-up: it rides along, as in SuppressedError.
+        if (err instanceof Error) Object.defineProperty(err, 'suppressed', { value: rollbackError, configurable: true, writable: true });
       }
       throw err;
     }
