@@ -36,7 +36,7 @@ describe('emvsim apdu / explore --contactless', () => {
   });
 
   it('explore --contactless --json: Entry Point picks priority 1, reads the records, DDA verified, PAN masked', () => {
-    const r = emvsim('explore', '--contactless', '--card', file, '--json', '--un', '01020304', '--date', '261204', '--amount', '250');
+    const r = emvsim('explore', '--contactless', '--card', file, '--json', '--un', '01020304', '--date', '261204', '--amount', '2.50');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as {
       label: string;
@@ -54,15 +54,26 @@ describe('emvsim apdu / explore --contactless', () => {
   });
 
   it('--transaction-limit at the amount: Try Another Interface (Book B §3.1.1.5, §3.1.1.13), exit 1', () => {
-    const r = emvsim('explore', '--contactless', '--card', file, '--amount', '5000', '--transaction-limit', '5000');
+    const r = emvsim('explore', '--contactless', '--card', file, '--amount', '50.00', '--transaction-limit', '50');
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("Outcome: try-another-interface (Outcome Parameter Set 60F0F0F080F0FF00, UI '18' Please Insert or Swipe Card)");
   });
 
   it('--cvm-limit below the amount sets TTQ byte 2 b7 in the PDOL data (Book B §3.1.1.12)', () => {
-    const r = emvsim('explore', '--contactless', '--card', file, '--amount', '5000', '--cvm-limit', '2500', '--json');
+    const r = emvsim('explore', '--contactless', '--card', file, '--amount', '50.00', '--cvm-limit', '25.00', '--json');
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as { application: { terminalData: Record<string, string> } }).application.terminalData['9F66']).toBe('27400000');
+  });
+
+  it('amounts are major units in the currency\'s ISO 4217 exponent, like transact --amount (JPY: none; BHD: 3)', () => {
+    const jpy = emvsim('explore', '--contactless', '--card', file, '--json', '--currency', '0392', '--amount', '150');
+    expect(jpy.status).toBe(0);
+    expect((JSON.parse(jpy.stdout) as { application: { terminalData: Record<string, string> } }).application.terminalData['9F02']).toBe('000000000150');
+    const bhd = emvsim('explore', '--contactless', '--card', file, '--json', '--currency', '0048', '--amount', '1.234');
+    expect((JSON.parse(bhd.stdout) as { application: { terminalData: Record<string, string> } }).application.terminalData['9F02']).toBe('000000001234');
+    const decimals = emvsim('explore', '--contactless', '--card', file, '--currency', '0392', '--amount', '1.50');
+    expect(decimals.status).toBe(2);
+    expect(decimals.stderr).toMatch(/--amount: '1\.50' has 2 decimals; the currency JPY has 0/);
   });
 
   it('bad terminal data exits 2 naming the option', () => {

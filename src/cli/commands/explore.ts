@@ -14,7 +14,7 @@ interface ExploreArgs {
   reader: string | undefined;
   json: boolean;
   contactless: boolean;
-  amount: number | undefined;
+  amount: string | undefined;
   ttq: string | undefined;
   un: string | undefined;
   country: string | undefined;
@@ -23,9 +23,9 @@ interface ExploreArgs {
   type: string | undefined;
   'show-pan': boolean;
   'capk-file': string[] | undefined;
-  'transaction-limit': number | undefined;
-  'floor-limit': number | undefined;
-  'cvm-limit': number | undefined;
+  'transaction-limit': string | undefined;
+  'floor-limit': string | undefined;
+  'cvm-limit': string | undefined;
   'status-check': boolean | undefined;
 }
 
@@ -36,7 +36,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
     withTransportOptions(y)
       .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
       .option('contactless', { type: 'boolean', default: false, describe: 'contactless inspector (an inspector, not a payment kernel): Entry Point (Book B) selection, GPO, READ RECORD, ODA' })
-      .option('amount', { type: 'number', describe: '--contactless: Amount, Authorised in minor units (9F02; default 100)' })
+      .option('amount', { type: 'string', describe: '--contactless: Amount, Authorised in major units of --currency, as for transact (9F02; default 1.00)' })
       .option('ttq', { type: 'string', describe: '--contactless: Terminal Transaction Qualifiers 9F66, 4 bytes hex (default 27000000)' })
       .option('un', { type: 'string', describe: '--contactless: Unpredictable Number 9F37, 4 bytes hex (default random)' })
       .option('country', { type: 'string', describe: '--contactless: terminal country code 9F1A (default 0276)' })
@@ -44,15 +44,15 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
       .option('date', { type: 'string', describe: '--contactless: transaction date 9A, YYMMDD (default today)' })
       .option('type', { type: 'string', describe: '--contactless: transaction type 9C, hex (default 00)' })
       .option('show-pan', { type: 'boolean', default: false, describe: '--contactless: print the PAN in full (default masked)' })
-      .option('transaction-limit', { type: 'number', describe: '--contactless: reader contactless transaction limit, minor units (Book B §3.1.1.5)' })
-      .option('floor-limit', { type: 'number', describe: '--contactless: reader contactless floor limit, minor units (§3.1.1.6)' })
-      .option('cvm-limit', { type: 'number', describe: '--contactless: reader CVM required limit, minor units (§3.1.1.8)' })
+      .option('transaction-limit', { type: 'string', describe: '--contactless: reader contactless transaction limit, major units (Book B §3.1.1.5)' })
+      .option('floor-limit', { type: 'string', describe: '--contactless: reader contactless floor limit, major units (§3.1.1.6)' })
+      .option('cvm-limit', { type: 'string', describe: '--contactless: reader CVM required limit, major units (§3.1.1.8)' })
       .option('status-check', { type: 'boolean', describe: '--contactless: status check support (§3.1.1.3)' })
       .option('capk-file', { type: 'string', array: true, describe: '--contactless: extra CA public key file(s) for ODA (scripts/capk format)' })
       .example('$0 explore --card card.json', 'explore an emulated card file')
       .example('$0 explore --contactless --card c.json', 'inspect an emulated card over its contactless interface')
       .example('$0 explore --contactless --reader "ACR122"', 'inspect a contactless card on an NFC reader')
-      .example('$0 explore --contactless --card c.json --amount 5000 --cvm-limit 2500', 'Entry Point sets TTQ "CVM required" (Book B §3.1.1.12)')
+      .example('$0 explore --contactless --card c.json --amount 50.00 --cvm-limit 25.00', 'Entry Point sets TTQ "CVM required" (Book B §3.1.1.12)')
       .example('$0 explore', 'explore the built-in demo card') as unknown as Argv<ExploreArgs>,
   handler: async (argv) => {
     const { openTransport } = await import('../transport-option.js');
