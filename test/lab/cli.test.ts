@@ -57,7 +57,9 @@ describe('emvsim lab', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAULT approves offline: first GENERATE AC cryptogram/);
     expect(r.stdout).toMatch(/expected AAC requested/);
-    expect(r.stdout).toMatch(/seen +TC requested \(P1 40\)/);
+    // The lab gives the terminal a fresh random seed per run, and eu-pos-pin selects 5% of transactions
+    // under its threshold for online processing at random (Book 3 §10.6.2): TC, or ARQC when selected.
+    expect(r.stdout).toMatch(/seen +(TC requested \(P1 40\)|ARQC requested \(P1 80\))/);
   });
 
   it.each([
