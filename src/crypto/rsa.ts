@@ -62,19 +62,29 @@ export function generateRsaKeyPair(bits: number, exponent: RsaExponent, options:
   checkBits(bits);
   if (exponent !== 3 && exponent !== 65537) throw new RsaError(`public exponent ${exponent} is not 3 or 65537`);
   if (options.seed !== undefined) return generateDeterministic(bits, exponent, options.seed);
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: exponent });
-  const jwk = privateKey.export({ format: 'jwk' });
-  const b = (v: string | undefined): Bytes => stripLeadingZeros(new Uint8Array(Buffer.from(v ?? '', 'base64url')));
+  // The key comes out of the generation job as PKCS#1 DER, not as a KeyObject exported to JWK: on Node 20 a
+  // JWK export holds the key's mutex while it allocates, and a garbage collection there that finalises the
+  // generation job locks the same mutex (a self-deadlock seen once in CI: KeyGenJob::~KeyGenJob under
+  // KeyObjectHandle::ExportJWK).
+  const { privateKey: der } = generateKeyPairSync('rsa', {
+    modulusLength: bits,
+    publicExponent: exponent,
+    publicKeyEncoding: { type: 'pkcs1', format: 'der' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'der' },
+  });
+  const [, n, e, d, p, q, dp, dq, qi] = pkcs1Integers(new Uint8Array(der));
+  const b = (v: Bytes | undefined): Bytes => stripLeadingZeros(v ?? new Uint8Array(0));
   const key: RsaKeyPair = {
-    modulus: b(jwk.n),
-    exponent: b(jwk.e),
-    privateExponent: b(jwk.d),
-    primeP: b(jwk.p),
-    primeQ: b(jwk.q),
-    exponentP: b(jwk.dp),
-    exponentQ: b(jwk.dq),
-    coefficient: b(jwk.qi),
+    modulus: b(n),
+    exponent: b(e),
+    privateExponent: b(d),
+    primeP: b(p),
+    primeQ: b(q),
+    exponentP: b(dp),
+    exponentQ: b(dq),
+    coefficient: b(qi),
   };
+  const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs1' });
   keyObjects.set(key, privateKey);
   return key;
 }
@@ -108,6 +118,29 @@ export function bigIntToBytes(value: bigint, length: number): Bytes {
   if (hex.length % 2) hex = '0' + hex;
   if (hex.length / 2 > length) throw new RsaError(`value of ${hex.length / 2} bytes does not fit in ${length}`);
   return fromHex(hex.padStart(length * 2, '0'));
+}
+
+/** The INTEGERs of a PKCS#1 RSAPrivateKey (RFC 8017 A.1.2: SEQUENCE { version, n, e, d, p, q, dp, dq, qi }), DER. */
+function pkcs1Integers(der: Bytes): Bytes[] {
+  let at = 0;
+  const header = (tag: number): number => {
+    if (der[at++] !== tag) throw new RsaError(`PKCS#1 key: expected tag ${tag.toString(16)} at byte ${at - 1}`);
+    let length = der[at++] ?? 0;
+    if (length & 0x80) {
+      const count = length & 0x7f;
+      length = 0;
+      for (let i = 0; i < count; i++) length = length * 256 + (der[at++] ?? 0);
+    }
+    return length;
+  };
+  const end = header(0x30) + at;
+  const out: Bytes[] = [];
+  while (at < end) {
+    const length = header(0x02);
+    out.push(der.subarray(at, at + length));
+    at += length;
+  }
+  return out;
 }
 
 function stripLeadingZeros(bytes: Bytes): Bytes {
